@@ -1,0 +1,67 @@
+"""Helpers a report notebook calls to show results: tables, figures, notes and its one-line summary.
+
+Everything that reaches the HTML goes through here or through pandas' escaping ``to_html``, so text from
+records or the protocol (a title containing ``<script>``) is shown as text, never run.
+"""
+
+from __future__ import annotations
+
+import html
+from pathlib import Path
+from typing import Any
+
+from review_tools.htmlexport import SUMMARY_KEY
+
+
+def _show(markup: str, metadata: dict[str, Any] | None = None) -> None:
+    from IPython.display import HTML, display
+
+    display(HTML(markup), metadata=metadata or {})
+
+
+def summary(text: str) -> None:
+    """Show a one-line summary; the pipeline also puts it on the index page next to the report."""
+    _show(f'<p class="rt-summary"><strong>Summary.</strong> {html.escape(text)}</p>', {SUMMARY_KEY: text})
+
+
+def note(text: str, *, kind: str = "info") -> None:
+    """A highlighted note (``kind`` 'warning' for example data or caveats)."""
+    colour = {"info": "#0b57d0", "warning": "#d4a72c", "error": "#cf222e"}.get(kind, "#0b57d0")
+    _show(f'<div style="border-left:4px solid {colour};padding:0.4em 0.8em;margin:0.6em 0">'
+          f"{html.escape(text)}</div>")
+
+
+def example_banner(is_example: bool, what: str = "This review") -> None:
+    """Say plainly when the protocol or decisions shown are examples, not a real review's record."""
+    if is_example:
+        note(f"{what} is an EXAMPLE: the protocol is a reconstruction made to exercise review-tools, and any "
+             "decisions or appraisals shown are examples, not the thesis's own record.", kind="warning")
+
+
+def table(df: Any, *, caption: str | None = None, index: bool = False, max_rows: int = 200) -> None:
+    """Show a pandas DataFrame as an escaped HTML table (long tables are cut with a visible note)."""
+    shown = df.head(max_rows)
+    cap = f"<p><strong>{html.escape(caption)}</strong></p>" if caption else ""
+    more = (f"<p><em>{len(df) - max_rows} more rows not shown (see the CSV output).</em></p>"
+            if len(df) > max_rows else "")
+    _show(cap + shown.to_html(index=index, escape=True, border=0, na_rep="") + more)
+
+
+def definition_list(pairs: list[tuple[str, str]]) -> None:
+    """Show label/value pairs (escaped)."""
+    rows = "".join(f"<dt><strong>{html.escape(k)}</strong></dt><dd>{html.escape(v)}</dd>" for k, v in pairs)
+    _show(f"<dl>{rows}</dl>")
+
+
+def figure(fig: Any, name: str, figures_dir: str | Path | None) -> None:
+    """Show a matplotlib figure inline and save it as SVG and PNG under ``figures_dir`` (if given)."""
+    import matplotlib.pyplot as plt
+    from IPython.display import display
+
+    if figures_dir:
+        out = Path(figures_dir)
+        out.mkdir(parents=True, exist_ok=True)
+        fig.savefig(out / f"{name}.svg", bbox_inches="tight")
+        fig.savefig(out / f"{name}.png", dpi=150, bbox_inches="tight")
+    display(fig)
+    plt.close(fig)

@@ -1,0 +1,321 @@
+"""Run the report notebooks with papermill and publish them as one consistent HTML report set.
+
+* Each notebook in ``notebooks/NN_name.ipynb`` gets the parameters its ``parameters`` cell declares.
+* A notebook whose inputs did not change (its own bytes, its parameters, the sha256 of every input file
+  its path parameters name, review-tools' version and source) is not executed again.
+* The new report set is built in a staging folder next to ``reports/`` and swapped in at the end, so an
+  interrupted run never leaves half a report set; a failing notebook still gets its HTML (showing the
+  failing cell), the others are kept, and the run reports failure.
+"""
+
+from __future__ import annotations
+
+import ast
+import datetime as dt
+import json
+import os
+import shutil
+import sys
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from review_tools import provenance
+
+MANIFEST = "manifest.json"
+OUTPUT_PARAMETERS = ("figures_dir",)
+KERNEL = "python3"
+
+
+@dataclass(frozen=True)
+class RunConfig:
+    """What to run and where.  Paths are relative to ``project_dir`` unless absolute."""
+
+    project_dir: Path
+    parameters: Mapping[str, Any]
+    notebooks_dir: Path = Path("notebooks")
+    reports_dir: Path = Path("reports")
+    show_code: bool = False
+    force: bool = False
+    title: str = "Review reports"
+    notes: tuple[str, ...] = ()
+
+    def resolve(self, p: Path) -> Path:
+        return p if p.is_absolute() else self.project_dir / p
+
+
+@dataclass
+class NotebookResult:
+    name: str
+    status: str  # ok | cached | failed
+    title: str
+    summary: str | None = None
+    error: str | None = None
+    started: str | None = None
+    finished: str | None = None
+    duration_s: float | None = None
+    cache_key: str = ""
+    parameters: dict[str, Any] = field(default_factory=dict)
+    inputs: list[str] = field(default_factory=list)
+
+    @property
+    def html(self) -> str:
+        return f"{self.name}.html"
+
+
+@dataclass
+class RunResult:
+    notebooks: list[NotebookResult]
+    reports_dir: Path
+    written: bool
+
+    @property
+    def failed(self) -> list[NotebookResult]:
+        return [n for n in self.notebooks if n.status == "failed"]
+
+
+def discover_notebooks(directory: Path) -> list[Path]:
+    """The report notebooks, in run order (their names start with a number: ``01_protocol.ipynb``)."""
+    found = sorted(p for p in directory.glob("*.ipynb") if p.name[:1].isdigit())
+    if not found:
+        from review_tools.errors import ReviewToolsError
+
+        raise ReviewToolsError(f"{directory}: no notebooks named like 01_name.ipynb")
+    return found
+
+
+def declared_parameters(notebook: Path) -> dict[str, Any]:
+    """Names and default values assigned in the cell tagged ``parameters``.
+
+    Read with :mod:`ast` instead of papermill's inspector so that deciding whether anything needs to run
+    does not import papermill and Jupyter (a no-change rerun must start fast).
+    """
+    nb = json.loads(notebook.read_text(encoding="utf-8"))
+    for cell in nb.get("cells", []):
+        if "parameters" in cell.get("metadata", {}).get("tags", []):
+            source = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
+            out: dict[str, Any] = {}
+            for node in ast.parse(source).body:
+                if isinstance(node, ast.Assign | ast.AnnAssign):
+                    targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+                    for t in targets:
+                        if isinstance(t, ast.Name):
+                            try:
+                                out[t.id] = ast.literal_eval(node.value) if node.value else None
+                            except ValueError:
+                                out[t.id] = None
+            return out
+    return {}
+
+
+def _is_input(name: str) -> bool:
+    return name.endswith(("_path", "_dir")) and name not in OUTPUT_PARAMETERS
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+
+
+def _read_manifest(reports: Path) -> dict[str, Any]:
+    try:
+        return json.loads((reports / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+def _write_text_atomic(path: Path, text: str) -> None:
+    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)
+
+
+class _Progress:
+    def __init__(self, total: int, stream: Any):
+        self.total, self.stream, self.i = total, stream, 0
+
+    def start(self, name: str) -> None:
+        self.i += 1
+        print(f"[{self.i}/{self.total}] {name} ...", end="", file=self.stream, flush=True)
+
+    def done(self, status: str, seconds: float | None) -> None:
+        took = f" {seconds:.1f} s" if seconds is not None else ""
+        print(f" {status}{took}", file=self.stream, flush=True)
+
+
+def _plan(config: RunConfig, notebook: Path, code_digest: str) -> tuple[dict[str, Any], dict[str, str], str]:
+    """Parameters for one notebook, the hashes of its input files, and its cache key."""
+    declared = declared_parameters(notebook)
+    params = {k: v for k, v in config.parameters.items() if k in declared}
+    inputs = [config.resolve(Path(v)) for k, v in params.items() if _is_input(k) and isinstance(v, str)]
+    hashes = provenance.hash_inputs(inputs, config.project_dir)
+    key = provenance.digest({
+        "notebook": provenance.sha256_file(notebook),
+        "parameters": params,
+        "inputs": hashes,
+        "code": code_digest,
+        "show_code": config.show_code,
+    })
+    return params, hashes, key
+
+
+def _carry(src: Path, dst: Path) -> None:
+    dst.parent.mkdir(parents=True, exist_ok=True)
+    if src.is_dir():
+        shutil.copytree(src, dst, dirs_exist_ok=True)
+    elif src.exists():
+        shutil.copy2(src, dst)
+
+
+def _execute(config: RunConfig, notebook: Path, params: dict[str, Any], stage: Path) -> NotebookResult:
+    import nbformat
+    import papermill
+    from papermill.exceptions import PapermillExecutionError
+
+    from review_tools import htmlexport
+
+    name = notebook.stem
+    out_nb = stage / "notebooks" / f"{name}.ipynb"
+    figures = stage / "figures" / name
+    declared = declared_parameters(notebook)
+    run_params = dict(params)
+    if "figures_dir" in declared:
+        figures.mkdir(parents=True, exist_ok=True)
+        run_params["figures_dir"] = str(figures)
+    started, t0 = _now(), time.perf_counter()
+    error = None
+    try:
+        papermill.execute_notebook(
+            str(notebook), str(out_nb), parameters=run_params, kernel_name=KERNEL,
+            cwd=str(config.project_dir), progress_bar=False, log_output=False,
+            extra_arguments=["--log-level=ERROR"],
+        )
+    except PapermillExecutionError as exc:
+        error = f"{exc.ename}: {exc.evalue}"
+    except Exception as exc:  # a kernel that died or could not start: still report this notebook
+        error = f"{type(exc).__name__}: {exc}"
+    duration = time.perf_counter() - t0
+    nb = nbformat.read(out_nb, as_version=4) if out_nb.exists() else nbformat.read(notebook, as_version=4)
+    failed = error is not None
+    title = htmlexport.notebook_title(nb, name)
+    page = htmlexport.to_html(nb, show_code=config.show_code, failed=failed, subtitle=title)
+    (stage / f"{name}.html").write_text(page, encoding="utf-8")
+    return NotebookResult(
+        name=name, status="failed" if failed else "ok", title=title,
+        summary=htmlexport.notebook_summary(nb), error=error or (htmlexport.notebook_error(nb) if failed else None),
+        started=started, finished=_now(), duration_s=round(duration, 3),
+    )
+
+
+def run(config: RunConfig, *, stream: Any = None,
+        on_result: Callable[[NotebookResult], None] | None = None) -> RunResult:
+    """Run every notebook that needs it and publish the report set; see the module docstring."""
+    stream = stream or sys.stderr
+    reports = config.resolve(config.reports_dir)
+    notebooks = discover_notebooks(config.resolve(config.notebooks_dir))
+    old = _read_manifest(reports)
+    old_by_name = {n["name"]: n for n in old.get("notebooks", [])}
+    code = provenance.source_digest() + provenance.package_versions(["review-tools"])["review-tools"]
+
+    plans = []
+    for nb in notebooks:
+        params, hashes, key = _plan(config, nb, code)
+        prev = old_by_name.get(nb.stem)
+        fresh = (
+            not config.force and prev is not None and prev.get("cache_key") == key
+            and prev.get("status") in ("ok", "cached") and (reports / f"{nb.stem}.html").exists()
+        )
+        plans.append((nb, params, hashes, key, prev if fresh else None))
+
+    names = {nb.stem for nb in notebooks}
+    if all(p[4] is not None for p in plans) and set(old_by_name) == names:
+        results = [NotebookResult(**{**_result_fields(p[4]), "status": "cached"}) for p in plans]
+        print(f"Reports in {reports} are up to date ({len(results)} notebooks); nothing to run.", file=stream)
+        return RunResult(results, reports, written=False)
+
+    _remove_stale_staging(reports)
+    stage = reports.with_name(f".{reports.name}.staging-{os.getpid()}")
+    stage.mkdir(parents=True)
+    (stage / "notebooks").mkdir()
+    results: list[NotebookResult] = []
+    all_inputs: dict[str, str] = {}
+    started, t0 = _now(), time.perf_counter()
+    progress = _Progress(len(plans), stream)
+    try:
+        for nb, params, hashes, key, prev in plans:
+            progress.start(nb.stem)
+            if prev is not None:
+                res = NotebookResult(**{**_result_fields(prev), "status": "cached"})
+                for rel in (f"{nb.stem}.html", f"notebooks/{nb.stem}.ipynb", f"figures/{nb.stem}"):
+                    _carry(reports / rel, stage / rel)
+                progress.done("up to date", None)
+            else:
+                res = _execute(config, nb, params, stage)
+                progress.done(res.status if res.status != "failed" else f"FAILED ({res.error})", res.duration_s)
+            res.cache_key, res.parameters, res.inputs = key, params, sorted(hashes)
+            all_inputs.update(hashes)
+            results.append(res)
+            if on_result:
+                on_result(res)
+        _write_index_and_manifest(config, stage, results, all_inputs, started, time.perf_counter() - t0)
+        _swap_in(stage, reports)
+    except BaseException:
+        shutil.rmtree(stage, ignore_errors=True)
+        raise
+    return RunResult(results, reports, written=True)
+
+
+def _result_fields(prev: Mapping[str, Any]) -> dict[str, Any]:
+    keep = NotebookResult.__dataclass_fields__
+    return {k: v for k, v in prev.items() if k in keep}
+
+
+def _remove_stale_staging(reports: Path) -> None:
+    for p in reports.parent.glob(f".{reports.name}.staging-*"):
+        shutil.rmtree(p, ignore_errors=True)
+    for p in reports.parent.glob(f".{reports.name}.old-*"):
+        shutil.rmtree(p, ignore_errors=True)
+
+
+def _swap_in(stage: Path, reports: Path) -> None:
+    """Replace ``reports`` by ``stage`` with two renames, so readers see the old or the new set, whole."""
+    old = reports.with_name(f".{reports.name}.old-{os.getpid()}")
+    if reports.exists():
+        os.replace(reports, old)
+    os.replace(stage, reports)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def _write_index_and_manifest(config: RunConfig, stage: Path, results: list[NotebookResult],
+                              inputs: dict[str, str], started: str, seconds: float) -> None:
+    from review_tools import htmlexport
+
+    git = provenance.git_state(config.project_dir)
+    manifest = {
+        "title": config.title,
+        "started": started,
+        "finished": _now(),
+        "duration_s": round(seconds, 3),
+        "git": git,
+        "packages": provenance.package_versions(),
+        "parameters": dict(config.parameters),
+        "show_code": config.show_code,
+        "inputs": dict(sorted(inputs.items())),
+        "notebooks": [{**r.__dict__, "html": r.html, "notebook": f"notebooks/{r.name}.ipynb"} for r in results],
+    }
+    _write_text_atomic(stage / MANIFEST, json.dumps(manifest, indent=2, default=str) + "\n")
+    commit = git["commit"][:12] if git["commit"] else "not a git checkout"
+    facts = [
+        ("Generated", manifest["finished"]),
+        ("Git commit", commit + (" (with uncommitted changes)" if git["dirty"] else "")),
+        ("review-tools", manifest["packages"]["review-tools"]),
+        ("Python", manifest["packages"]["python"]),
+        *((k, str(v)) for k, v in config.parameters.items()),
+    ]
+    entries = [
+        htmlexport.IndexEntry(r.name, r.title, r.html, r.status, r.summary, r.error, r.duration_s)
+        for r in results
+    ]
+    page = htmlexport.index_page(entries, title=config.title, notes=config.notes, facts=facts)
+    _write_text_atomic(stage / "index.html", page)

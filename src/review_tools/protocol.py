@@ -1,0 +1,389 @@
+"""The review protocol as validated data.
+
+A protocol is a YAML file a researcher edits by hand.  It is loaded with ruamel.yaml (which keeps line
+numbers) and validated with pydantic; every problem is collected and reported at once as
+``file:line path: message`` so a researcher can fix them all in one go.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.error import MarkedYAMLError
+
+from review_tools.errors import ReviewToolsError
+
+STAGES = ("title_abstract", "full_text")
+Stage = Literal["title_abstract", "full_text"]
+BUILTIN_INSTRUMENTS = ("mmat_2018", "jbi_qualitative", "casp_qualitative", "aacods")
+_CODE_PREFIX = {"inclusion": "I", "exclusion": "E"}
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with a protocol: where it is and what is wrong."""
+
+    file: str
+    line: int | None
+    path: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}" if self.line else self.file
+        return f"{where} {self.path}: {self.message}" if self.path else f"{where}: {self.message}"
+
+
+class ProtocolError(ReviewToolsError):
+    """A protocol that cannot be used; ``problems`` lists every problem found."""
+
+    def __init__(self, problems: Sequence[Problem]):
+        self.problems = list(problems)
+        lines = "\n".join(str(p) for p in self.problems)
+        super().__init__(f"{len(self.problems)} problem(s) in the protocol:\n{lines}")
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Question(_Model):
+    """A review question, optionally broken down by a framework such as PICo."""
+
+    id: str = Field(pattern=r"^[A-Za-z][A-Za-z0-9_-]*$")
+    text: str = Field(min_length=1)
+    framework: Literal["PICo", "PICO", "PCC", "SPIDER", "none"] = "none"
+    components: dict[str, str] = Field(default_factory=dict)
+
+
+class Database(_Model):
+    """One database search as it was run: the PRISMA-S facts about it."""
+
+    name: str = Field(min_length=1)
+    platform: str = Field(min_length=1)
+    date_searched: dt.date
+    search_string: str = Field(min_length=1)
+    language: str = "en"
+    fields: str = ""
+    limits: list[str] = Field(default_factory=list)
+    hits: int | None = Field(default=None, ge=0)
+    export_dir: str | None = None
+    notes: str = ""
+
+
+class YearRange(_Model):
+    type: Literal["year_range"]
+    min: int | None = Field(default=None, ge=1500, le=2200)
+    max: int | None = Field(default=None, ge=1500, le=2200)
+
+
+class LanguageRule(_Model):
+    type: Literal["language"]
+    allowed: list[str] = Field(min_length=1)
+
+
+class DocumentTypeRule(_Model):
+    type: Literal["document_type"]
+    allowed: list[str] = Field(min_length=1)
+
+
+class HasAbstractRule(_Model):
+    type: Literal["has_abstract"]
+
+
+Rule = Annotated[
+    YearRange | LanguageRule | DocumentTypeRule | HasAbstractRule, Field(discriminator="type")
+]
+
+
+class Criterion(_Model):
+    """An eligibility criterion with its code (I1, E3, ...), the stage(s) where it applies and an optional
+    machine-checkable rule."""
+
+    code: str = Field(pattern=r"^[IE][0-9]+[a-z]?$")
+    kind: Literal["inclusion", "exclusion"]
+    text: str = Field(min_length=1)
+    stage: Stage | list[Stage]
+    rule: Rule | None = None
+
+    @property
+    def stages(self) -> tuple[str, ...]:
+        return (self.stage,) if isinstance(self.stage, str) else tuple(self.stage)
+
+
+class InstrumentItem(_Model):
+    id: str = Field(min_length=1)
+    text: str = Field(min_length=1)
+
+
+class CustomInstrument(_Model):
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    name: str = Field(min_length=1)
+    scale: list[str] = Field(min_length=2)
+    items: list[InstrumentItem] = Field(min_length=1)
+
+
+class Appraisal(_Model):
+    """Which quality-appraisal instrument is used and how a score decides inclusion."""
+
+    instrument: str
+    scoring: Literal["count_yes", "percent_yes"] = "percent_yes"
+    threshold: float = Field(ge=0)
+    reviewers: list[str] = Field(default_factory=list)
+    custom_instruments: list[CustomInstrument] = Field(default_factory=list)
+
+
+class ExtractionField(_Model):
+    name: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    label: str = Field(min_length=1)
+    type: Literal["text", "integer", "number", "boolean", "choice", "multichoice"] = "text"
+    choices: list[str] = Field(default_factory=list)
+    required: bool = False
+
+
+class Extraction(_Model):
+    fields: list[ExtractionField] = Field(min_length=1)
+
+
+class Protocol(_Model):
+    """A whole review protocol."""
+
+    title: str = Field(min_length=1)
+    language: Literal["en", "fi"] = "en"
+    authors: list[str] = Field(default_factory=list)
+    example: bool = False
+    notes: str = ""
+    seed: int = 20240101
+    questions: list[Question] = Field(min_length=1)
+    databases: list[Database] = Field(min_length=1)
+    criteria: list[Criterion] = Field(min_length=1)
+    appraisal: Appraisal
+    extraction: Extraction
+
+    @field_validator("authors")
+    @classmethod
+    def _no_blank_authors(cls, value: list[str]) -> list[str]:
+        if any(not a.strip() for a in value):
+            raise ValueError("an author name is blank")
+        return value
+
+    def criteria_for(self, stage: str) -> list[Criterion]:
+        """The criteria that apply at ``stage``, in protocol order."""
+        return [c for c in self.criteria if stage in c.stages]
+
+    def criterion(self, code: str) -> Criterion:
+        for c in self.criteria:
+            if c.code == code:
+                return c
+        raise KeyError(code)
+
+
+def _line_of(node: Any, loc: Iterable[Any]) -> int | None:
+    """Line (1-based) of the deepest YAML node along ``loc`` that exists."""
+    line = None
+    for key in loc:
+        if isinstance(node, CommentedMap) and key in node:
+            line = node.lc.key(key)[0] + 1
+            node = node[key]
+        elif isinstance(node, CommentedSeq) and isinstance(key, int) and 0 <= key < len(node):
+            line = node.lc.item(key)[0] + 1
+            node = node[key]
+        else:
+            break
+    return line
+
+
+def _format_loc(loc: Iterable[Any]) -> str:
+    out = ""
+    for key in loc:
+        if isinstance(key, int):
+            out += f"[{key}]"
+        else:
+            out += f".{key}" if out else str(key)
+    return out
+
+
+def _clean_loc(loc: tuple[Any, ...]) -> tuple[Any, ...]:
+    """Drop pydantic's union/discriminator tags (``year_range``, ``list[...]``) from an error location."""
+    tags = {"year_range", "language", "document_type", "has_abstract"}
+    out: list[Any] = []
+    for i, key in enumerate(loc):
+        if isinstance(key, str) and (key.startswith(("list[", "literal[")) or key in ("str", "int")):
+            continue
+        if isinstance(key, str) and key in tags and i > 0 and loc[i - 1] == "rule":
+            continue
+        out.append(key)
+    return tuple(out)
+
+
+def _model_fields_at(loc: tuple[Any, ...]) -> list[str]:
+    """Known field names of the model that owns the last key of ``loc`` (for 'did you mean')."""
+    model: Any = Protocol
+    for key in loc[:-1]:
+        if isinstance(key, int):
+            continue
+        field = getattr(model, "model_fields", {}).get(key)
+        if field is None:
+            return []
+        ann = field.annotation
+        args = getattr(ann, "__args__", ())
+        candidates = [ann, *args]
+        model = next((c for c in candidates if isinstance(c, type) and issubclass(c, BaseModel)), None)
+        if model is None:
+            inner = [a for c in args for a in getattr(c, "__args__", ())]
+            model = next((c for c in inner if isinstance(c, type) and issubclass(c, BaseModel)), None)
+        if model is None:
+            return []
+    return list(getattr(model, "model_fields", {}))
+
+
+def _message(err: dict[str, Any], loc: tuple[Any, ...]) -> str:
+    kind = err["type"]
+    value = err.get("input")
+    ctx = err.get("ctx") or {}
+    if kind == "literal_error":
+        expected = re.findall(r"'([^']*)'", str(ctx.get("expected", "")))
+        return f"{value!r} is not one of {', '.join(expected)}"
+    if kind == "missing":
+        return "required field is missing"
+    if kind == "extra_forbidden":
+        name = str(loc[-1])
+        close = difflib.get_close_matches(name, _model_fields_at(loc), n=1)
+        hint = f" (did you mean '{close[0]}'?)" if close else ""
+        return f"unknown field '{name}'{hint}"
+    if kind == "union_tag_invalid":
+        return f"rule type {ctx.get('tag')!r} is not one of {ctx.get('expected_tags')}"
+    if kind == "string_pattern_mismatch":
+        return f"{value!r} does not match the pattern {ctx.get('pattern')}"
+    if kind in ("date_from_datetime_parsing", "date_parsing", "date_type"):
+        return f"{value!r} is not a date (write YYYY-MM-DD)"
+    if kind in ("too_short", "string_too_short") and isinstance(value, list | str) and len(value) == 0:
+        return "must not be empty"
+    return f"{err['msg']} (got {value!r})" if value is not None else err["msg"]
+
+
+def _cross_checks(raw: Any, today: dt.date) -> list[tuple[tuple[Any, ...], str]]:
+    """Checks that span several fields or items; run on the raw data so they work even when other parts
+    of the protocol are broken."""
+    found: list[tuple[tuple[Any, ...], str]] = []
+    if not isinstance(raw, dict):
+        return found
+    crits = raw.get("criteria") if isinstance(raw.get("criteria"), list) else []
+    seen: dict[str, int] = {}
+    for i, c in enumerate(crits):
+        if not isinstance(c, dict):
+            continue
+        code, kind = c.get("code"), c.get("kind")
+        if isinstance(code, str):
+            if code in seen:
+                found.append((("criteria", i, "code"), f"code {code!r} is already used by criteria[{seen[code]}]"))
+            seen.setdefault(code, i)
+            want = _CODE_PREFIX.get(kind) if isinstance(kind, str) else None
+            if want and code[:1] in "IE" and code[:1] != want:
+                found.append((("criteria", i, "code"), f"{kind} criterion code {code!r} should start with {want}"))
+        rule = c.get("rule")
+        if isinstance(rule, dict) and rule.get("type") == "year_range":
+            lo, hi = rule.get("min"), rule.get("max")
+            if isinstance(lo, int) and isinstance(hi, int) and lo > hi:
+                found.append((("criteria", i, "rule", "min"), f"year range is empty: min {lo} > max {hi}"))
+            if lo is None and hi is None:
+                found.append((("criteria", i, "rule"), "year_range needs min, max or both"))
+    names: dict[str, int] = {}
+    for i, d in enumerate(raw.get("databases") if isinstance(raw.get("databases"), list) else []):
+        if not isinstance(d, dict):
+            continue
+        when = d.get("date_searched")
+        if isinstance(when, dt.date) and when > today:
+            found.append((("databases", i, "date_searched"), f"{when.isoformat()} is in the future"))
+        name = d.get("name")
+        if isinstance(name, str):
+            if name in names:
+                found.append((("databases", i, "name"), f"database {name!r} is listed twice (also databases[{names[name]}])"))
+            names.setdefault(name, i)
+    _check_appraisal(raw.get("appraisal"), found)
+    fields = (raw.get("extraction") or {}).get("fields") if isinstance(raw.get("extraction"), dict) else None
+    fnames: dict[str, int] = {}
+    for i, f in enumerate(fields if isinstance(fields, list) else []):
+        if not isinstance(f, dict):
+            continue
+        if f.get("type") in ("choice", "multichoice") and not f.get("choices"):
+            found.append((("extraction", "fields", i, "choices"), f"a {f.get('type')} field needs choices"))
+        name = f.get("name")
+        if isinstance(name, str):
+            if name in fnames:
+                found.append((("extraction", "fields", i, "name"), f"field {name!r} is already defined"))
+            fnames.setdefault(name, i)
+    return found
+
+
+def _check_appraisal(appraisal: Any, found: list[tuple[tuple[Any, ...], str]]) -> None:
+    if not isinstance(appraisal, dict):
+        return
+    custom = [c.get("id") for c in appraisal.get("custom_instruments") or [] if isinstance(c, dict)]
+    known = (*BUILTIN_INSTRUMENTS, *[c for c in custom if isinstance(c, str)])
+    inst = appraisal.get("instrument")
+    if isinstance(inst, str) and inst not in known:
+        found.append((("appraisal", "instrument"), f"{inst!r} is not one of {', '.join(known)}"))
+    thr = appraisal.get("threshold")
+    if appraisal.get("scoring", "percent_yes") == "percent_yes" and isinstance(thr, int | float) and thr > 100:
+        found.append((("appraisal", "threshold"), f"{thr} is above 100 (scoring is percent_yes)"))
+
+
+def _read_yaml(path: Path) -> Any:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ProtocolError([Problem(str(path), None, "", "file not found")]) from None
+    except UnicodeDecodeError as exc:
+        raise ProtocolError([Problem(str(path), None, "", f"not UTF-8 text ({exc.reason})")]) from None
+    try:
+        return YAML(typ="rt").load(text)
+    except MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else None
+        raise ProtocolError([Problem(str(path), line, "", f"YAML syntax error: {exc.problem}")]) from None
+
+
+def _plain(node: Any) -> Any:
+    """ruamel's round-trip containers as plain dicts and lists (pydantic wants those)."""
+    if isinstance(node, dict):
+        return {str(k): _plain(v) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_plain(v) for v in node]
+    return node
+
+
+def load_protocol(path: str | Path, *, today: dt.date | None = None) -> Protocol:
+    """Load and validate a protocol; raise :class:`ProtocolError` listing every problem."""
+    path = Path(path)
+    doc = _read_yaml(path)
+    if not isinstance(doc, dict):
+        raise ProtocolError([Problem(str(path), 1, "", "the protocol must be a mapping of fields")])
+    raw = _plain(doc)
+    problems: list[tuple[int | None, str, str]] = []
+    model = None
+    try:
+        model = Protocol.model_validate(raw)
+    except ValidationError as exc:
+        seen: set[tuple[Any, ...]] = set()
+        for err in exc.errors():
+            loc = _clean_loc(tuple(err["loc"]))
+            if loc in seen:  # a union reports one error per alternative; the first says it best
+                continue
+            seen.add(loc)
+            problems.append((_line_of(doc, loc), _format_loc(loc), _message(err, loc)))
+    for loc, msg in _cross_checks(raw, today or dt.date.today()):
+        problems.append((_line_of(doc, loc), _format_loc(loc), msg))
+    if problems:
+        problems.sort(key=lambda p: (p[0] or 0, p[1]))
+        raise ProtocolError([Problem(str(path), line, where, msg) for line, where, msg in problems])
+    assert model is not None
+    return model
