@@ -38,7 +38,7 @@ def _run(args: argparse.Namespace) -> int:
              "examples, not the thesis's own record.",) if protocol.example else ()
     config = pipeline.RunConfig(
         project_dir=project, parameters=parameters, notebooks_dir=args.notebooks_dir,
-        reports_dir=args.reports_dir, show_code=args.show_code, force=args.force,
+        reports_dir=args.reports_dir, show_code=args.show_code, force=args.force, jobs=args.jobs,
         title=protocol.title, notes=notes,
     )
     result = pipeline.run(config)
@@ -78,6 +78,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--language", choices=("en", "fi"), default=None, help="default: the protocol's")
     p.add_argument("--show-code", action="store_true", help="keep the code cells in the HTML")
     p.add_argument("--force", action="store_true", help="rerun every notebook even if nothing changed")
+    p.add_argument("--jobs", type=int, default=2, help="notebooks run at once (default: 2)")
     p.set_defaults(func=_run)
 
     p = sub.add_parser("init", help="scaffold a new review beside the sample one")

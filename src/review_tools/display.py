@@ -53,15 +53,23 @@ def definition_list(pairs: list[tuple[str, str]]) -> None:
     _show(f"<dl>{rows}</dl>")
 
 
-def figure(fig: Any, name: str, figures_dir: str | Path | None) -> None:
-    """Show a matplotlib figure inline and save it as SVG and PNG under ``figures_dir`` (if given)."""
-    import matplotlib.pyplot as plt
-    from IPython.display import display
+def figure(fig: Any, name: str, figures_dir: str | Path | None, *, alt: str | None = None) -> None:
+    """Show a matplotlib figure as an embedded PNG and save it as SVG and PNG under ``figures_dir``.
 
+    The PNG is rendered here rather than left to the inline backend, so the report gets the image
+    whatever matplotlib backend the kernel runs.
+    """
+    import io
+
+    import matplotlib.pyplot as plt
+    from IPython.display import Image, display
+
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=110, bbox_inches="tight")
     if figures_dir:
         out = Path(figures_dir)
         out.mkdir(parents=True, exist_ok=True)
         fig.savefig(out / f"{name}.svg", bbox_inches="tight")
-        fig.savefig(out / f"{name}.png", dpi=150, bbox_inches="tight")
-    display(fig)
+        (out / f"{name}.png").write_bytes(buf.getvalue())
     plt.close(fig)
+    display(Image(data=buf.getvalue(), format="png"), metadata={"alt": alt or name.replace("_", " ")})

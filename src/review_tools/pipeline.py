@@ -3,6 +3,7 @@
 * Each notebook in ``notebooks/NN_name.ipynb`` gets the parameters its ``parameters`` cell declares.
 * A notebook whose inputs did not change (its own bytes, its parameters, the sha256 of every input file
   its path parameters name, review-tools' version and source) is not executed again.
+* Notebooks run ``jobs`` at a time (each in its own kernel process); results are taken in run order.
 * The new report set is built in a staging folder next to ``reports/`` and swapped in at the end, so an
   interrupted run never leaves half a report set; a failing notebook still gets its HTML (showing the
   failing cell), the others are kept, and the run reports failure.
@@ -18,6 +19,7 @@ import shutil
 import sys
 import time
 from collections.abc import Callable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -39,6 +41,7 @@ class RunConfig:
     reports_dir: Path = Path("reports")
     show_code: bool = False
     force: bool = False
+    jobs: int = 2
     title: str = "Review reports"
     notes: tuple[str, ...] = ()
 
@@ -131,17 +134,13 @@ def _write_text_atomic(path: Path, text: str) -> None:
     os.replace(tmp, path)
 
 
-class _Progress:
-    def __init__(self, total: int, stream: Any):
-        self.total, self.stream, self.i = total, stream, 0
-
-    def start(self, name: str) -> None:
-        self.i += 1
-        print(f"[{self.i}/{self.total}] {name} ...", end="", file=self.stream, flush=True)
-
-    def done(self, status: str, seconds: float | None) -> None:
-        took = f" {seconds:.1f} s" if seconds is not None else ""
-        print(f" {status}{took}", file=self.stream, flush=True)
+def _report_progress(stream: Any, i: int, total: int, res: NotebookResult) -> None:
+    """One line per notebook as its result is taken, in run order."""
+    if res.status == "cached":
+        what = "up to date"
+    else:
+        what = ("ok" if res.status == "ok" else f"FAILED ({res.error})") + f" {res.duration_s:.1f} s"
+    print(f"[{i}/{total}] {res.name} ... {what}", file=stream, flush=True)
 
 
 def _plan(config: RunConfig, notebook: Path, code_digest: str) -> tuple[dict[str, Any], dict[str, str], str]:
@@ -241,18 +240,20 @@ def run(config: RunConfig, *, stream: Any = None,
     results: list[NotebookResult] = []
     all_inputs: dict[str, str] = {}
     started, t0 = _now(), time.perf_counter()
-    progress = _Progress(len(plans), stream)
+    pool = ThreadPoolExecutor(max_workers=max(1, config.jobs))
     try:
-        for nb, params, hashes, key, prev in plans:
-            progress.start(nb.stem)
+        futures = {
+            nb.stem: pool.submit(_execute, config, nb, params, stage)
+            for nb, params, _, _, prev in plans if prev is None
+        }
+        for i, (nb, params, hashes, key, prev) in enumerate(plans, 1):
             if prev is not None:
                 res = NotebookResult(**{**_result_fields(prev), "status": "cached"})
                 for rel in (f"{nb.stem}.html", f"notebooks/{nb.stem}.ipynb", f"figures/{nb.stem}"):
                     _carry(reports / rel, stage / rel)
-                progress.done("up to date", None)
             else:
-                res = _execute(config, nb, params, stage)
-                progress.done(res.status if res.status != "failed" else f"FAILED ({res.error})", res.duration_s)
+                res = futures[nb.stem].result()
+            _report_progress(stream, i, len(plans), res)
             res.cache_key, res.parameters, res.inputs = key, params, sorted(hashes)
             all_inputs.update(hashes)
             results.append(res)
@@ -261,8 +262,10 @@ def run(config: RunConfig, *, stream: Any = None,
         _write_index_and_manifest(config, stage, results, all_inputs, started, time.perf_counter() - t0)
         _swap_in(stage, reports)
     except BaseException:
+        pool.shutdown(wait=True, cancel_futures=True)
         shutil.rmtree(stage, ignore_errors=True)
         raise
+    pool.shutdown()
     return RunResult(results, reports, written=True)
 
 

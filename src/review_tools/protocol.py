@@ -306,7 +306,8 @@ def _cross_checks(raw: Any, today: dt.date) -> list[tuple[tuple[Any, ...], str]]
         name = d.get("name")
         if isinstance(name, str):
             if name in names:
-                found.append((("databases", i, "name"), f"database {name!r} is listed twice (also databases[{names[name]}])"))
+                msg = f"database {name!r} is listed twice (also databases[{names[name]}])"
+                found.append((("databases", i, "name"), msg))
             names.setdefault(name, i)
     _check_appraisal(raw.get("appraisal"), found)
     fields = (raw.get("extraction") or {}).get("fields") if isinstance(raw.get("extraction"), dict) else None
@@ -376,6 +377,8 @@ def load_protocol(path: str | Path, *, today: dt.date | None = None) -> Protocol
         seen: set[tuple[Any, ...]] = set()
         for err in exc.errors():
             loc = _clean_loc(tuple(err["loc"]))
+            if err["type"] == "union_tag_invalid":
+                loc = (*loc, "type")
             if loc in seen:  # a union reports one error per alternative; the first says it best
                 continue
             seen.add(loc)

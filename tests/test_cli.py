@@ -1,0 +1,42 @@
+"""The command line: exit codes and messages of validate and run."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from review_tools.cli import main
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_validate_ok_and_bad(tmp_path, capsys) -> None:
+    assert main(["validate", str(ROOT / "review" / "protocol.yaml")]) == 0
+    assert "OK (3 questions, 5 databases, 9 criteria" in capsys.readouterr().out
+    bad = tmp_path / "protocol.yaml"
+    bad.write_text((ROOT / "review" / "protocol.yaml").read_text(encoding="utf-8")
+                   .replace("stage: full_text\n", "stage: fulltext2\n", 1), encoding="utf-8")
+    assert main(["validate", str(bad)]) == 2
+    err = capsys.readouterr().err
+    assert "criteria[4].stage: 'fulltext2' is not one of title_abstract, full_text" in err
+    assert f"{bad}:" in err
+
+
+def test_run_refuses_an_invalid_protocol_before_running_anything(tmp_path, capsys) -> None:
+    (tmp_path / "review").mkdir()
+    (tmp_path / "review" / "protocol.yaml").write_text("title: x\n", encoding="utf-8")
+    assert main(["run", "--project", str(tmp_path)]) == 2
+    assert "questions: required field is missing" in capsys.readouterr().err
+    assert not (tmp_path / "reports").exists()
+
+
+def test_run_exits_non_zero_when_a_notebook_fails(tmp_path, notebook_writer, capsys) -> None:
+    (tmp_path / "review").mkdir()
+    shutil.copy(ROOT / "review" / "protocol.yaml", tmp_path / "review" / "protocol.yaml")
+    notebook_writer(tmp_path / "notebooks" / "01_ok.ipynb", ["print(seed, language)"], "seed = 0\nlanguage = ''")
+    notebook_writer(tmp_path / "notebooks" / "02_bad.ipynb", ["1 / 0"])
+    assert main(["run", "--project", str(tmp_path), "--language", "fi"]) == 1
+    err = capsys.readouterr().err
+    assert "1 notebook(s) failed: 02_bad" in err and "ZeroDivisionError" in err
+    executed = (tmp_path / "reports" / "notebooks" / "01_ok.ipynb").read_text(encoding="utf-8")
+    assert "20241213 fi" in executed  # the protocol's seed and the --language override reached the notebook

@@ -1,0 +1,103 @@
+"""HTML reports as a reader sees them: opened in headless Chromium, no console messages, figures loaded,
+text from the protocol or records escaped."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from review_tools import htmlexport
+from review_tools.cli import main
+
+ROOT = Path(__file__).resolve().parents[1]
+CHECKER = """<script>
+window.addEventListener('load', () => {
+  const imgs = Array.from(document.images);
+  document.body.setAttribute('data-rt-images', String(imgs.length));
+  document.body.setAttribute('data-rt-broken',
+    String(imgs.filter(i => !(i.complete && i.naturalWidth > 0)).length));
+});
+</script>"""
+
+
+def open_in_chromium(chromium: str, page: Path, tmp: Path) -> tuple[str, list[str], int, int]:
+    """Load a copy of ``page`` (with an image checker added) headless; return the DOM after load, the
+    console messages, the number of images and how many of them failed to load."""
+    copy = page.with_name(f".check-{page.name}")
+    copy.write_text(page.read_text(encoding="utf-8").replace("</body>", CHECKER + "</body>"), encoding="utf-8")
+    try:
+        done = subprocess.run(
+            [chromium, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+             "--disable-background-networking", "--disable-component-update", "--disable-sync",
+             f"--user-data-dir={tmp / 'chromium-profile'}", "--enable-logging=stderr", "--v=0",
+             "--virtual-time-budget=5000", "--dump-dom", copy.as_uri()],
+            capture_output=True, text=True, timeout=120,
+        )
+    finally:
+        copy.unlink()
+    console = [line for line in done.stderr.splitlines() if ":CONSOLE" in line]
+    images = re.search(r'data-rt-images="(\d+)"', done.stdout)
+    broken = re.search(r'data-rt-broken="(\d+)"', done.stdout)
+    assert images and broken, f"page did not finish loading: {done.stderr[-500:]}"
+    return done.stdout, console, int(images.group(1)), int(broken.group(1))
+
+
+def test_browser_check_detects_console_output_and_broken_images(chromium, tmp_path) -> None:
+    """The checker itself can fail: a page that logs and has a broken image is caught."""
+    bad = tmp_path / "bad.html"
+    bad.write_text('<html><body><img src="missing.png"><script>console.error("oops")</script></body></html>')
+    _, console, images, broken = open_in_chromium(chromium, bad, tmp_path)
+    assert any("oops" in c for c in console)
+    assert (images, broken) == (1, 1)
+
+
+@pytest.fixture(scope="module")
+def hostile_review(tmp_path_factory) -> Path:
+    """A scaffolded review whose protocol carries HTML in its text, run through the real notebooks."""
+    project = tmp_path_factory.mktemp("hostile")
+    assert main(["init", str(project), "--notebooks-from", str(ROOT / "notebooks")]) == 0
+    protocol = project / "review" / "protocol.yaml"
+    text = protocol.read_text(encoding="utf-8")
+    text = text.replace("title: My review title",
+                        "title: \"Segments <script>console.error('xss')</script> & CRM\"")
+    text = text.replace("text: What is my review question?",
+                        "text: \"Is <img src=x onerror=console.error('img')> escaped?\"")
+    protocol.write_text(text, encoding="utf-8")
+    assert main(["run", "--project", str(project)]) == 0
+    return project / "reports"
+
+
+def test_reports_open_without_console_messages_and_escape_text(chromium, hostile_review, tmp_path) -> None:
+    pages = sorted(hostile_review.glob("*.html"))
+    assert {p.name for p in pages} >= {"index.html", "01_protocol.html"}
+    for page in pages:
+        dom, console, _, broken = open_in_chromium(chromium, page, tmp_path)
+        assert console == [], f"{page.name}: {console}"
+        assert broken == 0, page.name
+    dom, *_ = open_in_chromium(chromium, hostile_review / "index.html", tmp_path)
+    assert "Segments &lt;script&gt;console.error('xss')&lt;/script&gt; &amp; CRM" in dom
+    dom, *_ = open_in_chromium(chromium, hostile_review / "01_protocol.html", tmp_path)
+    assert "Is &lt;img src=x onerror=console.error('img')&gt; escaped?" in dom
+
+
+def test_report_figures_load_in_the_browser(chromium, tmp_path, notebook_writer) -> None:
+    from review_tools import pipeline
+
+    notebook_writer(tmp_path / "notebooks" / "01_fig.ipynb", [
+        "import matplotlib\nmatplotlib.use('Agg')\nimport matplotlib.pyplot as plt\nfrom review_tools import display",
+        "fig, ax = plt.subplots()\nax.plot([1, 2, 3])\ndisplay.figure(fig, 'line', figures_dir)",
+    ], 'figures_dir = ""')
+    pipeline.run(pipeline.RunConfig(project_dir=tmp_path, parameters={}))
+    _, console, images, broken = open_in_chromium(chromium, tmp_path / "reports" / "01_fig.html", tmp_path)
+    assert console == [] and images == 1 and broken == 0
+
+
+def test_index_page_escapes_everything() -> None:
+    entry = htmlexport.IndexEntry("01_x", "<b>T</b>", "01_x.html", "failed", "s<i>", "E: <bad>", 1.0)
+    page = htmlexport.index_page([entry], title="<script>x</script>", notes=["n<1>"], facts=[("k<", "v>")])
+    for raw in ("<b>T</b>", "s<i>", "<bad>", "<script>x", "n<1>", "k<", "v>"):
+        assert raw not in page
+    assert "&lt;script&gt;x&lt;/script&gt;" in page and "1 report(s) failed" in page

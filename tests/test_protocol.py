@@ -1,0 +1,132 @@
+"""The protocol schema: the sample protocol loads; each kind of mistake is reported with its line."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from ruamel.yaml import YAML
+
+from review_tools.protocol import ProtocolError, load_protocol
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE = ROOT / "review" / "protocol.yaml"
+TEMPLATE = ROOT / "src" / "review_tools" / "templates" / "protocol.yaml"
+TODAY = dt.date(2026, 1, 1)
+
+
+def test_sample_protocol_loads() -> None:
+    p = load_protocol(SAMPLE, today=TODAY)
+    assert p.example is True
+    assert [d.name for d in p.databases][:1] == ["Business Source Elite"]
+    assert {c.code for c in p.criteria_for("full_text")} >= {"I1", "I5", "E4"}
+    assert "E1" not in {c.code for c in p.criteria_for("full_text")}
+    assert p.criterion("I1").rule.min == 2004
+    finna = next(d for d in p.databases if d.name == "Finna")
+    assert "asiakkuu*" in finna.search_string and finna.language == "fi"
+
+
+def test_template_protocol_is_valid() -> None:
+    assert load_protocol(TEMPLATE, today=TODAY).example is True
+
+
+def _write_mutated(tmp_path: Path, mutate) -> Path:
+    yaml = YAML(typ="rt")
+    doc = yaml.load(SAMPLE.read_text(encoding="utf-8"))
+    mutate(doc)
+    out = tmp_path / "protocol.yaml"
+    with out.open("w", encoding="utf-8") as fh:
+        yaml.dump(doc, fh)
+    return out
+
+
+def _line_of(path: Path, needle: str | tuple[str, int]) -> int:
+    """Line number of the ``nth`` (default first) line containing the needle."""
+    needle, nth = needle if isinstance(needle, tuple) else (needle, 1)
+    hits = [i for i, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if needle in line]
+    assert len(hits) >= nth, f"{needle!r} not found {nth} times in {path}"
+    return hits[nth - 1]
+
+
+# (what is wrong, how to break the sample, expected "path: message" fragment, text on the expected line)
+MISTAKES = [
+    ("unknown stage", lambda d: d["criteria"][3].__setitem__("stage", "fulltext2"),
+     "criteria[3].stage: 'fulltext2' is not one of title_abstract, full_text", "fulltext2"),
+    ("misspelt top-level field", lambda d: d.insert(1, "langauge", "en"),
+     "langauge: unknown field 'langauge' (did you mean 'language'?)", "langauge"),
+    ("missing required field", lambda d: d["databases"][1].pop("search_string"),
+     "databases[1].search_string: required field is missing", "name: ABI/INFORM Collection"),
+    ("date that is no date", lambda d: d["databases"][0].__setitem__("date_searched", "last spring"),
+     "databases[0].date_searched: 'last spring' is not a date", "last spring"),
+    ("search date in the future", lambda d: d["databases"][2].__setitem__("date_searched", dt.date(2030, 5, 1)),
+     "databases[2].date_searched: 2030-05-01 is in the future", "2030-05-01"),
+    ("negative hit count", lambda d: d["databases"][3].__setitem__("hits", -5),
+     "databases[3].hits: Input should be greater than or equal to 0", "hits: -5"),
+    ("duplicate criterion code", lambda d: d["criteria"][1].__setitem__("code", "I1"),
+     "criteria[1].code: code 'I1' is already used by criteria[0]", ("code: I1", 2)),
+    ("code prefix against kind", lambda d: d["criteria"][5].__setitem__("kind", "inclusion"),
+     "criteria[5].code: inclusion criterion code 'E1' should start with I", "code: E1"),
+    ("empty year range", lambda d: d["criteria"][0]["rule"].update({"min": 2024, "max": 2004}),
+     "criteria[0].rule.min: year range is empty: min 2024 > max 2004", "year_range"),
+    ("unknown rule type", lambda d: d["criteria"][2].__setitem__("rule", {"type": "colour"}),
+     "criteria[2].rule.type: rule type 'colour' is not one of", "type: colour"),
+    ("unknown instrument", lambda d: d["appraisal"].__setitem__("instrument", "jbi_qualitativ"),
+     "appraisal.instrument: 'jbi_qualitativ' is not one of mmat_2018", "jbi_qualitativ"),
+    ("threshold above 100 %", lambda d: d["appraisal"].__setitem__("threshold", 160),
+     "appraisal.threshold: 160 is above 100 (scoring is percent_yes)", "threshold: 160"),
+    ("choice field without choices", lambda d: d["extraction"]["fields"][2].pop("choices"),
+     "extraction.fields[2].choices: a choice field needs choices", "name: method"),
+    ("bad language", lambda d: d.__setitem__("language", "sv"),
+     "language: 'sv' is not one of en, fi", "language: sv"),
+    ("empty question text", lambda d: d["questions"][0].__setitem__("text", ""),
+     "questions[0].text: must not be empty", "text: ''"),
+    ("no databases", lambda d: d.__setitem__("databases", []),
+     "databases: must not be empty", "databases: []"),
+]
+
+
+@pytest.mark.parametrize(("what", "mutate", "expected", "on_line"), MISTAKES, ids=[m[0] for m in MISTAKES])
+def test_each_mistake_is_reported_with_its_line(tmp_path, what, mutate, expected, on_line) -> None:
+    path = _write_mutated(tmp_path, mutate)
+    with pytest.raises(ProtocolError) as info:
+        load_protocol(path, today=TODAY)
+    matches = [p for p in info.value.problems if expected in str(p)]
+    assert matches, f"{what}: expected {expected!r} in\n{info.value}"
+    assert matches[0].line == _line_of(path, on_line), str(matches[0])
+    assert str(matches[0]).startswith(f"{path}:{matches[0].line} ")
+
+
+def test_all_problems_are_reported_at_once(tmp_path) -> None:
+    def many(d):
+        d["criteria"][3]["stage"] = "fulltext2"
+        d["appraisal"]["instrument"] = "nope"
+        d["databases"][0]["hits"] = -1
+        d.insert(1, "titel", "x")
+    path = _write_mutated(tmp_path, many)
+    with pytest.raises(ProtocolError) as info:
+        load_protocol(path, today=TODAY)
+    text = str(info.value)
+    for fragment in ("criteria[3].stage", "appraisal.instrument", "databases[0].hits", "unknown field 'titel'"):
+        assert fragment in text
+    assert len(info.value.problems) == 4
+    lines = [p.line for p in info.value.problems]
+    assert lines == sorted(lines)
+
+
+def test_yaml_syntax_error_names_the_line(tmp_path) -> None:
+    bad = tmp_path / "protocol.yaml"
+    bad.write_text("title: x\nquestions: [\n  - id: RQ1\n", encoding="utf-8")
+    with pytest.raises(ProtocolError) as info:
+        load_protocol(bad)
+    assert "YAML syntax error" in str(info.value)
+    assert info.value.problems[0].line is not None
+
+
+def test_missing_file_and_non_mapping(tmp_path) -> None:
+    with pytest.raises(ProtocolError, match="file not found"):
+        load_protocol(tmp_path / "nope.yaml")
+    listy = tmp_path / "list.yaml"
+    listy.write_text("- a\n- b\n", encoding="utf-8")
+    with pytest.raises(ProtocolError, match="must be a mapping"):
+        load_protocol(listy)
