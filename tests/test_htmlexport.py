@@ -58,7 +58,7 @@ def test_browser_check_detects_console_output_and_broken_images(chromium, tmp_pa
 def hostile_review(tmp_path_factory) -> Path:
     """A scaffolded review whose protocol carries HTML in its text, run through the real notebooks."""
     project = tmp_path_factory.mktemp("hostile")
-    assert main(["init", str(project), "--notebooks-from", str(ROOT / "notebooks")]) == 0
+    assert main(["init", str(project), "--from", str(ROOT)]) == 0
     protocol = project / "review" / "protocol.yaml"
     text = protocol.read_text(encoding="utf-8")
     text = text.replace("title: My review title",
@@ -72,11 +72,14 @@ def hostile_review(tmp_path_factory) -> Path:
 
 def test_reports_open_without_console_messages_and_escape_text(chromium, hostile_review, tmp_path) -> None:
     pages = sorted(hostile_review.glob("*.html"))
-    assert {p.name for p in pages} >= {"index.html", "01_protocol.html"}
+    assert {p.name for p in pages} >= {"index.html", "01_protocol.html", "10_segmentation.html"}
+    images = {}
     for page in pages:
-        dom, console, _, broken = open_in_chromium(chromium, page, tmp_path)
+        dom, console, images[page.name], broken = open_in_chromium(chromium, page, tmp_path)
         assert console == [], f"{page.name}: {console}"
         assert broken == 0, page.name
+    # RFM heatmap, Pareto curve, portfolio, silhouette by k, migration; CLV per care model
+    assert images["10_segmentation.html"] == 5 and images["11_customer_value.html"] == 1
     dom, *_ = open_in_chromium(chromium, hostile_review / "index.html", tmp_path)
     assert "Segments &lt;script&gt;console.error('xss')&lt;/script&gt; &amp; CRM" in dom
     dom, *_ = open_in_chromium(chromium, hostile_review / "01_protocol.html", tmp_path)

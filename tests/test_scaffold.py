@@ -15,24 +15,27 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def test_scaffold_lays_out_a_valid_review(tmp_path) -> None:
     target = tmp_path / "my-review"
-    created = scaffold(target, notebooks_from=ROOT / "notebooks")
+    created = scaffold(target, source=ROOT)
     for folder in ("searches", "screening", "appraisal", "extraction"):
         assert (target / "review" / folder).is_dir()
     assert load_protocol(target / "review" / "protocol.yaml").title == "My review title"
     copied = sorted(p.name for p in (target / "notebooks").glob("*.ipynb"))
     assert copied == sorted(p.name for p in (ROOT / "notebooks").glob("[0-9]*.ipynb"))
     assert target / "review" / "protocol.yaml" in created
+    assert (target / "data" / "customers" / "transactions.csv").read_bytes() == (
+        ROOT / "data" / "customers" / "transactions.csv").read_bytes()
+    assert (target / "data" / "service_levels.yaml").exists()
 
 
 def test_scaffold_never_overwrites_a_protocol(tmp_path) -> None:
-    scaffold(tmp_path, notebooks_from=ROOT / "notebooks")
+    scaffold(tmp_path, source=ROOT)
     protocol = tmp_path / "review" / "protocol.yaml"
     protocol.write_text("edited", encoding="utf-8")
     with pytest.raises(ReviewToolsError, match="exists already"):
-        scaffold(tmp_path, notebooks_from=ROOT / "notebooks")
+        scaffold(tmp_path, source=ROOT)
     assert protocol.read_text(encoding="utf-8") == "edited"
 
 
 def test_scaffold_needs_notebooks(tmp_path) -> None:
     with pytest.raises(ReviewToolsError, match="no report notebooks to copy"):
-        scaffold(tmp_path / "x", notebooks_from=tmp_path / "nowhere")
+        scaffold(tmp_path / "x", source=tmp_path / "nowhere")

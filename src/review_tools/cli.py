@@ -54,7 +54,7 @@ def _run(args: argparse.Namespace) -> int:
 def _init(args: argparse.Namespace) -> int:
     from review_tools.scaffold import scaffold
 
-    created = scaffold(args.directory, notebooks_from=args.notebooks_from)
+    created = scaffold(args.directory, source=args.source)
     print(f"New review in {args.directory}: {len(created)} files. Edit {args.directory}/review/protocol.yaml, "
           f"then: review-tools run --project {args.directory}")
     return 0
@@ -83,8 +83,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("init", help="scaffold a new review beside the sample one")
     p.add_argument("directory", type=Path)
-    p.add_argument("--notebooks-from", type=Path, default=Path("notebooks"),
-                   help="notebooks to copy into the new review (default: ./notebooks)")
+    p.add_argument("--from", dest="source", type=Path, default=Path("."),
+                   help="review-tools project whose notebooks and example data are copied (default: .)")
     p.set_defaults(func=_init)
     return parser
 

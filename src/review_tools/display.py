@@ -49,8 +49,9 @@ def table(df: Any, *, caption: str | None = None, index: bool = False, max_rows:
 
 def definition_list(pairs: list[tuple[str, str]]) -> None:
     """Show label/value pairs (escaped)."""
-    rows = "".join(f"<dt><strong>{html.escape(k)}</strong></dt><dd>{html.escape(v)}</dd>" for k, v in pairs)
-    _show(f"<dl>{rows}</dl>")
+    rows = "".join(f'<tr><th style="text-align:left;padding-right:1.5em">{html.escape(k)}</th>'
+                   f'<td style="text-align:left">{html.escape(v)}</td></tr>' for k, v in pairs)
+    _show(f'<table class="rt-facts">{rows}</table>')
 
 
 def figure(fig: Any, name: str, figures_dir: str | Path | None, *, alt: str | None = None) -> None:

@@ -1,4 +1,9 @@
-"""``review-tools init``: lay out a new review with a commented protocol template."""
+"""``review-tools init``: lay out a new review with a commented protocol template.
+
+The notebooks, the service-level configuration and the example customer data are copied from an
+existing review-tools project (by default the checkout the command runs in), so the new review runs
+end to end at once and then becomes the researcher's own.
+"""
 
 from __future__ import annotations
 
@@ -9,17 +14,19 @@ from review_tools.errors import ReviewToolsError
 
 TEMPLATE = Path(__file__).parent / "templates" / "protocol.yaml"
 FOLDERS = ("review/searches", "review/screening", "review/appraisal", "review/extraction", "data", "notebooks")
+COPIED_DATA = ("data/service_levels.yaml", "data/customers/customers.csv", "data/customers/transactions.csv",
+               "data/README.md")
 
 
-def scaffold(directory: Path, *, notebooks_from: Path) -> list[Path]:
+def scaffold(directory: Path, *, source: Path) -> list[Path]:
     """Create ``directory`` with the review layout; refuse to touch an existing protocol."""
     protocol = directory / "review" / "protocol.yaml"
     if protocol.exists():
         raise ReviewToolsError(f"{protocol} exists already; init never overwrites a protocol")
-    sources = sorted(notebooks_from.glob("[0-9]*.ipynb")) if notebooks_from.is_dir() else []
-    if not sources:
-        raise ReviewToolsError(f"{notebooks_from}: no report notebooks to copy (run init from the review-tools "
-                               "checkout or pass --notebooks-from)")
+    notebooks = sorted((source / "notebooks").glob("[0-9]*.ipynb"))
+    if not notebooks:
+        raise ReviewToolsError(f"{source / 'notebooks'}: no report notebooks to copy (run init from the "
+                               "review-tools checkout or pass --from)")
     created: list[Path] = []
     for folder in FOLDERS:
         (directory / folder).mkdir(parents=True, exist_ok=True)
@@ -29,8 +36,10 @@ def scaffold(directory: Path, *, notebooks_from: Path) -> list[Path]:
         created.append(keep)
     shutil.copyfile(TEMPLATE, protocol)
     created.append(protocol)
-    for nb in sources:
-        target = directory / "notebooks" / nb.name
-        shutil.copyfile(nb, target)
-        created.append(target)
+    for src in [*notebooks, *(source / rel for rel in COPIED_DATA)]:
+        if src.exists():
+            target = directory / src.relative_to(source)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(src, target)
+            created.append(target)
     return created

@@ -1,0 +1,57 @@
+"""Care models, service levels and Buttle's two phases."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from review_tools.segmentation import portfolio
+from review_tools.segmentation.errors import SegmentationDataError
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_care_models_absolute_cuts_by_hand() -> None:
+    value = pd.Series({"s": 200.0, "k": 150.0, "o": 10.0, "t": 5.0, "edge": 100.0})
+    potential = pd.Series({"s": 900.0, "k": 100.0, "o": 800.0, "t": 50.0, "edge": 500.0})
+    pf = portfolio.care_models(value, potential, value_cut=100, potential_cut=500, kind="absolute")
+    assert pf["care_model"].to_dict() == {
+        "s": "strategic", "k": "key", "o": "strategic opportunity", "t": "transactional",
+        "edge": "strategic",  # a value at the cut counts as high
+    }
+    assert (pf.attrs["value_cut"], pf.attrs["potential_cut"]) == (100.0, 500.0)
+
+
+def test_care_models_quantile_cuts_and_bad_input() -> None:
+    value = pd.Series(range(1, 9), dtype=float)
+    pf = portfolio.care_models(value, value, value_cut=0.75, potential_cut=0.75)
+    assert (pf["care_model"] == "strategic").sum() == 2  # values 7 and 8 are >= the 0.75 quantile 6.25
+    with pytest.raises(ValueError, match="between 0 and 1"):
+        portfolio.care_models(value, value, value_cut=75)
+    with pytest.raises(SegmentationDataError, match="missing for customer"):
+        portfolio.care_models(value, value.where(value > 2))
+
+
+def test_service_levels_from_the_sample_configuration(tmp_path) -> None:
+    levels = portfolio.load_service_levels(ROOT / "data" / "service_levels.yaml").table()
+    assert list(levels.index) == list(portfolio.CARE_MODELS)
+    assert levels.loc["strategic", "visits_per_year"] > levels.loc["transactional", "visits_per_year"]
+    bad = tmp_path / "levels.yaml"
+    text = (ROOT / "data" / "service_levels.yaml").read_text(encoding="utf-8")
+    bad.write_text(text.replace("visits_per_year: 6", "visits_per_year: -6"), encoding="utf-8")
+    with pytest.raises(SegmentationDataError, match=r"key\.visits_per_year"):
+        portfolio.load_service_levels(bad)
+
+
+def test_buttle_two_phase_by_hand() -> None:
+    customers = pd.DataFrame({
+        "strategic_importance": [5, 5, 1, 1], "cost_to_serve": [100, 900, 100, 900],
+        "estimated_potential": [9000, 9000, 10, 10], "relationship_strength": [1, 5, 5, 1],
+    }, index=["dev", "keep", "cheap", "drop"])
+    out = portfolio.buttle_two_phase(customers)
+    assert out["action"].to_dict() == {"dev": "develop", "keep": "maintain", "cheap": "withdraw", "drop": "withdraw"}
+    assert out.loc["keep", "phase1"] == "important, high cost"
+    with pytest.raises(SegmentationDataError, match="lacks column"):
+        portfolio.buttle_two_phase(customers.drop(columns="cost_to_serve"))
