@@ -1,0 +1,94 @@
+"""BibTeX exports and reference-manager libraries, parsed with bibtexparser v2.
+
+@string macros are resolved and LaTeX is decoded to Unicode by bibtexparser's middleware; a block that
+fails to parse is reported with its line and the rest of the file is imported.  An entry whose key repeats
+an earlier one is still imported (with a warning): a duplicate key is the library's problem, not a reason
+to lose a record.
+"""
+
+from __future__ import annotations
+
+import re
+
+import bibtexparser
+from bibtexparser import middlewares as mw
+from bibtexparser.model import DuplicateBlockKeyBlock, Entry
+
+from review_tools.io.problems import ImportProblem
+from review_tools.records import Record, normalise_language, parse_year, split_keywords
+
+TYPES = {
+    "article": "article", "book": "book", "inbook": "book chapter", "incollection": "book chapter",
+    "inproceedings": "conference paper", "conference": "conference paper", "proceedings": "book",
+    "phdthesis": "thesis", "mastersthesis": "thesis", "thesis": "thesis", "techreport": "report",
+    "report": "report", "misc": "other", "online": "web page", "unpublished": "other",
+}
+_BRACES = re.compile(r"[{}]")
+
+
+def _clean(value: object) -> str:
+    return " ".join(_BRACES.sub("", str(value)).split()) if value is not None else ""
+
+
+def read_bibtex(text: str, source: str) -> tuple[list[Record], list[ImportProblem]]:
+    library = bibtexparser.parse_string(
+        text, append_middleware=[mw.LatexDecodingMiddleware(), mw.SeparateCoAuthors()])
+    problems: list[ImportProblem] = []
+    entries: list[tuple[Entry, str | None]] = [(e, None) for e in library.entries]
+    for block in library.failed_blocks:
+        line = (block.start_line or 0) + 1
+        recovered = block.ignore_error_block
+        if isinstance(block, DuplicateBlockKeyBlock) and isinstance(recovered, Entry):
+            entries.append((recovered, f"entry key '{block.key}' is used twice; both entries imported"))
+        else:
+            raw = (block.raw or "").strip().splitlines()
+            head = raw[0][:60] if raw else ""
+            problems.append(ImportProblem(source, line, None, f"cannot parse block {head!r}: {block.error}",
+                                          skipped=True))
+    entries.sort(key=lambda pair: pair[0].start_line or 0)
+    records = []
+    for pos, (entry, warning) in enumerate(entries, 1):
+        line = (entry.start_line or 0) + 1
+        if warning:
+            problems.append(ImportProblem(source, line, pos, warning))
+        records.append(_from_entry(entry, source, pos, line))
+    return records, problems
+
+
+def _keywords(value: str) -> list[str]:
+    """Keywords separated by ';' (Zotero, our writer) or else by ',' (JabRef, biblatex)."""
+    return split_keywords(value, ";" if ";" in value else ",")
+
+
+def _from_entry(entry: Entry, source: str, pos: int, line: int) -> Record:
+    f = {k.lower(): v for k, v in entry.items()}
+
+    def get(*keys: str) -> str:
+        for key in keys:
+            if f.get(key):
+                return _clean(f[key])
+        return ""
+
+    authors = f.get("author") or f.get("editor") or []
+    if isinstance(authors, str):
+        authors = [a.strip() for a in re.split(r"\s+and\s+", authors, flags=re.IGNORECASE)]
+    return Record(
+        title=get("title"),
+        abstract=get("abstract"),
+        authors=[_clean(a) for a in authors if _clean(a)],
+        year=parse_year(get("year") or get("date")),
+        journal=get("journal", "journaltitle", "booktitle", "series", "publisher"),
+        volume=get("volume"),
+        issue=get("number", "issue"),
+        pages=get("pages"),
+        doi=get("doi"),
+        issn=get("issn"),
+        isbn=get("isbn"),
+        keywords=_keywords(get("keywords", "keyword", "mesh")),
+        language=normalise_language(get("language", "langid")),
+        document_type=TYPES.get(entry.entry_type.lower(), entry.entry_type.lower()),
+        url=get("url"),
+        source_file=source,
+        position=pos,
+        line=line,
+    )

@@ -1,0 +1,71 @@
+"""PubMed MEDLINE / .nbib exports.
+
+Written by hand: rispy does not read MEDLINE, and the PyPI parsers for it are unmaintained.  The format
+is simple: ``TAG - value`` lines (tag left-justified in four columns), continuation lines indented by
+six spaces, records separated by blank lines and starting with ``PMID-``.
+"""
+
+from __future__ import annotations
+
+import re
+
+from review_tools.io.problems import ImportProblem
+from review_tools.records import Record, normalise_doi, normalise_language, parse_year
+
+_LINE = re.compile(r"^([A-Z][A-Z0-9]{0,3})\s*-\s?(.*)$")
+_DOI_TAG = re.compile(r"^(\S+)\s*\[doi\]", re.IGNORECASE)
+MULTI = {"FAU", "AU", "MH", "OT", "PT", "LA", "IS", "LID", "AID", "AD", "AUID", "GR", "RN", "SI"}
+
+
+def _records(lines: list[str]) -> list[tuple[int, dict[str, list[str]]]]:
+    out: list[tuple[int, dict[str, list[str]]]] = []
+    current: dict[str, list[str]] | None = None
+    last = None
+    after_blank = True
+    for n, line in enumerate(lines, 1):
+        if not line.strip():
+            after_blank = True
+            continue
+        m = _LINE.match(line) if not line.startswith("      ") else None
+        if m:
+            tag, value = m.group(1), m.group(2).strip()
+            if tag == "PMID" or after_blank or current is None:
+                current = {}
+                out.append((n, current))
+            current.setdefault(tag, []).append(value)
+            last, after_blank = tag, False
+        elif current is not None and last is not None:
+            current[last][-1] = f"{current[last][-1]} {line.strip()}".strip()
+    return out
+
+
+def read_medline(text: str, source: str) -> tuple[list[Record], list[ImportProblem]]:
+    """Read MEDLINE records (PubMed, and ERIC's .nbib, which has no PMID)."""
+    records: list[Record] = []
+    problems: list[ImportProblem] = []
+    for pos, (line, raw) in enumerate(_records(text.split("\n")), 1):
+        rec = Record(source_file=source, position=pos, line=line, database="PubMed" if "PMID" in raw else "")
+
+        def one(tag: str, raw: dict[str, list[str]] = raw) -> str:
+            return raw.get(tag, [""])[0]
+
+        rec.title = one("TI") or one("BTI")
+        rec.abstract = one("AB")
+        rec.authors = raw.get("FAU") or raw.get("AU") or []
+        rec.year = parse_year(one("DP") or one("DEP"))
+        rec.journal = one("JT") or one("TA")
+        rec.volume, rec.issue, rec.pages = one("VI"), one("IP"), one("PG")
+        for value in raw.get("LID", []) + raw.get("AID", []):
+            m = _DOI_TAG.match(value)
+            if m or normalise_doi(value):
+                rec.doi = m.group(1) if m else value
+                break
+        issns = [re.sub(r"\s*\(.*\)", "", v) for v in raw.get("IS", [])]
+        rec.issn = issns[0] if issns else ""
+        rec.isbn = one("ISBN")
+        rec.keywords = [*raw.get("OT", []), *raw.get("MH", [])]
+        rec.language = normalise_language(one("LA"))
+        rec.document_type = one("PT").lower()
+        rec.url = f"https://pubmed.ncbi.nlm.nih.gov/{one('PMID')}/" if one("PMID") else ""
+        records.append(rec)
+    return records, problems

@@ -1,0 +1,154 @@
+"""RIS and Web of Science plain-text exports, parsed by rispy one record at a time.
+
+rispy parses a whole file in one pass and silently drops a record that is not closed by its end tag, and
+it keeps no line numbers.  So the text is cut into records here (start tag ``TY``/``PT`` to ``ER``),
+each record is handed to rispy's parser, and every oddity (an unclosed record, text outside records) is
+reported with its line.  The mapping from rispy's keys to :class:`Record` fields is a table per format.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+import rispy
+from rispy.config import WOK_TAG_KEY_MAPPING
+
+from review_tools.io.problems import ImportProblem
+from review_tools.records import Record, join_pages, normalise_language, parse_year, split_keywords
+
+_RIS_TAG = re.compile(r"^[A-Z][A-Z0-9]  -( |$)")
+_WOS_TAG = re.compile(r"^[A-Z][A-Z0-9](?: |$)")
+
+# Record field -> rispy keys tried in order (RIS)
+RIS_FIELDS = {
+    "title": ("title", "primary_title", "translated_title", "short_title"),
+    "abstract": ("abstract", "notes_abstract"),
+    "journal": ("journal_name", "secondary_title", "alternate_title3", "alternate_title1", "alternate_title2"),
+    "volume": ("volume",),
+    "issue": ("number",),
+    "issn": ("issn",),
+    "language": ("language",),
+    "document_type": ("type_of_reference",),
+    "database": ("name_of_database", "database_provider"),
+}
+RIS_TYPES = {
+    "JOUR": "article", "JFULL": "article", "EJOUR": "article", "MGZN": "article", "NEWS": "news",
+    "BOOK": "book", "EBOOK": "book", "CHAP": "book chapter", "ECHAP": "book chapter", "EDBOOK": "book",
+    "CONF": "conference paper", "CPAPER": "conference paper", "THES": "thesis", "RPRT": "report",
+    "GEN": "other", "ELEC": "web page", "ABST": "abstract", "INPR": "article", "SER": "book",
+}
+# Record field -> WoS tags (rispy's WOK keys)
+WOS_FIELDS = {
+    "title": ("document_title",),
+    "abstract": ("abstract",),
+    "journal": ("publication_name",),
+    "volume": ("volume",),
+    "issue": ("issue",),
+    "issn": ("issn", "eissn"),
+    "language": ("language",),
+    "document_type": ("document_type",),
+}
+
+
+def _first(raw: dict, keys: tuple[str, ...]) -> str:
+    for key in keys:
+        value = raw.get(key)
+        if isinstance(value, list):
+            value = " ".join(str(v) for v in value if v)
+        if value:
+            return str(value).strip()
+    return ""
+
+
+def _chunks(lines: list[str], start: str, end: str, tag_re: re.Pattern[str], source: str,
+            problems: list[ImportProblem]) -> Iterator[tuple[int, list[str]]]:
+    """Yield ``(first line number, lines)`` per record; report unclosed records and stray text."""
+    current: list[str] | None = None
+    first = 0
+    stray_at = None
+    for n, line in enumerate(lines, 1):
+        tag = line[:2] if tag_re.match(line) else None
+        if tag == start:
+            if current is not None:
+                problems.append(ImportProblem(source, first, None, f"record is not closed by {end} before the "
+                                              f"next record starts at line {n}; imported as far as it goes"))
+                yield first, [*current, end + "  -" if start == "TY" else end]
+            current, first = [line], n
+        elif current is not None:
+            current.append(line)
+            if tag == end:
+                yield first, current
+                current = None
+        elif line.strip() and stray_at is None and tag not in ("FN", "VR", "EF"):
+            stray_at = n
+    if current is not None:
+        problems.append(ImportProblem(source, first, None, f"last record is not closed by {end} (file "
+                                      "truncated?); imported as far as it goes"))
+        yield first, [*current, end + "  -" if start == "TY" else end]
+    if stray_at is not None:
+        problems.append(ImportProblem(source, stray_at, None, f"text outside any record (no {start} tag) "
+                                      "ignored from this line"))
+
+
+def read_ris(text: str, source: str) -> tuple[list[Record], list[ImportProblem]]:
+    """Read a RIS export (Scopus, WoS, EBSCO, ProQuest, PubMed, EndNote, Zotero flavours)."""
+    problems: list[ImportProblem] = []
+    parser = rispy.RisParser()
+    records = []
+    for pos, (line, chunk) in enumerate(_chunks(text.split("\n"), "TY", "ER", _RIS_TAG, source, problems), 1):
+        raw = parser.parse_lines(iter(chunk))
+        if not raw:
+            problems.append(ImportProblem(source, line, pos, "record could not be parsed", skipped=True))
+            continue
+        records.append(_from_ris(raw[0], source, pos, line))
+    return records, problems
+
+
+def _from_ris(raw: dict, source: str, pos: int, line: int) -> Record:
+    rec = Record(source_file=source, position=pos, line=line)
+    for name, keys in RIS_FIELDS.items():
+        setattr(rec, name, _first(raw, keys))
+    rec.document_type = RIS_TYPES.get(rec.document_type.upper(), rec.document_type.lower())
+    rec.authors = [a.strip() for a in (raw.get("authors") or raw.get("first_authors") or []) if a.strip()]
+    rec.year = parse_year(raw.get("year") or raw.get("publication_year") or raw.get("date"))
+    rec.pages = join_pages(raw.get("start_page"), raw.get("end_page"))
+    rec.doi = _first(raw, ("doi",))
+    rec.keywords = split_keywords(raw.get("keywords"))
+    rec.language = normalise_language(rec.language)
+    urls = raw.get("urls") or []
+    rec.url = urls[0] if urls else ""
+    if rec.issn and re.search(r"(?:97[89])?\d{9}[\dXx]", rec.issn.replace("-", "")) and len(
+            re.sub(r"[^0-9Xx]", "", rec.issn)) in (10, 13):
+        rec.isbn, rec.issn = rec.issn, ""
+    return rec
+
+
+def read_wos(text: str, source: str) -> tuple[list[Record], list[ImportProblem]]:
+    """Read a Web of Science plain-text export (FN/VR header, PT ... ER records, EF)."""
+    problems: list[ImportProblem] = []
+    parser = rispy.WokParser(mapping={**WOK_TAG_KEY_MAPPING, "UK": "unknown_tag"})
+    records = []
+    for pos, (line, chunk) in enumerate(_chunks(text.split("\n"), "PT", "ER", _WOS_TAG, source, problems), 1):
+        raw = parser.parse_lines(iter(chunk))
+        if not raw:
+            problems.append(ImportProblem(source, line, pos, "record could not be parsed", skipped=True))
+            continue
+        records.append(_from_wos(raw[0], source, pos, line))
+    return records, problems
+
+
+def _from_wos(raw: dict, source: str, pos: int, line: int) -> Record:
+    rec = Record(source_file=source, position=pos, line=line, database="Web of Science")
+    for name, keys in WOS_FIELDS.items():
+        setattr(rec, name, _first(raw, keys))
+    rec.document_type = rec.document_type.lower()
+    rec.authors = [a for a in (raw.get("author_full_name") or raw.get("authors") or []) if a]
+    rec.year = parse_year(raw.get("publication_year") or raw.get("publication_date"))
+    rec.isbn = _first(raw, ("isbn",))
+    rec.pages = join_pages(raw.get("beginning_page"), raw.get("ending_page"))
+    rec.doi = _first(raw, ("doi",))
+    rec.keywords = split_keywords(_first(raw, ("author_keywords",)))
+    rec.language = normalise_language(rec.language)
+    rec.url = ""
+    return rec
