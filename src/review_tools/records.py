@@ -44,6 +44,8 @@ class Record:
     position: int = 0
     line: int | None = None
     id: str = ""
+    databases: list[str] = field(default_factory=list)
+    duplicate_ids: list[str] = field(default_factory=list)
 
     TEXT_FIELDS = ("title", "abstract", "journal", "volume", "issue", "pages", "doi", "issn", "isbn",
                    "language", "document_type", "url")
