@@ -51,6 +51,73 @@ def _run(args: argparse.Namespace) -> int:
     return 0
 
 
+def _import_all(args: argparse.Namespace):
+    from review_tools.io.importer import import_file
+    from review_tools.io.problems import ImportFileError
+    from review_tools.protocol import load_protocol
+    from review_tools.records import assign_ids
+    from review_tools.searches import SearchImport, import_searches
+
+    if args.files:
+        imported = SearchImport(results={"files": []})
+        for path in args.files:
+            try:
+                imported.results["files"].append(import_file(path, database=args.database))
+            except ImportFileError as exc:
+                imported.file_errors.append(str(exc))
+        assign_ids(imported.records)
+        return imported
+    protocol_path = args.project / args.protocol
+    return import_searches(load_protocol(protocol_path), protocol_path.parent)
+
+
+def _report_import(imported) -> bool:
+    """Print per-file summaries and every problem; True if there was any problem."""
+    for results in imported.results.values():
+        for res in results:
+            print(res.summary())
+    for problem in imported.problems:
+        print(f"  {problem}", file=sys.stderr)
+    for error in imported.file_errors:
+        print(f"error: {error}", file=sys.stderr)
+    return bool(imported.problems or imported.file_errors)
+
+
+def _import(args: argparse.Namespace) -> int:
+    from review_tools.io.writers import write_records
+
+    imported = _import_all(args)
+    trouble = _report_import(imported)
+    out = write_records(imported.records, args.out)
+    print(f"{len(imported.records)} records written to {out}")
+    return 1 if (args.strict and trouble) or (imported.file_errors and not imported.records) else 0
+
+
+def _dedup(args: argparse.Namespace) -> int:
+    import csv
+
+    from review_tools import dedup
+    from review_tools.io.writers import write_records
+    from review_tools.searches import UNCERTAIN_FILE
+
+    imported = _import_all(args)
+    trouble = _report_import(imported)
+    review_dir = (args.project / args.protocol).parent
+    uncertain = review_dir / UNCERTAIN_FILE
+    result = dedup.deduplicate(imported.records, dedup.read_decisions(uncertain))
+    args.out.mkdir(parents=True, exist_ok=True)
+    write_records(result.records, args.out / "deduplicated.csv")
+    with (args.out / "dedup_log.csv").open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.DictWriter(fh, ["removed_id", "kept_id", "database", "source_file", "position", "title",
+                                     "reason"])
+        writer.writeheader()
+        writer.writerows(result.log)
+    dedup.write_uncertain(result, imported.records, uncertain)
+    print(f"{len(imported.records)} records, {result.removed} duplicates removed, {len(result.records)} left; "
+          f"{len(result.uncertain)} uncertain pairs to decide in {uncertain}")
+    return 1 if args.strict and trouble else 0
+
+
 def _init(args: argparse.Namespace) -> int:
     from review_tools.scaffold import scaffold
 
@@ -80,6 +147,21 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--force", action="store_true", help="rerun every notebook even if nothing changed")
     p.add_argument("--jobs", type=int, default=2, help="notebooks run at once (default: 2)")
     p.set_defaults(func=_run)
+
+    for name, func, default_out, what in (
+        ("import", _import, Path("build/records.csv"), "read the search exports into one record set"),
+        ("dedup", _dedup, Path("build"), "import, then find and merge duplicates"),
+    ):
+        p = sub.add_parser(name, help=what)
+        p.add_argument("files", nargs="*", type=Path, help="export files (default: every export the protocol lists)")
+        p.add_argument("--project", type=Path, default=Path("."))
+        p.add_argument("--protocol", type=Path, default=DEFAULT_PROTOCOL, help="relative to the project")
+        p.add_argument("--database", default="", help="database name for FILES")
+        p.add_argument("--out", type=Path, default=default_out,
+                       help=f"output ({'a .csv, .ris or .bib file' if name == 'import' else 'a folder'}; "
+                            f"default {default_out})")
+        p.add_argument("--strict", action="store_true", help="exit 1 if any record had a problem")
+        p.set_defaults(func=func)
 
     p = sub.add_parser("init", help="scaffold a new review beside the sample one")
     p.add_argument("directory", type=Path)

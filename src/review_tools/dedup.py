@@ -29,9 +29,9 @@ from review_tools.records import Record, first_author_key, fold
 
 DUPLICATE, UNCERTAIN, DISTINCT = "duplicate", "uncertain", "distinct"
 MAX_BLOCK = 200
-_TRAILING_NOTE = re.compile(r"\s*\.?\s*(?:\[[^\]]*\]|\((?:vol|erratum|[a-z ]*language|chinese|german|french|"
-                            r"spanish|japanese|russian|italian|review|editorial|new england|published)[^)]*\))\s*\.?\s*$",
-                            re.IGNORECASE)
+_TRAILING_NOTE = re.compile(
+    r"\s*\.?\s*(?:\[[^\]]*\]|\((?:vol|erratum|[a-z ]*language|chinese|german|french|spanish|japanese|russian|"
+    r"italian|review|editorial|new england|published)[^)]*\))\s*\.?\s*$", re.IGNORECASE)
 _PAGE = re.compile(r"^[Ss]?(\d+)$")
 _DIGITS = re.compile(r"\d+")
 
@@ -84,7 +84,7 @@ def _key(r: Record) -> _Key:
     return _Key(
         doi=r.doi, title=fold(clean_title(r.title or "")), year=r.year, author=first_author_key(r.authors),
         authors=names, journal=fold(r.journal), volume=volume.group(0) if volume else "",
-        page=_page_range(r.pages), abstract=fold(r.abstract[:600]),
+        page=_page_range(r.pages), abstract=fold(r.abstract[:400]),
     )
 
 
@@ -174,7 +174,8 @@ def compare(x: _Key, y: _Key) -> tuple[str, float, str]:
     if conflicts == ["numbers in the titles"] and len(strong) >= 2 and weak:
         return DUPLICATE, title, f"{basis} (a number in the title written differently)"
     if conflicts:
-        if title >= 0.95 and len(conflicts) == 1 and (len(evidence) >= 2 or conflicts == ["abstracts"]):
+        soft = conflicts != ["numbers in the titles"]  # Part 1 / Part 2 by the same authors in one year
+        if soft and title >= 0.95 and len(conflicts) == 1 and (len(evidence) >= 2 or conflicts == ["abstracts"]):
             return UNCERTAIN, title, f"{basis}; but {conflicts[0]} differ"
         return DISTINCT, title, f"{basis}; {', '.join(conflicts)} differ"
     if title >= 0.97 and ("year" in weak or strong or not (x.year and y.year)):

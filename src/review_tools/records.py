@@ -16,7 +16,8 @@ from typing import Any
 from urllib.parse import unquote
 
 _DOI_IN = re.compile(r"10\.\d{4,9}/[^\s\"<>]+")
-_NON_ALNUM = re.compile(r"[^0-9a-z]+")
+_NON_WORD = re.compile(r"[\W_]+")
+_COMBINING = re.compile(r"[\u0300-\u036f]")
 _TAGS = re.compile(r"<[^>]{1,40}>")
 
 
@@ -73,11 +74,12 @@ def normalise_doi(value: str | None) -> str:
 
 
 def fold(text: str) -> str:
-    """Lower-case ASCII letters and digits separated by single spaces (diacritics removed, markup gone)."""
+    """Lower-case letters and digits separated by single spaces: diacritics removed (ä -> a), markup
+    and punctuation gone, letters of other scripts (Cyrillic, Chinese) kept."""
     text = _TAGS.sub(" ", text or "")
-    decomposed = unicodedata.normalize("NFKD", text)
-    ascii_ = "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
-    return _NON_ALNUM.sub(" ", ascii_).strip()
+    if not text.isascii():
+        text = _COMBINING.sub("", unicodedata.normalize("NFKD", text))
+    return _NON_WORD.sub(" ", text.lower()).strip()
 
 
 def title_key(title: str) -> str:

@@ -8,6 +8,7 @@ to lose a record.
 
 from __future__ import annotations
 
+import logging
 import re
 
 import bibtexparser
@@ -31,8 +32,14 @@ def _clean(value: object) -> str:
 
 
 def read_bibtex(text: str, source: str) -> tuple[list[Record], list[ImportProblem]]:
-    library = bibtexparser.parse_string(
-        text, append_middleware=[mw.LatexDecodingMiddleware(), mw.SeparateCoAuthors()])
+    splitter_log = logging.getLogger("bibtexparser.splitter")
+    level = splitter_log.level
+    splitter_log.setLevel(logging.ERROR)  # its warnings about broken blocks are reported as problems below
+    try:
+        library = bibtexparser.parse_string(
+            text, append_middleware=[mw.LatexDecodingMiddleware(), mw.SeparateCoAuthors()])
+    finally:
+        splitter_log.setLevel(level)
     problems: list[ImportProblem] = []
     entries: list[tuple[Entry, str | None]] = [(e, None) for e in library.entries]
     for block in library.failed_blocks:
@@ -43,8 +50,8 @@ def read_bibtex(text: str, source: str) -> tuple[list[Record], list[ImportProble
         else:
             raw = (block.raw or "").strip().splitlines()
             head = raw[0][:60] if raw else ""
-            problems.append(ImportProblem(source, line, None, f"cannot parse block {head!r}: {block.error}",
-                                          skipped=True))
+            why = getattr(block.error, "abort_reason", None) or str(block.error) or type(block.error).__name__
+            problems.append(ImportProblem(source, line, None, f"cannot parse block {head!r}: {why}", skipped=True))
     entries.sort(key=lambda pair: pair[0].start_line or 0)
     records = []
     for pos, (entry, warning) in enumerate(entries, 1):

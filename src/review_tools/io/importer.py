@@ -81,6 +81,8 @@ def import_file(path: str | Path, *, database: str = "", mapping: Mapping[str, s
     else:
         text, encoding = decode(data, source)
         fmt = detect_format(text)
+        if fmt is None and mapping and any(sep in text.split("\n", 1)[0] for sep in (",", ";", "\t")):
+            fmt = "CSV"  # the user's column mapping says which column holds the title
         if fmt is None:
             raise ImportFileError(f"{source}: not a recognised export (RIS, BibTeX, MEDLINE, Web of Science, "
                                   "CSV/TSV with a title column, XLSX)")

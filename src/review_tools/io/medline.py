@@ -17,7 +17,8 @@ _DOI_TAG = re.compile(r"^(\S+)\s*\[doi\]", re.IGNORECASE)
 MULTI = {"FAU", "AU", "MH", "OT", "PT", "LA", "IS", "LID", "AID", "AD", "AUID", "GR", "RN", "SI"}
 
 
-def _records(lines: list[str]) -> list[tuple[int, dict[str, list[str]]]]:
+def _records(lines: list[str], source: str, problems: list[ImportProblem]
+             ) -> list[tuple[int, dict[str, list[str]]]]:
     out: list[tuple[int, dict[str, list[str]]]] = []
     current: dict[str, list[str]] | None = None
     last = None
@@ -34,8 +35,11 @@ def _records(lines: list[str]) -> list[tuple[int, dict[str, list[str]]]]:
                 out.append((n, current))
             current.setdefault(tag, []).append(value)
             last, after_blank = tag, False
-        elif current is not None and last is not None:
+        elif line[:1].isspace() and current is not None and last is not None and not after_blank:
             current[last][-1] = f"{current[last][-1]} {line.strip()}".strip()
+        else:
+            problems.append(ImportProblem(source, n, None, f"line is neither a tag nor a continuation; ignored: "
+                                          f"{line.strip()[:60]!r}"))
     return out
 
 
@@ -43,7 +47,7 @@ def read_medline(text: str, source: str) -> tuple[list[Record], list[ImportProbl
     """Read MEDLINE records (PubMed, and ERIC's .nbib, which has no PMID)."""
     records: list[Record] = []
     problems: list[ImportProblem] = []
-    for pos, (line, raw) in enumerate(_records(text.split("\n")), 1):
+    for pos, (line, raw) in enumerate(_records(text.split("\n"), source, problems), 1):
         rec = Record(source_file=source, position=pos, line=line, database="PubMed" if "PMID" in raw else "")
 
         def one(tag: str, raw: dict[str, list[str]] = raw) -> str:

@@ -54,10 +54,8 @@ WOS_FIELDS = {
 def _first(raw: dict, keys: tuple[str, ...]) -> str:
     for key in keys:
         value = raw.get(key)
-        if isinstance(value, list):
-            value = " ".join(str(v) for v in value if v)
         if value:
-            return str(value).strip()
+            return (" ".join(str(v) for v in value if v) if isinstance(value, list) else str(value)).strip()
     return ""
 
 
@@ -91,18 +89,52 @@ def _chunks(lines: list[str], start: str, end: str, tag_re: re.Pattern[str], sou
                                       "ignored from this line"))
 
 
-def read_ris(text: str, source: str) -> tuple[list[Record], list[ImportProblem]]:
-    """Read a RIS export (Scopus, WoS, EBSCO, ProQuest, PubMed, EndNote, Zotero flavours)."""
+def _well_formed(text: str, start: str, end: str) -> list[int] | None:
+    """First-line numbers of the records when the file looks well formed (as many end tags as start tags,
+    nothing but whitespace between an end tag and the next start tag), else None.  Checked with regular
+    expressions over the whole text (anchored on newlines: ``^`` with MULTILINE is ten times slower), so a
+    good file is parsed by rispy in one pass, about as fast as rispy alone; the caller also checks that
+    rispy found one record per start tag."""
+    sep = re.escape("  -" if start == "TY" else " ")
+    body = "\n" + text
+    starts = [m.start() for m in re.finditer(rf"\n{start}{sep}", body)]
+    n_end = len(re.findall(rf"\n{end}(?:{sep}|[ \t]*(?:\n|$))", body))
+    if not starts or n_end != len(starts):
+        return None
+    stray = re.compile(rf"\n{end}(?:{sep}[^\n]*)?\n(?:[ \t]*\n)*[ \t]*(?!{start}{sep}|EF)\S")
+    head = body[: starts[0]].strip()
+    if stray.search(body) or (head and not all(h[:2] in ("FN", "VR") for h in head.split("\n"))):
+        return None
+    lines, line, pos = [], 0, 0
+    for at in starts:  # the tag's line number is the count of newlines in body up to the one before it
+        line += body.count("\n", pos, at + 1)
+        pos = at + 1
+        lines.append(line)
+    return lines
+
+
+def _read_tagged(text: str, source: str, parser: rispy.RisParser, start: str, end: str, tag_re: re.Pattern[str],
+                 convert) -> tuple[list[Record], list[ImportProblem]]:
     problems: list[ImportProblem] = []
-    parser = rispy.RisParser()
+    starts = _well_formed(text, start, end)
+    if starts is not None:
+        raws = parser.parse(text)
+        if len(raws) == len(starts):
+            pairs = zip(raws, starts, strict=True)
+            return [convert(raw, source, pos, line) for pos, (raw, line) in enumerate(pairs, 1)], []
     records = []
-    for pos, (line, chunk) in enumerate(_chunks(text.split("\n"), "TY", "ER", _RIS_TAG, source, problems), 1):
+    for pos, (line, chunk) in enumerate(_chunks(text.split("\n"), start, end, tag_re, source, problems), 1):
         raw = parser.parse_lines(iter(chunk))
         if not raw:
             problems.append(ImportProblem(source, line, pos, "record could not be parsed", skipped=True))
             continue
-        records.append(_from_ris(raw[0], source, pos, line))
+        records.append(convert(raw[0], source, pos, line))
     return records, problems
+
+
+def read_ris(text: str, source: str) -> tuple[list[Record], list[ImportProblem]]:
+    """Read a RIS export (Scopus, WoS, EBSCO, ProQuest, PubMed, EndNote, Zotero flavours)."""
+    return _read_tagged(text, source, rispy.RisParser(), "TY", "ER", _RIS_TAG, _from_ris)
 
 
 def _from_ris(raw: dict, source: str, pos: int, line: int) -> Record:
@@ -113,29 +145,20 @@ def _from_ris(raw: dict, source: str, pos: int, line: int) -> Record:
     rec.authors = [a.strip() for a in (raw.get("authors") or raw.get("first_authors") or []) if a.strip()]
     rec.year = parse_year(raw.get("year") or raw.get("publication_year") or raw.get("date"))
     rec.pages = join_pages(raw.get("start_page"), raw.get("end_page"))
-    rec.doi = _first(raw, ("doi",))
+    rec.doi = raw.get("doi") or ""
     rec.keywords = split_keywords(raw.get("keywords"))
     rec.language = normalise_language(rec.language)
-    urls = raw.get("urls") or []
+    urls = raw.get("urls")
     rec.url = urls[0] if urls else ""
-    if rec.issn and re.search(r"(?:97[89])?\d{9}[\dXx]", rec.issn.replace("-", "")) and len(
-            re.sub(r"[^0-9Xx]", "", rec.issn)) in (10, 13):
+    if rec.issn and len(re.sub(r"[^0-9Xx]", "", rec.issn)) in (10, 13):
         rec.isbn, rec.issn = rec.issn, ""
     return rec
 
 
 def read_wos(text: str, source: str) -> tuple[list[Record], list[ImportProblem]]:
     """Read a Web of Science plain-text export (FN/VR header, PT ... ER records, EF)."""
-    problems: list[ImportProblem] = []
     parser = rispy.WokParser(mapping={**WOK_TAG_KEY_MAPPING, "UK": "unknown_tag"})
-    records = []
-    for pos, (line, chunk) in enumerate(_chunks(text.split("\n"), "PT", "ER", _WOS_TAG, source, problems), 1):
-        raw = parser.parse_lines(iter(chunk))
-        if not raw:
-            problems.append(ImportProblem(source, line, pos, "record could not be parsed", skipped=True))
-            continue
-        records.append(_from_wos(raw[0], source, pos, line))
-    return records, problems
+    return _read_tagged(text, source, parser, "PT", "ER", _WOS_TAG, _from_wos)
 
 
 def _from_wos(raw: dict, source: str, pos: int, line: int) -> Record:

@@ -117,6 +117,7 @@ def write_records(records: Iterable[Record], path: str | Path) -> Path:
         writer = WRITERS[path.suffix.lower()]
     except KeyError:
         raise ValueError(f"{path}: write .ris, .bib or .csv, not {path.suffix!r}") from None
+    path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
     tmp.write_text(writer(list(records)), encoding="utf-8")
     os.replace(tmp, path)

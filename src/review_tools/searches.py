@@ -1,0 +1,94 @@
+"""Import every search export of a review, per database, and deduplicate them together.
+
+Each database in the protocol names its ``export_dir`` under the review folder; every file there is
+imported with the database's name.  The result keeps the per-file results (for the PRISMA counts of
+records identified per database) and the combined records (for deduplication).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from review_tools import dedup
+from review_tools.io.importer import import_file
+from review_tools.io.problems import ImportFileError, ImportProblem, ImportResult
+from review_tools.protocol import Protocol
+from review_tools.records import Record, assign_ids
+
+UNCERTAIN_FILE = Path("dedup") / "uncertain_pairs.csv"
+
+
+@dataclass
+class SearchImport:
+    results: dict[str, list[ImportResult]] = field(default_factory=dict)
+    file_errors: list[str] = field(default_factory=list)
+
+    @property
+    def records(self) -> list[Record]:
+        return [r for results in self.results.values() for res in results for r in res.records]
+
+    @property
+    def problems(self) -> list[ImportProblem]:
+        return [p for results in self.results.values() for res in results for p in res.problems]
+
+
+def export_files(folder: Path) -> list[Path]:
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith((".", "README")))
+
+
+def import_searches(protocol: Protocol, review_dir: str | Path) -> SearchImport:
+    """Import every export file of every database; a file that cannot be read at all is listed in
+    ``file_errors`` and the others are still imported."""
+    out = SearchImport()
+    for db in protocol.databases:
+        out.results[db.name] = []
+        if not db.export_dir:
+            continue
+        for path in export_files(Path(review_dir) / db.export_dir):
+            try:
+                out.results[db.name].append(import_file(path, database=db.name))
+            except ImportFileError as exc:
+                out.file_errors.append(str(exc))
+    assign_ids(out.records)  # ids unique across databases before deduplication
+    return out
+
+
+def summary_table(imported: SearchImport) -> pd.DataFrame:
+    """Per database: files, records read, imported, skipped, warnings (counts add up: read = imported +
+    skipped)."""
+    rows = []
+    for name, results in imported.results.items():
+        rows.append({
+            "database": name,
+            "files": len(results),
+            "read": sum(r.read for r in results),
+            "imported": sum(r.imported for r in results),
+            "skipped": sum(r.skipped for r in results),
+            "warnings": sum(r.warnings for r in results),
+            "formats": ", ".join(sorted({f"{r.format} ({r.encoding})" for r in results})),
+        })
+    return pd.DataFrame(rows)
+
+
+def problems_table(problems: list[ImportProblem]) -> pd.DataFrame:
+    return pd.DataFrame([{"file": p.file, "line": p.line or "", "record": p.record or "",
+                          "skipped": "yes" if p.skipped else "", "problem": p.reason} for p in problems],
+                        columns=["file", "line", "record", "skipped", "problem"])
+
+
+def deduplicate_searches(imported: SearchImport, review_dir: str | Path) -> dedup.DedupResult:
+    """Deduplicate all imported records, reading a person's decisions on earlier uncertain pairs."""
+    decisions = dedup.read_decisions(Path(review_dir) / UNCERTAIN_FILE)
+    return dedup.deduplicate(imported.records, decisions)
+
+
+def removed_per_database(result: dedup.DedupResult) -> pd.DataFrame:
+    """Duplicates removed, counted by the database of the removed record."""
+    log = pd.DataFrame(result.log, columns=["removed_id", "kept_id", "database", "source_file", "position",
+                                            "title", "reason"])
+    return log.groupby("database").size().rename("duplicates removed").reset_index()
