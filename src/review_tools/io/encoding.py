@@ -27,7 +27,7 @@ def _utf16_without_bom(data: bytes) -> str | None:
 
 def decode(data: bytes, source: str) -> tuple[str, str]:
     """Return ``(text, encoding)``; raise :class:`ImportFileError` for empty or binary files."""
-    if not data.strip():
+    if not data or data.isspace():
         raise ImportFileError(f"{source}: the file is empty")
     for bom, name in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"),
                       (codecs.BOM_UTF16_BE, "utf-16")):
@@ -58,4 +58,4 @@ def _text(data: bytes, encoding: str, source: str, strict: bool = False) -> str:
         raise ImportFileError(f"{source}: cannot be decoded as {encoding}") from None
     if "\x00" in text:
         raise ImportFileError(f"{source}: binary content (NUL characters) after decoding as {encoding}")
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+    return text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text

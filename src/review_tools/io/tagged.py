@@ -138,21 +138,25 @@ def read_ris(text: str, source: str) -> tuple[list[Record], list[ImportProblem]]
 
 
 def _from_ris(raw: dict, source: str, pos: int, line: int) -> Record:
-    rec = Record(source_file=source, position=pos, line=line)
-    for name, keys in RIS_FIELDS.items():
-        setattr(rec, name, _first(raw, keys))
-    rec.document_type = RIS_TYPES.get(rec.document_type.upper(), rec.document_type.lower())
-    rec.authors = [a.strip() for a in (raw.get("authors") or raw.get("first_authors") or []) if a.strip()]
-    rec.year = parse_year(raw.get("year") or raw.get("publication_year") or raw.get("date"))
-    rec.pages = join_pages(raw.get("start_page"), raw.get("end_page"))
-    rec.doi = raw.get("doi") or ""
-    rec.keywords = split_keywords(raw.get("keywords"))
-    rec.language = normalise_language(rec.language)
+    kw = {name: _first(raw, keys) for name, keys in RIS_FIELDS.items()}
+    doc_type = kw["document_type"]
+    kw["document_type"] = RIS_TYPES.get(doc_type.upper(), doc_type.lower())
+    kw["language"] = normalise_language(kw["language"])
+    issn = kw["issn"]
+    if issn and len(re.sub(r"[^0-9Xx]", "", issn)) in (10, 13):
+        kw["isbn"], kw["issn"] = issn, ""
     urls = raw.get("urls")
-    rec.url = urls[0] if urls else ""
-    if rec.issn and len(re.sub(r"[^0-9Xx]", "", rec.issn)) in (10, 13):
-        rec.isbn, rec.issn = rec.issn, ""
-    return rec
+    authors = raw.get("authors") or raw.get("first_authors") or []
+    return Record(
+        **kw,
+        authors=[a.strip() for a in authors if a.strip()],
+        year=parse_year(raw.get("year") or raw.get("publication_year") or raw.get("date")),
+        pages=join_pages(raw.get("start_page"), raw.get("end_page")),
+        doi=raw.get("doi") or "",
+        keywords=split_keywords(raw.get("keywords")),
+        url=urls[0] if urls else "",
+        source_file=source, position=pos, line=line,
+    )
 
 
 def read_wos(text: str, source: str) -> tuple[list[Record], list[ImportProblem]]:
