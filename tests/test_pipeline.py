@@ -188,3 +188,18 @@ def test_no_notebooks_is_a_clear_error(tmp_path: Path) -> None:
     (tmp_path / "notebooks").mkdir()
     with pytest.raises(ReviewToolsError, match=r"no notebooks named like 01_name\.ipynb"):
         pipeline.run(RunConfig(project_dir=tmp_path, parameters={}))
+
+
+def test_parallel_notebooks_all_run_in_the_project_folder(tmp_path, notebook_writer) -> None:
+    """Regression: papermill's cwd= changes the process's directory, so with notebooks running in
+    parallel threads one kernel could start in another folder and miss its relative inputs."""
+    for i in range(4):
+        notebook_writer(tmp_path / "notebooks" / f"0{i}_cwd.ipynb",
+                        ["import os, time\ntime.sleep(0.3)\nprint('CWD=' + os.getcwd())"])
+    before = Path.cwd()
+    result = pipeline.run(RunConfig(project_dir=tmp_path, parameters={}, jobs=2))
+    assert [n.status for n in result.notebooks] == ["ok"] * 4
+    for i in range(4):
+        text = (tmp_path / "reports" / "notebooks" / f"0{i}_cwd.ipynb").read_text(encoding="utf-8")
+        assert f"CWD={tmp_path}" in text
+    assert Path.cwd() == before

@@ -185,10 +185,12 @@ def _execute(config: RunConfig, notebook: Path, params: dict[str, Any], stage: P
     started, t0 = _now(), time.perf_counter()
     error = None
     try:
+        # The kernel starts in the project folder through nbclient's resources, not papermill's cwd=,
+        # which changes the whole process's directory and races when notebooks run in parallel threads.
         papermill.execute_notebook(
             str(notebook), str(out_nb), parameters=run_params, kernel_name=KERNEL,
-            cwd=str(config.project_dir), progress_bar=False, log_output=False,
-            extra_arguments=["--log-level=ERROR"],
+            progress_bar=False, log_output=False, extra_arguments=["--log-level=ERROR"],
+            resources={"metadata": {"path": str(config.project_dir)}},
         )
     except PapermillExecutionError as exc:
         error = f"{exc.ename}: {exc.evalue}"

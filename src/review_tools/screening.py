@@ -1,0 +1,265 @@
+"""Screening decisions: an append-only log per reviewer and stage, automatic criteria, agreement, carry-over.
+
+Decisions live in ``review/screening/<stage>__<reviewer>.csv``, one row per decision, never rewritten:
+a changed mind is a new row, and the latest row for a record wins.  Every write replaces the file
+atomically (the old rows plus the new ones go to a temporary file that is renamed over it), so a killed
+process leaves the file as it was before or after the write, never half written.  Reason codes are the
+protocol's criterion codes valid at the stage.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import os
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from sklearn.metrics import cohen_kappa_score
+
+from review_tools.errors import ReviewToolsError
+from review_tools.protocol import STAGES, Protocol
+from review_tools.records import Record
+
+INCLUDE, EXCLUDE, MAYBE = "include", "exclude", "maybe"
+DECISIONS = (INCLUDE, EXCLUDE, MAYBE)
+AUTOMATIC = "automatic"
+COLUMNS = ("record_id", "stage", "reviewer", "decision", "reasons", "note", "timestamp", "source")
+_REVIEWER = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+
+
+class ScreeningError(ReviewToolsError):
+    """A decision that cannot be recorded or a decision file that cannot be read."""
+
+
+@dataclass(frozen=True)
+class Decision:
+    record_id: str
+    stage: str
+    reviewer: str
+    decision: str
+    reasons: tuple[str, ...] = ()
+    note: str = ""
+    timestamp: str = ""
+    source: str = "manual"
+
+    def row(self) -> dict[str, str]:
+        return {"record_id": self.record_id, "stage": self.stage, "reviewer": self.reviewer,
+                "decision": self.decision, "reasons": ";".join(self.reasons), "note": self.note,
+                "timestamp": self.timestamp, "source": self.source}
+
+
+def now() -> str:
+    return dt.datetime.now(dt.UTC).isoformat(timespec="microseconds")
+
+
+class DecisionLog:
+    """The decisions of one review folder, checked against the protocol and (optionally) the records."""
+
+    def __init__(self, directory: str | Path, protocol: Protocol, record_ids: Iterable[str] | None = None):
+        self.directory = Path(directory)
+        self.protocol = protocol
+        self.record_ids = set(record_ids) if record_ids is not None else None
+
+    def path(self, stage: str, reviewer: str) -> Path:
+        return self.directory / f"{stage}__{reviewer}.csv"
+
+    def validate(self, d: Decision) -> None:
+        """Raise :class:`ScreeningError` saying what is wrong with a decision."""
+        if d.stage not in STAGES:
+            raise ScreeningError(f"stage {d.stage!r} is not one of {', '.join(STAGES)}")
+        if not _REVIEWER.match(d.reviewer):
+            raise ScreeningError(f"reviewer name {d.reviewer!r}: use letters, digits, '_', '-' or '.'")
+        if d.decision not in DECISIONS:
+            raise ScreeningError(f"decision {d.decision!r} is not one of {', '.join(DECISIONS)}")
+        if self.record_ids is not None and d.record_id not in self.record_ids:
+            raise ScreeningError(f"unknown record {d.record_id!r}: not in the current record set")
+        valid = {c.code for c in self.protocol.criteria_for(d.stage)}
+        unknown = [code for code in d.reasons if code not in valid]
+        if unknown:
+            raise ScreeningError(f"reason code(s) {', '.join(unknown)} not valid at {d.stage}; "
+                                 f"valid: {', '.join(sorted(valid))}")
+        if d.decision == EXCLUDE and not d.reasons:
+            raise ScreeningError(f"excluding {d.record_id} needs a reason code (e.g. {sorted(valid)[0]})")
+
+    def record(self, decisions: Sequence[Decision]) -> None:
+        """Validate all, then append them (grouped per file) atomically; nothing is written if any is bad."""
+        stamped = [d if d.timestamp else Decision(**{**d.__dict__, "timestamp": now()}) for d in decisions]
+        for d in stamped:
+            self.validate(d)
+        by_file: dict[Path, list[Decision]] = {}
+        for d in stamped:
+            by_file.setdefault(self.path(d.stage, d.reviewer), []).append(d)
+        for path, new in by_file.items():
+            _append_atomically(path, new)
+
+    def read(self, stage: str | None = None, reviewer: str | None = None) -> list[Decision]:
+        """Every decision ever recorded (in file order), optionally for one stage and/or reviewer."""
+        out: list[Decision] = []
+        if not self.directory.is_dir():
+            return out
+        for path in sorted(self.directory.glob("*__*.csv")):
+            file_stage, _, file_reviewer = path.stem.partition("__")
+            if (stage and file_stage != stage) or (reviewer and file_reviewer != reviewer):
+                continue
+            out.extend(read_decision_file(path))
+        return out
+
+    def latest(self, stage: str, reviewer: str | None = None) -> dict[str, dict[str, Decision]]:
+        """``{reviewer: {record_id: latest decision}}`` for a stage (the last row for a record wins)."""
+        out: dict[str, dict[str, Decision]] = {}
+        for d in self.read(stage, reviewer):
+            out.setdefault(d.reviewer, {})[d.record_id] = d
+        return out
+
+
+def read_decision_file(path: Path) -> list[Decision]:
+    """Decisions in one file; a malformed row is an error naming the file and line."""
+    out = []
+    with path.open(encoding="utf-8", newline="") as fh:
+        reader = csv.DictReader(fh)
+        missing = [c for c in COLUMNS if c not in (reader.fieldnames or [])]
+        if missing:
+            raise ScreeningError(f"{path}: missing column(s) {', '.join(missing)}")
+        for line, row in enumerate(reader, 2):
+            if row["decision"] not in DECISIONS or not row["record_id"]:
+                raise ScreeningError(f"{path}:{line}: decision {row['decision']!r} for record "
+                                     f"{row['record_id']!r} is not one of {', '.join(DECISIONS)}")
+            out.append(Decision(row["record_id"], row["stage"], row["reviewer"], row["decision"],
+                                tuple(c for c in row["reasons"].split(";") if c), row["note"], row["timestamp"],
+                                row["source"]))
+    return out
+
+
+def _append_atomically(path: Path, new: Sequence[Decision]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+    with tmp.open("w", encoding="utf-8", newline="") as fh:
+        if path.exists():
+            fh.write(path.read_text(encoding="utf-8"))
+        else:
+            csv.writer(fh, lineterminator="\n").writerow(COLUMNS)
+        writer = csv.DictWriter(fh, COLUMNS, lineterminator="\n")
+        writer.writerows(d.row() for d in new)
+        fh.flush()
+        os.fsync(fh.fileno())
+    os.replace(tmp, path)
+
+
+def automatic_exclusions(records: Iterable[Record], protocol: Protocol, stage: str) -> list[Decision]:
+    """Exclusions by the protocol's machine rules (year range, language, document type, abstract present)
+    at ``stage``; each names every rule the record fails.  Records with the field missing are not
+    excluded by that rule (missing is not evidence), except for the has-abstract rule."""
+    rules = [c for c in protocol.criteria_for(stage) if c.rule is not None]
+    out = []
+    stamp = now()
+    for r in records:
+        failed = []
+        for c in rules:
+            rule = c.rule
+            if rule.type == "year_range" and r.year is not None:
+                if (rule.min is not None and r.year < rule.min) or (rule.max is not None and r.year > rule.max):
+                    failed.append(c.code)
+            elif (rule.type == "language" and r.language and r.language not in rule.allowed) or (rule.type == "document_type" and r.document_type and r.document_type not in rule.allowed) or (rule.type == "has_abstract" and not r.abstract.strip()):
+                failed.append(c.code)
+        if failed:
+            out.append(Decision(r.id, stage, AUTOMATIC, EXCLUDE, tuple(failed), "excluded by automation tools",
+                                stamp, AUTOMATIC))
+    return out
+
+
+# Landis & Koch (1977) bands, the ones the Cochrane Handbook cites for kappa.
+KAPPA_BANDS = ((0.0, "poor"), (0.20, "slight"), (0.40, "fair"), (0.60, "moderate"), (0.80, "substantial"),
+               (1.0, "almost perfect"))
+
+
+def kappa_band(kappa: float) -> str:
+    if kappa < 0:
+        return "poor"
+    return next(label for upper, label in KAPPA_BANDS[1:] if kappa <= upper)
+
+
+@dataclass(frozen=True)
+class Agreement:
+    reviewers: tuple[str, str]
+    stage: str
+    n: int
+    percent: float
+    kappa: float
+    band: str
+
+
+def agreement(a: Mapping[str, Decision], b: Mapping[str, Decision], stage: str) -> Agreement:
+    """Percent agreement and Cohen's kappa of two reviewers on the records both decided (maybe counts as
+    its own category)."""
+    common = sorted(set(a) & set(b))
+    if not common:
+        raise ScreeningError("the two reviewers have no record in common")
+    x = [a[i].decision for i in common]
+    y = [b[i].decision for i in common]
+    same = sum(p == q for p, q in zip(x, y, strict=True))
+    kappa = 1.0 if len(set(x) | set(y)) == 1 else float(cohen_kappa_score(x, y))
+    names = (next(iter(a.values())).reviewer, next(iter(b.values())).reviewer)
+    return Agreement(names, stage, len(common), same / len(common), kappa, kappa_band(kappa))
+
+
+def conflicts(a: Mapping[str, Decision], b: Mapping[str, Decision]) -> list[tuple[Decision, Decision]]:
+    """Pairs of decisions on the same record that differ (include vs exclude, or either vs maybe)."""
+    return [(a[i], b[i]) for i in sorted(set(a) & set(b)) if a[i].decision != b[i].decision]
+
+
+def final_decisions(log: DecisionLog, stage: str, resolvers: Sequence[str] = ("consensus",)) -> dict[str, Decision]:
+    """One decision per record at a stage: a resolver's (third reviewer or consensus) if there is one,
+    else the automatic exclusion, else the reviewers' when they agree; records in conflict are left out."""
+    latest = log.latest(stage)
+    out: dict[str, Decision] = {}
+    reviewers = [r for r in latest if r not in resolvers and r != AUTOMATIC]
+    ids = {i for decisions in latest.values() for i in decisions}
+    for record_id in sorted(ids):
+        resolved = [latest[r][record_id] for r in resolvers if record_id in latest.get(r, {})]
+        if resolved:
+            out[record_id] = resolved[-1]
+            continue
+        if record_id in latest.get(AUTOMATIC, {}):
+            out[record_id] = latest[AUTOMATIC][record_id]
+            continue
+        votes = [latest[r][record_id] for r in reviewers if record_id in latest[r]]
+        if votes and len({v.decision for v in votes}) == 1:
+            out[record_id] = votes[-1]
+    return out
+
+
+def carry_over(decisions: Iterable[Decision], records: Sequence[Record],
+               previous: Sequence[Record] = ()) -> tuple[list[Decision], list[str]]:
+    """Map earlier decisions onto a new record set.
+
+    A decision follows its record through the record's id or any id merged into it (``duplicate_ids``).
+    When the earlier record set is given too, earlier records whose id is gone (say the work now comes
+    with a DOI it lacked before) are matched to the new records by deduplicating both sets together.
+    Returns the carried decisions (with current ids) and the ids of records that have none yet.
+    """
+    current = [r.id for r in records]
+    alias: dict[str, str] = {}
+    for r in records:
+        alias[r.id] = r.id
+        for old in r.duplicate_ids:
+            alias.setdefault(old, r.id)
+    gone = [r for r in previous if r.id not in alias]
+    if gone:
+        from review_tools.dedup import deduplicate
+
+        for merged in deduplicate([*records, *gone]).records:
+            members = [merged.id, *merged.duplicate_ids]
+            target = next((alias[m] for m in members if m in alias), None)
+            if target is not None:
+                for m in members:
+                    alias.setdefault(m, target)
+    carried, decided = [], set()
+    for d in decisions:
+        new_id = alias.get(d.record_id)
+        if new_id is not None:
+            carried.append(d if new_id == d.record_id else Decision(**{**d.__dict__, "record_id": new_id}))
+            decided.add(new_id)
+    return carried, [i for i in current if i not in decided]
