@@ -148,25 +148,31 @@ def _append_atomically(path: Path, new: Sequence[Decision]) -> None:
     os.replace(tmp, path)
 
 
+def fails_rule(rule, record: Record) -> bool:
+    """Whether ``record`` fails one machine rule.  A missing field is not evidence: a record without a
+    year or language passes those rules; only the has-abstract rule is about a missing field."""
+    if rule.type == "year_range":
+        year = record.year
+        return year is not None and ((rule.min is not None and year < rule.min)
+                                     or (rule.max is not None and year > rule.max))
+    if rule.type == "language":
+        return bool(record.language) and record.language not in rule.allowed
+    if rule.type == "document_type":
+        return bool(record.document_type) and record.document_type not in rule.allowed
+    return rule.type == "has_abstract" and not record.abstract.strip()
+
+
 def automatic_exclusions(records: Iterable[Record], protocol: Protocol, stage: str) -> list[Decision]:
     """Exclusions by the protocol's machine rules (year range, language, document type, abstract present)
-    at ``stage``; each names every rule the record fails.  Records with the field missing are not
-    excluded by that rule (missing is not evidence), except for the has-abstract rule."""
+    at ``stage``; each names every rule the record fails."""
     rules = [c for c in protocol.criteria_for(stage) if c.rule is not None]
-    out = []
     stamp = now()
+    out = []
     for r in records:
-        failed = []
-        for c in rules:
-            rule = c.rule
-            if rule.type == "year_range" and r.year is not None:
-                if (rule.min is not None and r.year < rule.min) or (rule.max is not None and r.year > rule.max):
-                    failed.append(c.code)
-            elif (rule.type == "language" and r.language and r.language not in rule.allowed) or (rule.type == "document_type" and r.document_type and r.document_type not in rule.allowed) or (rule.type == "has_abstract" and not r.abstract.strip()):
-                failed.append(c.code)
+        failed = tuple(c.code for c in rules if fails_rule(c.rule, r))
         if failed:
-            out.append(Decision(r.id, stage, AUTOMATIC, EXCLUDE, tuple(failed), "excluded by automation tools",
-                                stamp, AUTOMATIC))
+            out.append(Decision(r.id, stage, AUTOMATIC, EXCLUDE, failed, "excluded by automation tools", stamp,
+                                AUTOMATIC))
     return out
 
 
