@@ -244,10 +244,11 @@ def run(config: RunConfig, *, stream: Any = None,
     started, t0 = _now(), time.perf_counter()
     pool = ThreadPoolExecutor(max_workers=max(1, config.jobs))
     try:
-        futures = {
-            nb.stem: pool.submit(_execute, config, nb, params, stage)
-            for nb, params, _, _, prev in plans if prev is None
-        }
+        # Longest first (by the last run's duration): with two workers the long notebook no longer starts
+        # last and holds up the end of the run.  Results are still taken, and reported, in run order.
+        to_run = [(nb, params) for nb, params, _, _, prev in plans if prev is None]
+        to_run.sort(key=lambda item: -(old_by_name.get(item[0].stem, {}).get("duration_s") or 0.0))
+        futures = {nb.stem: pool.submit(_execute, config, nb, params, stage) for nb, params in to_run}
         for i, (nb, params, hashes, key, prev) in enumerate(plans, 1):
             if prev is not None:
                 res = NotebookResult(**{**_result_fields(prev), "status": "cached"})
