@@ -1,0 +1,64 @@
+"""Prioritisation: metrics and the stopping rule by hand, and active learning on labelled real sets."""
+
+from __future__ import annotations
+
+import csv
+
+import numpy as np
+import pytest
+
+from review_tools import prioritise as p
+from review_tools.errors import ReviewToolsError
+from review_tools.io.importer import import_file
+
+
+def test_metrics_by_hand() -> None:
+    labels = [1, 0, 1, 0, 0, 0, 0, 0, 0, 1]
+    m = p.metrics(list(range(10)), labels)
+    # all three relevant only found at the end: no work saved; ATD over the non-prior ones (3rd, 10th)
+    assert (m.wss95, m.wss100) == (pytest.approx(-0.05), 0.0)
+    assert m.atd == pytest.approx((3 + 10) / 2 / 10)
+    assert m.recall_at_10 == pytest.approx(1 / 3)
+    best = p.metrics([0, 2, 9, 1, 3, 4, 5, 6, 7, 8], labels)
+    assert best.wss95 == pytest.approx(7 / 10 - 0.05) and best.wss100 == pytest.approx(0.7)
+    assert list(p.recall_curve([0, 2, 9, 1], labels)) == pytest.approx([1 / 3, 2 / 3, 1.0, 1.0])
+
+
+def test_buscar_p_by_hand() -> None:
+    # screened [1,1,0,0,0] of 10; the smallest p is for the last 3 (no relevant among them): the urn of
+    # 3 + 5 unscreened must hold >= 1 relevant if recall < 95 %: P(0 in 3 draws) = C(7,3)/C(8,3) = 35/56
+    assert p.buscar_p([1, 1, 0, 0, 0], 10) == pytest.approx(35 / 56)
+    assert p.buscar_p([0, 0, 0], 10) == 1.0
+    # many irrelevant in a row after the relevant ones: strong evidence that recall is high
+    assert p.buscar_p([1] * 20 + [0] * 400, 500) < 0.05
+
+
+def test_rank_needs_both_classes() -> None:
+    x = p.feature_matrix(["customer segmentation", "pharma crm", "football results"])
+    with pytest.raises(ReviewToolsError, match="one included and one excluded"):
+        p.rank(x, {0: 1})
+    assert p.rank(x, {0: 1, 2: 0}) == [1]
+
+
+@pytest.mark.parametrize(("name", "column", "wss95_floor"), [
+    ("Cohen_2006_Antihistamines.csv", "label_abstract_screening", 0.15),
+    ("Cohen_2006_Estrogens.csv", "label_abstract_screening", 0.35),
+    ("Nagtegaal_2019.csv", "label_included", 0.5),
+])
+def test_active_learning_on_labelled_sets(external, name, column, wss95_floor) -> None:
+    path = external / "srd-screening" / name
+    records = import_file(path).records
+    rows = list(csv.DictReader(path.open(encoding="utf-8")))
+    labels = [int(rows[r.position - 1][column]) for r in records]
+    x = p.feature_matrix(p.texts(records))
+    order = p.simulate(x, labels, seed=1)
+    assert sorted(order) == list(range(len(labels)))
+    m = p.metrics(order, labels)
+    random_wss = p.metrics(list(np.random.default_rng(1).permutation(len(labels))), labels).wss95
+    print(f"{name}: WSS@95 {m.wss95:.3f} (random order {random_wss:.3f}), WSS@100 {m.wss100:.3f}, "
+          f"ATD {m.atd:.3f}, recall@10% {m.recall_at_10:.3f}")
+    assert m.wss95 >= wss95_floor > random_wss
+    stop = p.stopping_point(order, labels)
+    assert stop is not None
+    recall_at_stop = np.cumsum(np.asarray(labels)[order])[stop - 1] / sum(labels)
+    assert recall_at_stop >= 0.95
