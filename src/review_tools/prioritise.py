@@ -103,10 +103,12 @@ def metrics(order: Sequence[int], labels: Sequence[int], *, prior: int = 2) -> M
         need = int(np.ceil(recall * total - 1e-9))
         return int(np.argmax(found >= need)) + 1
 
-    wss = lambda r: (n - screened_for(r)) / n - (1 - r)  # noqa: E731
+    def wss(recall: float) -> float:
+        return (n - screened_for(recall)) / n - (1 - recall)
+
     positions = np.flatnonzero(y[prior:]) + prior + 1
     return Metrics(n=n, relevant=total, wss95=wss(0.95), wss100=wss(1.0), atd=float(np.mean(positions) / n),
-                   recall_at_10=float(found[max(0, int(round(0.1 * n)) - 1)] / total))
+                   recall_at_10=float(found[max(0, round(0.1 * n) - 1)] / total))
 
 
 def recall_curve(order: Sequence[int], labels: Sequence[int]) -> np.ndarray:
