@@ -182,3 +182,15 @@ def test_carry_over_across_two_real_exports(external, tmp_path) -> None:
             n.id for n in merged if (r.doi and n.doi == r.doi) or (fold(n.title), n.year) == (fold(r.title), r.year))
         assert decision_of[r.id] in carried_by_id.get(target, set()), r.title
     assert all(d.record_id in by_new for d in carried)
+
+
+def test_calibration_sample_is_seeded() -> None:
+    from review_tools.screening import calibration_sample
+
+    records = [Record(title=f"t{i}") for i in range(50)]
+    assign_ids(records)
+    a = calibration_sample(records, 10, seed=3)
+    assert a == calibration_sample(records, 10, seed=3) != calibration_sample(records, 10, seed=4)
+    assert len({r.id for r in a}) == 10
+    with pytest.raises(ScreeningError, match="needs 1 to 50 records"):
+        calibration_sample(records, 51, seed=3)

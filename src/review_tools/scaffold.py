@@ -23,7 +23,7 @@ def scaffold(directory: Path, *, source: Path) -> list[Path]:
     protocol = directory / "review" / "protocol.yaml"
     if protocol.exists():
         raise ReviewToolsError(f"{protocol} exists already; init never overwrites a protocol")
-    notebooks = sorted((source / "notebooks").glob("[0-9]*.ipynb"))
+    notebooks = sorted((source / "notebooks").glob("*.ipynb"))
     if not notebooks:
         raise ReviewToolsError(f"{source / 'notebooks'}: no report notebooks to copy (run init from the "
                                "review-tools checkout or pass --from)")

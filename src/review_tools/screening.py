@@ -269,3 +269,13 @@ def carry_over(decisions: Iterable[Decision], records: Sequence[Record],
             carried.append(d if new_id == d.record_id else Decision(**{**d.__dict__, "record_id": new_id}))
             decided.add(new_id)
     return carried, [i for i in current if i not in decided]
+
+
+def calibration_sample(records: Sequence[Record], n: int, seed: int) -> list[Record]:
+    """A seeded random sample for a calibration round: both reviewers screen it first, and their agreement
+    on it shows whether the criteria are understood alike before the rest is split or double-screened."""
+    import random
+
+    if not 0 < n <= len(records):
+        raise ScreeningError(f"a calibration sample of {n} needs 1 to {len(records)} records")
+    return random.Random(seed).sample(list(records), n)

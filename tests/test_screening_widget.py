@@ -1,0 +1,75 @@
+"""The screening widget's callbacks write through the decision log; the view is blind to others."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from review_tools.highlight import highlight, search_terms
+from review_tools.protocol import load_protocol
+from review_tools.records import Record, assign_ids
+from review_tools.screening import Decision, DecisionLog
+from review_tools.screening_widget import ScreeningApp
+
+ROOT = Path(__file__).resolve().parents[1]
+PROTOCOL = load_protocol(ROOT / "review" / "protocol.yaml")
+
+
+def _setup(tmp_path):
+    records = [Record(title=f"Customer segmentation <b>{i}</b>", abstract="Asiakkuuksien hallinta lääkeyrityksessä",
+                      year=2020) for i in range(3)]
+    assign_ids(records)
+    return records, DecisionLog(tmp_path / "screening", PROTOCOL, [r.id for r in records])
+
+
+def test_buttons_and_shortcuts_write_decisions(tmp_path) -> None:
+    records, log = _setup(tmp_path)
+    app = ScreeningApp(records, log, stage="title_abstract", reviewer="anna", terms=search_terms(PROTOCOL))
+    assert "<mark>segmentation</mark>" in app.card.value and "&lt;b&gt;0&lt;/b&gt;" in app.card.value
+    assert "<mark>Asiakkuuksien</mark>" in app.card.value and "<mark>lääkeyrityksessä</mark>" in app.card.value
+    app.buttons["include"].click()
+    app.reasons.value = ("E2",)
+    app.note.value = "B2C only"
+    app.buttons["exclude"].click()
+    app.shortcut.value = "m"
+    latest = log.latest("title_abstract")["anna"]
+    assert [latest[r.id].decision for r in records] == ["include", "exclude", "maybe"]
+    assert latest[records[1].id].reasons == ("E2",) and latest[records[1].id].note == "B2C only"
+    assert "Nothing left to screen" in app.card.value and "3 of 3 screened" in app.progress.value
+
+
+def test_exclude_without_reason_shows_the_error_and_stays(tmp_path) -> None:
+    records, log = _setup(tmp_path)
+    app = ScreeningApp(records, log, stage="title_abstract", reviewer="anna")
+    app.buttons["exclude"].click()
+    assert "needs a reason code" in app.message.value and app.current is records[0]
+    assert log.read() == []
+
+
+def test_resume_and_blinding(tmp_path) -> None:
+    records, log = _setup(tmp_path)
+    log.record([Decision(records[0].id, "title_abstract", "anna", "include"),
+                Decision(records[1].id, "title_abstract", "ben", "exclude", ("E2",))])
+    app = ScreeningApp(records, log, stage="title_abstract", reviewer="anna")
+    assert [r.id for r in app.records] == [records[1].id, records[2].id]  # ben's decision is not shown
+    assert "ben" not in app.card.value and "1 of 3 screened" in app.progress.value
+    app.buttons["skip"].click()
+    app.buttons["back"].click()
+    assert app.current is records[1]
+
+
+def test_highlight_escapes_and_matches_truncation() -> None:
+    out = highlight("<script>x</script> segmentointi and SEGMENTS", ["segment*", "segmentoin*"])
+    assert out.startswith("&lt;script&gt;") and "<mark>segmentointi</mark>" in out and "<mark>SEGMENTS</mark>" in out
+
+
+def test_interactive_screening_notebook_runs(tmp_path) -> None:
+    """notebooks/screen.ipynb executes on the sample review (it has no exports yet: nothing to screen)."""
+    import nbformat
+    from nbclient import NotebookClient
+
+    nb = nbformat.read(ROOT / "notebooks" / "screen.ipynb", as_version=4)
+    NotebookClient(nb, timeout=120, kernel_name="python3",
+                   resources={"metadata": {"path": str(ROOT / "notebooks")}}).execute()
+    outputs = [o for c in nb.cells for o in c.get("outputs", [])]
+    assert not [o for o in outputs if o.get("output_type") == "error"]
+    assert any("application/vnd.jupyter.widget-view+json" in o.get("data", {}) for o in outputs)
