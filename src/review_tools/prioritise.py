@@ -58,17 +58,22 @@ def rank(x, labelled: dict[int, int], *, model: str = "logistic", seed: int = 0)
     return [int(i) for i in pool[np.argsort(-scores, kind="stable")]]
 
 
+def prior_indices(labels: Sequence[int], seed: int) -> list[int]:
+    """One random included and one random excluded record (the seed decides which)."""
+    y = np.asarray(labels, dtype=int)
+    rng = np.random.default_rng(seed)
+    return [int(rng.choice(np.flatnonzero(y == 1))), int(rng.choice(np.flatnonzero(y == 0)))]
+
+
 def simulate(x, labels: Sequence[int], *, model: str = "logistic", seed: int = 0,
              retrain_every: int | None = None) -> list[int]:
     """Screening order of an active-learning run on labelled data (prior records first).
 
-    Starts from one random included and one random excluded record; retrains after every ``retrain_every``
-    records screened (default: about 1 % of the set, at least 1), screening the best-ranked records in
-    between.
+    Starts from :func:`prior_indices`; retrains after every ``retrain_every`` records screened (default:
+    about 1 % of the set, at least 1), screening the best-ranked records in between.
     """
     y = np.asarray(labels, dtype=int)
-    rng = np.random.default_rng(seed)
-    order = [int(rng.choice(np.flatnonzero(y == 1))), int(rng.choice(np.flatnonzero(y == 0)))]
+    order = prior_indices(y, seed)
     step = retrain_every or max(1, len(y) // 100)
     labelled = {i: int(y[i]) for i in order}
     while len(order) < len(y):
