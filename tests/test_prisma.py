@@ -1,0 +1,70 @@
+"""PRISMA 2020 counts on a small hand-checked case (every box), and the consistency check failing."""
+
+from __future__ import annotations
+
+import csv
+
+import pytest
+
+from review_tools import dedup, prisma
+from review_tools.records import Record, assign_ids
+from review_tools.screening import Decision
+
+TA, FT = "title_abstract", "full_text"
+
+
+def _case():
+    """12 records from two databases; 2 are duplicates of others (10 works); 1 excluded by automation;
+    9 screened: 4 excluded, 5 sought; 1 not retrieved (E4); 4 assessed: 1 excluded E2, 1 excluded I5,
+    2 included."""
+    works = [Record(title=f"Distinct work number {w} about topic {chr(97 + w)}", year=2010 + w,
+                    authors=[f"Author{w}, A."], pages=f"{w * 10 + 1}-{w * 10 + 9}", volume=str(w + 1),
+                    database="Scopus" if w < 6 else "EBSCO") for w in range(10)]
+    copies = [Record(**{**w.__dict__, "database": "EBSCO", "id": ""}) for w in works[:2]]
+    records = works + copies
+    assign_ids(records)
+    result = dedup.deduplicate(records)
+    ids = [r.id for r in result.records]
+    ta = {ids[0]: Decision(ids[0], TA, "automatic", "exclude", ("I1",), source="automatic")}
+    for i in ids[1:5]:
+        ta[i] = Decision(i, TA, "consensus", "exclude", ("E2",))
+    for i in ids[5:]:
+        ta[i] = Decision(i, TA, "consensus", "include")
+    ft = {ids[5]: Decision(ids[5], FT, "consensus", "exclude", ("E4",)),
+          ids[6]: Decision(ids[6], FT, "consensus", "exclude", ("E2",)),
+          ids[7]: Decision(ids[7], FT, "consensus", "exclude", ("I5", "E2")),
+          ids[8]: Decision(ids[8], FT, "consensus", "include"),
+          ids[9]: Decision(ids[9], FT, "consensus", "include")}
+    return {"Scopus": 6, "EBSCO": 6}, result, ta, ft
+
+
+def test_every_box_by_hand() -> None:
+    identified, result, ta, ft = _case()
+    counts = prisma.compute(identified, result, ta, ft)
+    counts.check()
+    assert counts.as_dict() == {
+        "database_results": 12, "database_specific_results": {"Scopus": 6, "EBSCO": 6}, "duplicates": 2,
+        "excluded_automatic": 1, "excluded_other": 0, "records_screened": 9, "records_excluded": 4,
+        "dbr_sought_reports": 5, "dbr_notretrieved_reports": 1, "dbr_assessed": 4,
+        "dbr_excluded": {"E2": 1, "I5": 1}, "new_studies": 2,
+    }
+
+
+def test_check_names_the_boxes_that_do_not_add_up() -> None:
+    identified, result, ta, ft = _case()
+    counts = prisma.compute({"Scopus": 6, "EBSCO": 7}, result, ta, ft)
+    with pytest.raises(prisma.PrismaError, match=r"records_screened is 9 but database_results - duplicates"):
+        counts.check()
+    unfinished = prisma.compute(identified, result, {k: v for k, v in list(ta.items())[:-1]}, ft)
+    with pytest.raises(prisma.PrismaError, match="1 screened record"):
+        unfinished.check()
+    waiting = prisma.compute(identified, result, ta, {k: v for k, v in list(ft.items())[:-1]})
+    with pytest.raises(prisma.PrismaError, match="1 report"):
+        waiting.check()
+
+
+def test_box_names_are_the_prisma2020_template_keys(external) -> None:
+    template = external / "prisma2020-extdata" / "PRISMA.csv"
+    keys = {row["data"] for row in csv.DictReader(template.open(encoding="utf-8"))}
+    identified, result, ta, ft = _case()
+    assert set(prisma.compute(identified, result, ta, ft).as_dict()) <= keys
