@@ -68,3 +68,31 @@ def test_box_names_are_the_prisma2020_template_keys(external) -> None:
     keys = {row["data"] for row in csv.DictReader(template.open(encoding="utf-8"))}
     identified, result, ta, ft = _case()
     assert set(prisma.compute(identified, result, ta, ft).as_dict()) <= keys
+
+
+@pytest.mark.parametrize("language", ["en", "fi"])
+def test_diagram_is_drawn_and_refuses_bad_counts(tmp_path, language) -> None:
+    identified, result, ta, ft = _case()
+    fig = prisma.diagram(prisma.compute(identified, result, ta, ft), language=language)
+    out = tmp_path / f"prisma_{language}.png"
+    fig.savefig(out)
+    assert out.stat().st_size > 20_000
+    texts = " ".join(t.get_text() for t in fig.axes[0].texts)
+    assert "(n = 12)" in texts and "(n = 2)" in texts and ("Seulotut" in texts) == (language == "fi")
+    with pytest.raises(prisma.PrismaError):
+        prisma.diagram(prisma.compute({"Scopus": 1}, result, ta, ft))
+
+
+def test_export_fills_the_prisma2020_template(external, tmp_path) -> None:
+    template = external / "prisma2020-extdata" / "PRISMA.csv"
+    identified, result, ta, ft = _case()
+    out = prisma.export_prisma2020_csv(prisma.compute(identified, result, ta, ft), template, tmp_path / "p.csv")
+    written = list(csv.DictReader(out.open(encoding="utf-8")))
+    original = list(csv.DictReader(template.open(encoding="utf-8")))
+    assert [r["data"] for r in written] == [r["data"] for r in original]  # same rows, same order
+    assert [list(r) for r in written] == [list(r) for r in original]  # same columns
+    rows = {r["data"]: r for r in written}
+    assert rows["database_results"]["n"] == "12" and rows["duplicates"]["n"] == "2"
+    assert rows["database_specific_results"]["n"] == "Scopus, 6; EBSCO, 6"
+    assert rows["dbr_excluded"]["n"] == "E2, 1; I5, 1" and rows["new_studies"]["n"] == "2"
+    assert rows["website_results"]["n"] == "0"  # boxes we do not fill keep the template's value

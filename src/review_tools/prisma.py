@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from review_tools.dedup import DedupResult
 from review_tools.errors import ReviewToolsError
@@ -116,3 +117,110 @@ def compute(identified: Mapping[str, int], dedup: DedupResult, screening: Mappin
         dbr_notretrieved_reports=len(not_retrieved), dbr_assessed=len(assessed), dbr_excluded=dict(reasons),
         new_studies=included, awaiting=awaiting, awaiting_full_text=waiting,
     )
+
+
+LABELS = {
+    "en": {
+        "identification": "Identification", "screening": "Screening", "included": "Included",
+        "identified": "Records identified from databases (n = {n})", "removed": "Records removed before screening:",
+        "duplicates": "Duplicate records removed (n = {n})", "automatic": "Records marked as ineligible by "
+        "automation tools (n = {n})", "other": "Records removed for other reasons (n = {n})",
+        "screened": "Records screened\n(n = {n})", "excluded": "Records excluded\n(n = {n})",
+        "sought": "Reports sought for retrieval\n(n = {n})", "not_retrieved": "Reports not retrieved\n(n = {n})",
+        "assessed": "Reports assessed for eligibility\n(n = {n})", "excluded_reasons": "Reports excluded:",
+        "studies": "Studies included in review\n(n = {n})",
+    },
+    "fi": {
+        "identification": "Tunnistaminen", "screening": "Seulonta", "included": "Mukaan otetut",
+        "identified": "Tietokannoista tunnistetut viitteet (n = {n})", "removed": "Ennen seulontaa poistetut:",
+        "duplicates": "Kaksoiskappaleet (n = {n})", "automatic": "Automaattisesti poissuljetut (n = {n})",
+        "other": "Muista syistä poistetut (n = {n})",
+        "screened": "Seulotut viitteet\n(n = {n})", "excluded": "Poissuljetut viitteet\n(n = {n})",
+        "sought": "Haetut kokotekstit\n(n = {n})", "not_retrieved": "Saamatta jääneet kokotekstit\n(n = {n})",
+        "assessed": "Kelpoisuusarvioidut kokotekstit\n(n = {n})", "excluded_reasons": "Poissuljetut kokotekstit:",
+        "studies": "Katsaukseen otetut tutkimukset\n(n = {n})",
+    },
+}
+
+
+def diagram(counts: PrismaCounts, *, language: str = "en"):
+    """The PRISMA 2020 flow diagram for a new review (databases), drawn with matplotlib; returns the
+    Figure.  The counts are checked first, so a diagram that does not add up is never drawn."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    from matplotlib.patches import FancyBboxPatch
+
+    counts.check()
+    t = LABELS[language]
+    fig, ax = plt.subplots(figsize=(10, 11))
+    ax.set_xlim(0, 100)
+    ax.set_ylim(0, 110)
+    ax.axis("off")
+
+    def box(x, y, w, h, text, colour="white", size=9, align="center"):
+        ax.add_patch(FancyBboxPatch((x, y), w, h, boxstyle="round,pad=0.4", fc=colour, ec="#333", lw=1))
+        tx = x + w / 2 if align == "center" else x + 1.5
+        ax.text(tx, y + h / 2, text, ha=align, va="center", fontsize=size, wrap=True)
+
+    def arrow(x1, y1, x2, y2):
+        ax.annotate("", (x2, y2), (x1, y1), arrowprops={"arrowstyle": "->", "lw": 1.2, "color": "#333"})
+
+    per_db = "\n".join(f"  {name} (n = {n})" for name, n in counts.database_specific_results.items())
+    box(12, 86, 40, 20, t["identified"].format(n=counts.database_results) + ("\n" + per_db if per_db else ""),
+        align="left")
+    removed = "\n".join([t["removed"], t["duplicates"].format(n=counts.duplicates),
+                         t["automatic"].format(n=counts.excluded_automatic),
+                         t["other"].format(n=counts.excluded_other)])
+    box(58, 86, 40, 20, removed, align="left")
+    box(12, 66, 40, 10, t["screened"].format(n=counts.records_screened))
+    box(58, 66, 40, 10, t["excluded"].format(n=counts.records_excluded))
+    box(12, 48, 40, 10, t["sought"].format(n=counts.dbr_sought_reports))
+    box(58, 48, 40, 10, t["not_retrieved"].format(n=counts.dbr_notretrieved_reports))
+    box(12, 30, 40, 10, t["assessed"].format(n=counts.dbr_assessed))
+    reasons = "\n".join(f"  {code} (n = {n})" for code, n in sorted(counts.dbr_excluded.items()))
+    box(58, 24, 40, 16, t["excluded_reasons"] + ("\n" + reasons if reasons else " 0"), align="left")
+    box(12, 6, 40, 10, t["studies"].format(n=counts.new_studies))
+    for y_from, y_to in ((86, 76.8), (66, 58.8), (48, 40.8), (30, 16.8)):
+        arrow(32, y_from - 0.4, 32, y_to)
+    for y in (96, 71, 53, 35):
+        arrow(52.4, y, 57.6, y)
+    for label, y0, y1 in ((t["identification"], 84, 107), (t["screening"], 28, 78), (t["included"], 4, 18)):
+        box(1, y0, 6, y1 - y0, "", colour="#9ec5e8")
+        ax.text(4, (y0 + y1) / 2, label, rotation=90, ha="center", va="center", fontsize=10, fontweight="bold")
+    fig.tight_layout()
+    return fig
+
+
+def export_prisma2020_csv(counts: PrismaCounts, template: str | Path, out: str | Path) -> Path:
+    """Fill the ``n`` column of the PRISMA2020 R package's template CSV (its ``inst/extdata/PRISMA.csv``,
+    read from where it is installed, not shipped here) so the diagram can be drawn there too."""
+    import csv
+    import os
+
+    template, out = Path(template), Path(out)
+    with template.open(encoding="utf-8", newline="") as fh:
+        reader = csv.DictReader(fh)
+        fields, rows = reader.fieldnames or [], list(reader)
+    if "data" not in fields or "n" not in fields:
+        raise PrismaError(f"{template}: not a PRISMA2020 template (needs columns data and n)")
+    values = counts.as_dict()
+    text = {
+        "database_specific_results": "; ".join(f"{k}, {v}" for k, v in counts.database_specific_results.items()),
+        "dbr_excluded": "; ".join(f"{k}, {v}" for k, v in sorted(counts.dbr_excluded.items())),
+    }
+    for row in rows:
+        key = row["data"]
+        if key in text:
+            row["n"] = text[key]
+        elif key in values:
+            row["n"] = str(values[key])
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.with_name(f".{out.name}.tmp-{os.getpid()}")
+    with tmp.open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.DictWriter(fh, fields)
+        writer.writeheader()
+        writer.writerows(rows)
+    os.replace(tmp, out)
+    return out
