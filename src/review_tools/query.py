@@ -1,0 +1,303 @@
+"""Boolean search strings as data: parse them as databases accept them, and run them over records.
+
+Grammar (precedence from loose to tight): OR, then AND / NOT / AND NOT, then proximity (NEAR/n, W/n, PRE/n,
+Nn), then a term, an "exact phrase" or a parenthesised group.  Terms may carry truncation ``*`` and
+wildcards ``?``.  Field tags in each database's spelling restrict a term or group: ``TITLE-ABS-KEY(...)``,
+``TITLE(...)``, ``ABS(...)`` (Scopus), ``TS=``, ``TI=``, ``AB=`` (Web of Science), ``TI``, ``AB``, ``SU``
+followed by a space (EBSCOhost), ``noft(...)``, ``ti(...)``, ``ab(...)`` (ProQuest), ``term[tiab]``,
+``[ti]``, ``[ab]``, ``[mh]`` (PubMed).  Errors say what is wrong and point at the place with a caret.
+
+Written by hand: the Python search-query packages on PyPI either target one database or do not parse
+proximity and field tags in these spellings.  Matching folds case and diacritics, so ``asiakkuu*`` matches
+``asiakkuuksien`` and ``lääke*`` matches ``Laakeyritys``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from review_tools.errors import ReviewToolsError
+from review_tools.records import Record, fold
+
+FIELDS = ("title", "abstract", "keywords")
+ALL = FIELDS
+FIELD_TAGS = {
+    "title-abs-key": ALL, "title-abs": ("title", "abstract"), "title": ("title",), "abs": ("abstract",),
+    "key": ("keywords",), "authkey": ("keywords",), "noft": ALL, "ti": ("title",), "ab": ("abstract",),
+    "ts": ALL, "su": ("keywords",), "kw": ("keywords",), "de": ("keywords",),
+}
+BRACKET_TAGS = {"tiab": ("title", "abstract"), "ti": ("title",), "ab": ("abstract",), "mh": ("keywords",),
+                "ot": ("keywords",), "tw": ALL, "all": ALL}
+_PROXIMITY = re.compile(r"(?i)^(?:near|w|pre|adj)/(\d+)$|^(?:n|w)(\d+)$")
+
+
+# Proximity: "n" means at most n other words between the two terms (PRE/n and EBSCO's Wn also keep the order).
+
+
+class QuerySyntaxError(ReviewToolsError):
+    """A search string that cannot be parsed; ``str()`` shows the string with a caret under the place."""
+
+    def __init__(self, message: str, query: str, position: int):
+        self.message, self.query, self.position = message, query, position
+        super().__init__(f"{message} at column {position + 1}:\n  {query}\n  {' ' * position}^")
+
+
+@dataclass(frozen=True)
+class Term:
+    text: str
+    fields: tuple[str, ...] = ALL
+    phrase: bool = False
+
+
+@dataclass(frozen=True)
+class And:
+    parts: tuple[object, ...]
+
+
+@dataclass(frozen=True)
+class Or:
+    parts: tuple[object, ...]
+
+
+@dataclass(frozen=True)
+class Not:
+    keep: object
+    drop: object
+
+
+@dataclass(frozen=True)
+class Near:
+    left: object
+    right: object
+    distance: int
+    ordered: bool
+
+
+_TOKEN = re.compile(r'\s*(?:(?P<lp>\()|(?P<rp>\))|"(?P<phrase>[^"]*)(?P<close>")?|(?P<word>[^\s()"]+))')
+
+
+def _tokens(query: str) -> list[tuple[str, str, int]]:
+    out: list[tuple[str, str, int]] = []
+    pos = 0
+    while pos < len(query):
+        m = _TOKEN.match(query, pos)
+        if m is None or m.end() == pos:
+            break
+        start = m.start() + (len(m.group(0)) - len(m.group(0).lstrip()))
+        if m.group("lp"):
+            out.append(("(", "(", start))
+        elif m.group("rp"):
+            out.append((")", ")", start))
+        elif m.group("phrase") is not None:
+            if m.group("close") is None:
+                raise QuerySyntaxError("unclosed quotation mark", query, start)
+            out.append(("phrase", m.group("phrase"), start))
+        else:
+            out.append(("word", m.group("word"), start))
+        pos = m.end()
+    return out
+
+
+class _Parser:
+    def __init__(self, query: str):
+        self.query = query
+        self.tokens = _tokens(query)
+        self.i = 0
+
+    def peek(self) -> tuple[str, str, int] | None:
+        return self.tokens[self.i] if self.i < len(self.tokens) else None
+
+    def error(self, message: str, position: int | None = None):
+        tok = self.peek()
+        where = position if position is not None else (tok[2] if tok else len(self.query))
+        raise QuerySyntaxError(message, self.query, where)
+
+    def is_op(self, name: str) -> bool:
+        tok = self.peek()
+        return tok is not None and tok[0] == "word" and tok[1].upper() == name
+
+    def parse(self):
+        if not self.tokens:
+            self.error("empty search string", 0)
+        node = self.or_expr(ALL)
+        if self.peek() is not None:
+            tok = self.peek()
+            self.error("unbalanced parenthesis: ')' without '('" if tok[0] == ")"
+                       else f"missing operator (AND, OR, NOT) before {tok[1]!r}")
+        return node
+
+    def or_expr(self, fields):
+        parts = [self.and_expr(fields)]
+        while self.is_op("OR"):
+            self.i += 1
+            parts.append(self.and_expr(fields))
+        return parts[0] if len(parts) == 1 else Or(tuple(parts))
+
+    def and_expr(self, fields):
+        node = self.near_expr(fields)
+        while True:
+            if self.is_op("AND"):
+                self.i += 1
+                if self.is_op("NOT"):
+                    self.i += 1
+                    node = Not(node, self.near_expr(fields))
+                else:
+                    right = self.near_expr(fields)
+                    node = And((*node.parts, right) if isinstance(node, And) else (node, right))
+            elif self.is_op("NOT"):
+                self.i += 1
+                node = Not(node, self.near_expr(fields))
+            else:
+                return node
+
+    def near_expr(self, fields):
+        node = self.primary(fields)
+        while (tok := self.peek()) and tok[0] == "word" and (m := _PROXIMITY.match(tok[1])):
+            self.i += 1
+            distance = int(m.group(1) or m.group(2))
+            word = tok[1].upper()
+            ordered = word.startswith("PRE/") or bool(re.fullmatch(r"W\d+", word))  # EBSCO Wn is ordered
+            node = Near(node, self.primary(fields), distance, ordered)
+        return node
+
+    def primary(self, fields):
+        tok = self.peek()
+        if tok is None:
+            self.error("the search string ends where a term is expected (dangling operator?)")
+        kind, text, pos = tok
+        if kind == "(":
+            self.i += 1
+            node = self.or_expr(fields)
+            if self.peek() is None or self.peek()[0] != ")":
+                self.error("unbalanced parenthesis: '(' is never closed", pos)
+            self.i += 1
+            return node
+        if kind == ")":
+            self.error("a term is expected before ')'")
+        if kind == "phrase":
+            self.i += 1
+            if not text.strip():
+                self.error("empty phrase", pos)
+            return Term(text, self._suffix(fields), phrase=True)
+        if text.upper() in ("AND", "OR", "NOT") or _PROXIMITY.match(text):
+            self.error(f"operator {text} where a term is expected (dangling operator?)")
+        tag = text.lower()
+        nxt = self.tokens[self.i + 1] if self.i + 1 < len(self.tokens) else None
+        if tag in FIELD_TAGS and nxt is not None and nxt[0] == "(" and nxt[2] == pos + len(text):
+            self.i += 2
+            node = self.or_expr(FIELD_TAGS[tag])
+            if self.peek() is None or self.peek()[0] != ")":
+                self.error(f"unbalanced parenthesis: '{text}(' is never closed", pos)
+            self.i += 1
+            return node
+        if "=" in text and text.split("=", 1)[0].lower() in FIELD_TAGS:
+            head, rest = text.split("=", 1)
+            if rest:
+                self.i += 1
+                return Term(rest, FIELD_TAGS[head.lower()])
+            self.i += 1
+            return self.primary(FIELD_TAGS[head.lower()])
+        if re.fullmatch(r"[A-Z]{2}", text) and text.lower() in FIELD_TAGS and nxt is not None and nxt[0] != ")":
+            self.i += 1  # EBSCO: TI term
+            return self.primary(FIELD_TAGS[text.lower()])
+        m = re.fullmatch(r"(.+)\[([A-Za-z]+)\]", text)
+        if m:
+            field = m.group(2).lower()
+            if field not in BRACKET_TAGS:
+                self.error(f"unknown field tag [{m.group(2)}]", pos + len(m.group(1)))
+            self.i += 1
+            return Term(m.group(1), BRACKET_TAGS[field])
+        if text.startswith("[") or text.endswith("]"):
+            self.error(f"unknown field tag {text}")
+        self.i += 1
+        return Term(text, self._suffix(fields))
+
+    def _suffix(self, fields):
+        tok = self.peek()
+        if tok is not None and tok[0] == "word" and re.fullmatch(r"\[[A-Za-z]+\]", tok[1]):
+            field = tok[1][1:-1].lower()
+            if field not in BRACKET_TAGS:
+                self.error(f"unknown field tag {tok[1]}")
+            self.i += 1
+            return BRACKET_TAGS[field]
+        return fields
+
+
+def parse(query: str):
+    """The query's syntax tree; raises :class:`QuerySyntaxError` with the place of the first problem."""
+    return _Parser(query).parse()
+
+
+def _term_regex(term: Term) -> re.Pattern[str]:
+    words = fold(term.text.replace("*", " STAR ").replace("?", " QMARK ")).split()
+    parts = []
+    for w in words:
+        if w == "star":
+            parts[-1] = parts[-1] + r"\w*" if parts else r"\w*"
+        elif w == "qmark":
+            parts[-1] = parts[-1] + r"\w?" if parts else r"\w?"
+        else:
+            parts.append(re.escape(w))
+    body = r"\s+".join(parts)
+    return re.compile(rf"(?<!\w){body}(?!\w)")
+
+
+def _positions(text: str, pattern: re.Pattern[str]) -> list[int]:
+    """Word positions where the pattern matches in folded text."""
+    starts = [m.start() for m in pattern.finditer(text)]
+    if not starts:
+        return []
+    return [text.count(" ", 0, s) for s in starts]
+
+
+class _Doc:
+    def __init__(self, record: Record):
+        self.fields = {"title": fold(record.title), "abstract": fold(record.abstract),
+                       "keywords": fold(" ; ".join(record.keywords))}
+
+
+def _eval(node, doc: _Doc, hits: set[str]) -> bool:
+    if isinstance(node, Term):
+        pattern = _term_regex(node)
+        found = any(pattern.search(doc.fields[f]) for f in node.fields)
+        if found:
+            hits.add(node.text)
+        return found
+    if isinstance(node, And):
+        return all([_eval(p, doc, hits) for p in node.parts])
+    if isinstance(node, Or):
+        return any([_eval(p, doc, hits) for p in node.parts])
+    if isinstance(node, Not):
+        return _eval(node.keep, doc, hits) and not _eval(node.drop, doc, set())
+    if isinstance(node, Near):
+        if not (isinstance(node.left, Term) and isinstance(node.right, Term)):
+            return _eval(node.left, doc, hits) and _eval(node.right, doc, hits)
+        fields = set(node.left.fields) & set(node.right.fields)
+        for f in fields:
+            a = _positions(doc.fields[f], _term_regex(node.left))
+            b = _positions(doc.fields[f], _term_regex(node.right))
+            if any((0 < j - i <= node.distance + 1) if node.ordered else abs(j - i) <= node.distance + 1
+                   for i in a for j in b):
+                hits.update((node.left.text, node.right.text))
+                return True
+        return False
+    raise TypeError(node)
+
+
+def matches(query, record: Record) -> tuple[bool, set[str]]:
+    """Whether ``record`` matches the parsed query, and which terms matched (for highlighting)."""
+    hits: set[str] = set()
+    return _eval(query, _Doc(record), hits), hits
+
+
+def run(query_text: str, records: Iterable[Record]) -> dict[str, set[str]]:
+    """Ids of the records the search string matches, each with the terms that matched."""
+    tree = parse(query_text)
+    out = {}
+    for r in records:
+        ok, hits = matches(tree, r)
+        if ok:
+            out[r.id] = hits
+    return out

@@ -1,0 +1,100 @@
+"""Search strings: the grammar (valid and invalid strings, with the place of the error) and evaluation."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from review_tools.protocol import load_protocol
+from review_tools.query import And, Near, Not, Or, QuerySyntaxError, Term, parse, run
+from review_tools.records import Record, assign_ids
+
+ROOT = Path(__file__).resolve().parents[1]
+
+VALID = [
+    ("segment*", Term("segment*")),
+    ('"customer relationship management"', Term("customer relationship management", phrase=True)),
+    ("crm OR segment*", Or((Term("crm"), Term("segment*")))),
+    ("a AND b AND c", And((Term("a"), Term("b"), Term("c")))),
+    ("a AND NOT b", Not(Term("a"), Term("b"))),
+    ("a NOT b", Not(Term("a"), Term("b"))),
+    ("(a OR b) AND c", And((Or((Term("a"), Term("b"))), Term("c")))),
+    ("a OR b AND c", Or((Term("a"), And((Term("b"), Term("c")))))),
+    ("TITLE-ABS-KEY(crm)", Term("crm", ("title", "abstract", "keywords"))),
+    ("TITLE(crm)", Term("crm", ("title",))),
+    ("TI=crm", Term("crm", ("title",))),
+    ("TI crm", Term("crm", ("title",))),
+    ("AB segment*", Term("segment*", ("abstract",))),
+    ("crm[tiab]", Term("crm", ("title", "abstract"))),
+    ('"key account"[ti]', Term("key account", ("title",), phrase=True)),
+    ("noft(crm)", Term("crm", ("title", "abstract", "keywords"))),
+    ("customer W/3 segment*", Near(Term("customer"), Term("segment*"), 3, False)),
+    ("customer PRE/2 segment*", Near(Term("customer"), Term("segment*"), 2, True)),
+    ("customer N5 segment*", Near(Term("customer"), Term("segment*"), 5, False)),
+    ("customer W2 segment*", Near(Term("customer"), Term("segment*"), 2, True)),
+    ("wom?n", Term("wom?n")),
+    ("asiakkuu* AND lääke*", And((Term("asiakkuu*"), Term("lääke*")))),
+]
+
+
+@pytest.mark.parametrize(("query", "tree"), VALID, ids=[q for q, _ in VALID])
+def test_valid_strings(query, tree) -> None:
+    assert parse(query) == tree
+
+
+INVALID = [
+    ("(a OR b", "'(' is never closed", 0),
+    ("a OR b)", "')' without '('", 6),
+    ("a AND", "ends where a term is expected", 5),
+    ("OR a", "operator OR where a term is expected", 0),
+    ("a AND OR b", "operator OR where a term is expected", 6),
+    ('""', "empty phrase", 0),
+    ('"open phrase', "unclosed quotation mark", 0),
+    ("crm[xyz]", "unknown field tag [xyz]", 3),
+    ("", "empty search string", 0),
+    ("TITLE-ABS-KEY(crm", "'TITLE-ABS-KEY(' is never closed", 0),
+    ("a () b", "missing operator (AND, OR, NOT) before '('", 2),
+    ("customer segment*", "missing operator (AND, OR, NOT) before 'segment*'", 9),
+    ("(a OR )", "a term is expected before ')'", 6),
+]
+
+
+@pytest.mark.parametrize(("query", "message", "column"), INVALID, ids=[q or "empty" for q, *_ in INVALID])
+def test_invalid_strings_point_at_the_place(query, message, column) -> None:
+    with pytest.raises(QuerySyntaxError) as info:
+        parse(query)
+    assert message in info.value.message and info.value.position == column
+    assert str(info.value).splitlines()[-1] == "  " + " " * column + "^"
+
+
+def test_every_protocol_string_parses() -> None:
+    for db in load_protocol(ROOT / "review" / "protocol.yaml").databases:
+        parse(db.search_string)
+
+
+def _records() -> list[Record]:
+    records = [
+        Record(title="Asiakkuuksien segmentointi lääketeollisuudessa", abstract="Tapaustutkimus."),
+        Record(title="Customer segmentation for key accounts", abstract="A pharmaceutical company's CRM.",
+               keywords=["customer relationship management"]),
+        Record(title="Segmenting retail shoppers", abstract="Consumer goods; no pharma here."),
+        Record(title="Pharma sales force", abstract="Customer relationship management in hospitals."),
+    ]
+    assign_ids(records)
+    return records
+
+
+def test_evaluation_with_truncation_diacritics_fields_and_proximity() -> None:
+    recs = _records()
+    ids = [r.id for r in recs]
+    assert set(run("asiakkuu* AND lääke*", recs)) == {ids[0]}
+    assert set(run("asiakkuu* AND laake*", recs)) == {ids[0]}  # diacritics folded
+    hits = run('(segment* OR "customer relationship management") AND (pharmaceutical* OR pharma)', recs)
+    assert set(hits) == {ids[1], ids[2], ids[3]}
+    assert hits[ids[1]] >= {"segment*", "pharmaceutical*"}
+    assert set(run("TITLE(segment*) AND NOT pharma", recs)) == {ids[0], ids[1]}
+    assert set(run("crm[ti]", recs)) == set() and set(run("crm[tiab]", recs)) == {ids[1]}
+    assert set(run("customer W/1 segmentation", recs)) == {ids[1]}
+    assert set(run("segmentation PRE/1 customer", recs)) == set()  # wrong order
+    assert set(run('"relationship management"[mh]', recs)) == {ids[1]}
