@@ -200,8 +200,8 @@ class _Parser:
             self.i += 1
             return self.primary(FIELD_TAGS[head.lower()])
         if re.fullmatch(r"[A-Z]{2}", text) and text.lower() in FIELD_TAGS and nxt is not None and nxt[0] != ")":
-            self.i += 1  # EBSCO: TI term
-            return self.primary(FIELD_TAGS[text.lower()])
+            self.i += 1  # EBSCO: TI term, or TI term N3 term (the tag covers the proximity pair)
+            return self.near_expr(FIELD_TAGS[text.lower()])
         m = re.fullmatch(r"(.+)\[([A-Za-z]+)\]", text)
         if m:
             field = m.group(2).lower()
@@ -301,3 +301,101 @@ def run(query_text: str, records: Iterable[Record]) -> dict[str, set[str]]:
         if ok:
             out[r.id] = hits
     return out
+
+
+# --- translation -------------------------------------------------------------------------------------
+
+TARGETS = ("scopus", "wos", "ebsco", "proquest", "pubmed")
+_TITLE, _ABSTRACT, _KEYWORDS = ("title",), ("abstract",), ("keywords",)
+
+
+def _quote(term: Term) -> str:
+    return f'"{term.text}"' if term.phrase or " " in term.text else term.text
+
+
+class _Translator:
+    """Emit a parsed query in one database's syntax, collecting a warning wherever it cannot be exact."""
+
+    def __init__(self, target: str):
+        if target not in TARGETS:
+            raise ValueError(f"target must be one of {', '.join(TARGETS)}, not {target!r}")
+        self.target = target
+        self.warnings: list[str] = []
+
+    def warn(self, text: str) -> None:
+        if text not in self.warnings:
+            self.warnings.append(text)
+
+    def emit(self, node, parent: str = "") -> str:
+        if isinstance(node, Term):
+            return self.term(node)
+        if isinstance(node, And | Or):
+            op = " AND " if isinstance(node, And) else " OR "
+            inner = op.join(self.emit(p, type(node).__name__) for p in node.parts)
+            return f"({inner})" if parent else inner
+        if isinstance(node, Not):
+            inner = f"{self.emit(node.keep, 'Not')} {'AND NOT' if self.target == 'scopus' else 'NOT'} " \
+                    f"{self.emit(node.drop, 'Not')}"
+            return f"({inner})" if parent else inner
+        if isinstance(node, Near):
+            return self.near(node, parent)
+        raise TypeError(node)
+
+    def term(self, t: Term) -> str:
+        text = _quote(t)
+        if "?" in t.text and self.target == "pubmed":
+            self.warn("PubMed has no single-character wildcard: '?' kept but PubMed will not expand it")
+        if self.target == "scopus":
+            tag = {("title", "abstract", "keywords"): "TITLE-ABS-KEY", ("title", "abstract"): "TITLE-ABS",
+                   _TITLE: "TITLE", _ABSTRACT: "ABS", _KEYWORDS: "KEY"}[t.fields]
+            return f"{tag}({text})"
+        if self.target == "wos":
+            if t.fields in (ALL, ("title", "abstract")):
+                if t.fields != ALL:
+                    self.warn("Web of Science has no title+abstract field: TS= also searches keywords")
+                return f"TS=({text})"
+            return {_TITLE: "TI", _ABSTRACT: "AB", _KEYWORDS: "AK"}[t.fields] + f"=({text})"
+        if self.target == "ebsco":
+            tags = {"title": "TI", "abstract": "AB", "keywords": "SU"}
+            parts = [f"{tags[f]} {text}" for f in t.fields]
+            return parts[0] if len(parts) == 1 else "(" + " OR ".join(parts) + ")"
+        if self.target == "proquest":
+            if t.fields == ALL:
+                self.warn("ProQuest noft() also searches other fields than title, abstract and keywords")
+                return f"noft({text})"
+            parts = [f"{ {'title': 'ti', 'abstract': 'ab', 'keywords': 'su'}[f]}({text})" for f in t.fields]
+            return parts[0] if len(parts) == 1 else "(" + " OR ".join(parts) + ")"
+        if t.fields == _ABSTRACT:
+            self.warn("PubMed cannot search the abstract alone: [tiab] also searches the title")
+        tags = {ALL: ["tiab", "ot"], ("title", "abstract"): ["tiab"], _TITLE: ["ti"], _ABSTRACT: ["tiab"],
+                _KEYWORDS: ["ot"]}[t.fields]
+        parts = [f"{text}[{tag}]" for tag in tags]
+        return parts[0] if len(parts) == 1 else "(" + " OR ".join(parts) + ")"
+
+    def near(self, node: Near, parent: str) -> str:
+        left, right = node.left, node.right
+        if not (isinstance(left, Term) and isinstance(right, Term)):
+            self.warn("proximity between groups is not supported everywhere: written as AND")
+            return self.emit(And((left, right)), parent)
+        n = node.distance
+        if self.target == "pubmed":
+            self.warn("PubMed proximity works on [tiab] only and ignores order and truncation: written as AND")
+            return self.emit(And((left, right)), parent)
+        if self.target == "ebsco":
+            inner = f"{_quote(left)} {'W' if node.ordered else 'N'}{n} {_quote(right)}"
+        elif self.target == "wos":
+            if node.ordered:
+                self.warn("Web of Science NEAR/n ignores word order: PRE/n written as NEAR/n")
+            inner = f"{_quote(left)} NEAR/{n} {_quote(right)}"
+        else:
+            inner = f"{_quote(left)} {'PRE' if node.ordered else ('W' if self.target == 'scopus' else 'NEAR')}/{n} " \
+                    f"{_quote(right)}"
+        fields = tuple(f for f in FIELDS if f in left.fields and f in right.fields)
+        return self.term(Term(inner, fields)).replace(f'"{inner}"', inner)
+
+
+def translate(query: str, target: str) -> tuple[str, list[str]]:
+    """The search string in ``target``'s syntax (scopus, wos, ebsco, proquest, pubmed) and the warnings for
+    every construct that could not be expressed exactly there."""
+    translator = _Translator(target)
+    return translator.emit(parse(query)), translator.warnings
