@@ -30,6 +30,7 @@ def _run(args: argparse.Namespace) -> int:
     parameters = {
         "protocol_path": args.protocol.as_posix(),
         "review_dir": args.protocol.parent.as_posix(),
+        "previous_protocol_path": (args.protocol.parent / "previous" / "protocol.yaml").as_posix(),
         "data_dir": args.data_dir.as_posix(),
         "seed": protocol.seed if args.seed is None else args.seed,
         "language": args.language or protocol.language,
@@ -118,6 +119,31 @@ def _dedup(args: argparse.Namespace) -> int:
     return 1 if args.strict and trouble else 0
 
 
+def _diff(args: argparse.Namespace) -> int:
+    from review_tools import diff
+    from review_tools.io.importer import import_file
+    from review_tools.protocol import load_protocol
+    from review_tools.screening import DecisionLog
+    from review_tools.searches import import_searches
+
+    protocols = all(p.suffix.lower() in (".yaml", ".yml") for p in (args.old, args.new))
+    if protocols:
+        old, new = load_protocol(args.old), load_protocol(args.new)
+        records = import_searches(new, args.new.parent).records
+        table = diff.protocol_diff(old, new, records)
+    else:
+        old_records, new_records = import_file(args.old).records, import_file(args.new).records
+        decisions = []
+        if args.protocol.exists():
+            decisions = DecisionLog(args.protocol.parent / "screening", load_protocol(args.protocol)).read()
+        result = diff.record_diff(old_records, new_records, decisions)
+        table = result.table(old_records, new_records)
+        print(f"{len(result.added)} added, {len(result.removed)} removed, {len(result.kept)} kept; "
+              f"{len(result.carried)} earlier decisions carry over; {len(result.to_screen)} records to screen")
+    print(table.to_string(index=False))
+    return 0
+
+
 def _init(args: argparse.Namespace) -> int:
     from review_tools.scaffold import scaffold
 
@@ -162,6 +188,13 @@ def build_parser() -> argparse.ArgumentParser:
                             f"default {default_out})")
         p.add_argument("--strict", action="store_true", help="exit 1 if any record had a problem")
         p.set_defaults(func=func)
+
+    p = sub.add_parser("diff", help="what new search strings or a new export add, remove and keep")
+    p.add_argument("old", type=Path, help="earlier protocol (.yaml) or record file (.ris, .bib, .csv, ...)")
+    p.add_argument("new", type=Path, help="new protocol or record file")
+    p.add_argument("--protocol", type=Path, default=DEFAULT_PROTOCOL,
+                   help="protocol whose screening decisions are carried over (record files)")
+    p.set_defaults(func=_diff)
 
     p = sub.add_parser("init", help="scaffold a new review beside the sample one")
     p.add_argument("directory", type=Path)

@@ -237,16 +237,13 @@ def final_decisions(log: DecisionLog, stage: str, resolvers: Sequence[str] = ("c
     return out
 
 
-def carry_over(decisions: Iterable[Decision], records: Sequence[Record],
-               previous: Sequence[Record] = ()) -> tuple[list[Decision], list[str]]:
-    """Map earlier decisions onto a new record set.
+def link_records(records: Sequence[Record], previous: Sequence[Record] = ()) -> dict[str, str]:
+    """Map ids (current and earlier) to the current record that holds the same work.
 
-    A decision follows its record through the record's id or any id merged into it (``duplicate_ids``).
-    When the earlier record set is given too, earlier records whose id is gone (say the work now comes
-    with a DOI it lacked before) are matched to the new records by deduplicating both sets together.
-    Returns the carried decisions (with current ids) and the ids of records that have none yet.
+    A record is reached through its own id or any id merged into it (``duplicate_ids``).  Earlier records
+    whose id is gone (say the work now comes with a DOI it lacked before) are matched by deduplicating
+    them together with the current records.
     """
-    current = [r.id for r in records]
     alias: dict[str, str] = {}
     for r in records:
         alias[r.id] = r.id
@@ -262,13 +259,21 @@ def carry_over(decisions: Iterable[Decision], records: Sequence[Record],
             if target is not None:
                 for m in members:
                     alias.setdefault(m, target)
+    return alias
+
+
+def carry_over(decisions: Iterable[Decision], records: Sequence[Record],
+               previous: Sequence[Record] = ()) -> tuple[list[Decision], list[str]]:
+    """Map earlier decisions onto a new record set (see :func:`link_records`).  Returns the carried
+    decisions (with current ids) and the ids of records that have none yet."""
+    alias = link_records(records, previous)
     carried, decided = [], set()
     for d in decisions:
         new_id = alias.get(d.record_id)
         if new_id is not None:
             carried.append(d if new_id == d.record_id else Decision(**{**d.__dict__, "record_id": new_id}))
             decided.add(new_id)
-    return carried, [i for i in current if i not in decided]
+    return carried, [r.id for r in records if r.id not in decided]
 
 
 def calibration_sample(records: Sequence[Record], n: int, seed: int) -> list[Record]:

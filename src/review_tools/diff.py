@@ -1,0 +1,85 @@
+"""What a rerun with new search criteria adds, removes and keeps, and which earlier decisions carry over.
+
+Two kinds of comparison:
+
+* two protocol versions over the records already collected: each database's old and new search string is
+  run over that database's records (offline, with :mod:`review_tools.query`), so a researcher sees what a
+  changed string would add or drop before running it online;
+* two record sets (an earlier import and a new one): records added, removed and kept, matched through the
+  stable ids and the ids merged by deduplication, with the screening decisions that carry over.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from review_tools import query
+from review_tools.protocol import Protocol
+from review_tools.records import Record
+from review_tools.screening import Decision, carry_over, link_records
+
+
+def _of_database(records: Iterable[Record], name: str) -> list[Record]:
+    return [r for r in records if r.database == name or name in r.databases]
+
+
+def protocol_diff(old: Protocol, new: Protocol, records: Sequence[Record]) -> pd.DataFrame:
+    """Per database (by name, in either version): the string in each version, and how many of that
+    database's collected records each matches, with those only the old or only the new one matches."""
+    old_db = {d.name: d for d in old.databases}
+    new_db = {d.name: d for d in new.databases}
+    rows = []
+    for name in [*old_db, *(n for n in new_db if n not in old_db)]:
+        mine = _of_database(records, name)
+        o = set(query.run(old_db[name].search_string, mine)) if name in old_db else set()
+        n = set(query.run(new_db[name].search_string, mine)) if name in new_db else set()
+        rows.append({
+            "database": name,
+            "change": "added" if name not in old_db else "removed" if name not in new_db else (
+                "string changed" if old_db[name].search_string != new_db[name].search_string else "unchanged"),
+            "records collected": len(mine),
+            "matched before": len(o), "matched now": len(n),
+            "added": len(n - o), "removed": len(o - n), "kept": len(o & n),
+        })
+    return pd.DataFrame(rows)
+
+
+@dataclass
+class RecordDiff:
+    added: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    kept: list[str] = field(default_factory=list)
+    carried: list[Decision] = field(default_factory=list)
+    to_screen: list[str] = field(default_factory=list)
+
+    def table(self, old: Sequence[Record], new: Sequence[Record]) -> pd.DataFrame:
+        """Added, removed and kept per database."""
+        by_id = {r.id: r for r in (*old, *new)}
+        rows = []
+        for status, ids in (("added", self.added), ("removed", self.removed), ("kept", self.kept)):
+            for i in ids:
+                r = by_id[i]
+                for db in (r.databases or [r.database or "(unknown)"]):
+                    rows.append({"database": db, "status": status})
+        if not rows:
+            return pd.DataFrame(columns=["database", "added", "removed", "kept"])
+        out = pd.crosstab(pd.DataFrame(rows)["database"], pd.DataFrame(rows)["status"])
+        return out.reindex(columns=["added", "removed", "kept"], fill_value=0).reset_index()
+
+
+def record_diff(old: Sequence[Record], new: Sequence[Record], decisions: Iterable[Decision] = ()) -> RecordDiff:
+    """Records added, removed and kept between two record sets (matched as in
+    :func:`review_tools.screening.link_records`), and the earlier decisions that carry over."""
+    alias = link_records(new, previous=old)
+    kept = {alias[r.id] for r in old if r.id in alias}
+    carried, to_screen = carry_over(list(decisions), new, previous=old)
+    return RecordDiff(
+        added=[r.id for r in new if r.id not in kept],
+        removed=[r.id for r in old if r.id not in alias],
+        kept=[r.id for r in new if r.id in kept],
+        carried=carried,
+        to_screen=to_screen,
+    )
