@@ -141,3 +141,23 @@ def test_translation_warns_where_it_cannot_be_exact() -> None:
     assert translate("crm", "scopus") == ("TITLE-ABS-KEY(crm)", [])
     assert translate("TITLE(crm)", "ebsco") == ("TI crm", [])
     assert translate('"key account"[ti]', "pubmed") == ('"key account"[ti]', [])
+
+
+def test_index_gives_the_same_records_as_the_per_record_evaluation(external) -> None:
+    from review_tools.io.importer import import_file
+    from review_tools.query import QueryIndex
+
+    base = external / "citesource-exports"
+    records = [r for name in ("wos_278.ris", "Dimensions_246.ris", "psycinfo_64.ris", "medline_84.ris")
+               for r in import_file(base / name).records]
+    assign_ids(records)
+    index = QueryIndex(records)
+    queries = [*TRANSLATED, "(fire* OR wildfire*) AND (health OR smok*)", "fire* W/2 (management OR regime*)",
+               '"climate change" AND NOT forest*', "TITLE(wildfire*) AND ABS(smoke)", "wildfire PRE/1 smoke",
+               "smok? OR burn*", '"prescribed burn*"', "fire[ti] AND health[mh]"]
+    found = 0
+    for q in queries:
+        expected = sorted(run(q, records))
+        assert sorted(index.run(q)) == expected, q
+        found += bool(expected)
+    assert found >= 6
