@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from review_tools.protocol import load_protocol
-from review_tools.query import And, Near, Not, Or, QuerySyntaxError, Term, parse, run
+from review_tools.query import ALL, And, Near, Not, Or, QuerySyntaxError, Term, parse, run
 from review_tools.records import Record, assign_ids
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -35,6 +35,35 @@ VALID = [
     ("customer W2 segment*", Near(Term("customer"), Term("segment*"), 2, True)),
     ("wom?n", Term("wom?n")),
     ("asiakkuu* AND lääke*", And((Term("asiakkuu*"), Term("lääke*")))),
+    # forms copied from database search histories and published appendices
+    ('TITLE-ABS-KEY ( "customer segmentation" )', Term("customer segmentation", ALL, phrase=True)),
+    ("TITLE-ABS-KEY ( crm AND pharma* )", And((Term("crm", ALL), Term("pharma*", ALL)))),
+    ("TS=(crm OR \"key account management\")", Or((Term("crm"), Term("key account management", phrase=True)))),
+    ("TI=(segment*) AND TS=(pharma*)", And((Term("segment*", ("title",)), Term("pharma*")))),
+    ("TI (segment* OR cluster*)", Or((Term("segment*", ("title",)), Term("cluster*", ("title",))))),
+    ("AB (crm N3 pharma*)", Near(Term("crm", ("abstract",)), Term("pharma*", ("abstract",)), 3, False)),
+    ("SU crm AND AB segment*", And((Term("crm", ("keywords",)), Term("segment*", ("abstract",))))),
+    ("noft(segment*) AND noft(pharma*)", And((Term("segment*"), Term("pharma*")))),
+    ("ti(crm) OR ab(crm)", Or((Term("crm", ("title",)), Term("crm", ("abstract",))))),
+    ('"customer relationship management"[tiab] AND pharma*[tiab]',
+     And((Term("customer relationship management", ("title", "abstract"), phrase=True),
+          Term("pharma*", ("title", "abstract"))))),
+    ('("key account" OR "key accounts")', Or((Term("key account", phrase=True), Term("key accounts", phrase=True)))),
+    ("crm[mh] OR crm[ot]", Or((Term("crm", ("keywords",)), Term("crm", ("keywords",))))),
+    ("((a OR b) AND (c OR d)) NOT e", Not(And((Or((Term("a"), Term("b"))), Or((Term("c"), Term("d"))))), Term("e"))),
+    ("a OR (b AND NOT c)", Or((Term("a"), Not(Term("b"), Term("c"))))),
+    ("customer NEAR/5 segment*", Near(Term("customer"), Term("segment*"), 5, False)),
+    ("market* W/3 segment*", Near(Term("market*"), Term("segment*"), 3, False)),
+    ("crm and pharma", And((Term("crm"), Term("pharma")))),
+    ("crm or pharma", Or((Term("crm"), Term("pharma")))),
+    ("TITLE-ABS(segment*)", Term("segment*", ("title", "abstract"))),
+    ("KEY(crm)", Term("crm", ("keywords",))),
+    ("AUTHKEY(segmentation)", Term("segmentation", ("keywords",))),
+    ("behavio?r*", Term("behavio?r*")),
+    ("\"care model*\" OR hoitomalli*", Or((Term("care model*", phrase=True), Term("hoitomalli*")))),
+    ("(asiakas* OR customer*) AND (segmentoin* OR segment*) AND (lääke* OR pharma*)",
+     And((Or((Term("asiakas*"), Term("customer*"))), Or((Term("segmentoin*"), Term("segment*"))),
+          Or((Term("lääke*"), Term("pharma*")))))),
 ]
 
 
@@ -57,6 +86,19 @@ INVALID = [
     ("a () b", "missing operator (AND, OR, NOT) before '('", 2),
     ("customer segment*", "missing operator (AND, OR, NOT) before 'segment*'", 9),
     ("(a OR )", "a term is expected before ')'", 6),
+    ("a AND AND b", "operator AND where a term is expected", 6),
+    ("a NEAR/2", "ends where a term is expected", 8),
+    ("W/3 b", "operator W/3 where a term is expected", 0),
+    ("((a)", "'(' is never closed", 0),
+    ("a))", "')' without '('", 1),
+    ("crm[tiab", "unclosed '[' of a field tag", 3),
+    ("TI=", "ends where a term is expected", 3),
+    ('"a" "b', "unclosed quotation mark", 4),
+    ("NOT", "operator NOT where a term is expected", 0),
+    ("pharma* OR", "ends where a term is expected", 10),
+    ("x[pt]", "unknown field tag [pt]", 1),
+    ("TITLE(", "ends where a term is expected", 6),
+    ("a AND (b OR c", "'(' is never closed", 6),
 ]
 
 

@@ -188,7 +188,7 @@ class _Parser:
             self.error(f"operator {text} where a term is expected (dangling operator?)")
         tag = text.lower()
         nxt = self.tokens[self.i + 1] if self.i + 1 < len(self.tokens) else None
-        if tag in FIELD_TAGS and nxt is not None and nxt[0] == "(" and nxt[2] == pos + len(text):
+        if tag in FIELD_TAGS and nxt is not None and nxt[0] == "(":  # TITLE-ABS-KEY(x), TITLE-ABS-KEY ( x ), TI (x)
             self.i += 2
             node = self.or_expr(FIELD_TAGS[tag])
             if self.peek() is None or self.peek()[0] != ")":
@@ -212,6 +212,8 @@ class _Parser:
                 self.error(f"unknown field tag [{m.group(2)}]", pos + len(m.group(1)))
             self.i += 1
             return Term(m.group(1), BRACKET_TAGS[field])
+        if "[" in text and "]" not in text[text.index("["):]:
+            self.error("unclosed '[' of a field tag", pos + text.index("["))
         if text.startswith("[") or text.endswith("]"):
             self.error(f"unknown field tag {text}")
         self.i += 1
