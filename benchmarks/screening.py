@@ -51,7 +51,7 @@ def asreview() -> Path:
 def asreview_order(exe: Path, dataset: Path, prior: list[int], seed: int, tmp: Path) -> list[int]:
     out = tmp / f"sim-{seed}.asreview"
     subprocess.run([str(exe), "simulate", str(dataset), "--prior-idx", *map(str, prior), "--seed", str(seed),
-                    "--n-stop", "-1", "-o", str(out)], check=True, capture_output=True)
+                    "--n-stop", "-1", "-o", str(out)], check=True, capture_output=True, cwd=tmp)
     with zipfile.ZipFile(out) as z:
         z.extract("results.db", tmp)
     con = sqlite3.connect(tmp / "results.db")

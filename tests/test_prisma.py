@@ -96,3 +96,27 @@ def test_export_fills_the_prisma2020_template(external, tmp_path) -> None:
     assert rows["database_specific_results"]["n"] == "Scopus, 6; EBSCO, 6"
     assert rows["dbr_excluded"]["n"] == "E2, 1; I5, 1" and rows["new_studies"]["n"] == "2"
     assert rows["website_results"]["n"] == "0"  # boxes we do not fill keep the template's value
+
+
+def test_updated_review_adds_previous_studies_and_totals(tmp_path) -> None:
+    identified, result, ta, ft = _case()
+    counts = prisma.compute(identified, result, ta, ft, previous_studies=7, previous_reports=9)
+    values = counts.as_dict()
+    assert (values["previous_studies"], values["previous_reports"], values["new_reports"],
+            values["total_studies"], values["total_reports"]) == (7, 9, 2, 9, 11)
+    assert "previous_studies" not in prisma.compute(identified, result, ta, ft).as_dict()
+    assert prisma.compute(identified, result, ta, ft, previous_studies=4).previous_reports == 4
+    fig = prisma.diagram(counts)
+    texts = [t.get_text() for t in fig.axes[0].texts]
+    assert "Previous studies" in texts
+    assert any(t.startswith("Total studies included in review\n(n = 9)") for t in texts)
+    assert not any(t.startswith("Studies included in review") for t in texts)  # replaced by new + total
+    fig.savefig(tmp_path / "updated.svg")
+    assert (tmp_path / "updated.svg").stat().st_size > 20_000
+
+
+def test_updated_review_template_keys(external) -> None:
+    template = external / "prisma2020-extdata" / "PRISMA.csv"
+    keys = {row["data"] for row in csv.DictReader(template.open(encoding="utf-8"))}
+    identified, result, ta, ft = _case()
+    assert set(prisma.compute(identified, result, ta, ft, previous_studies=3).as_dict()) <= keys

@@ -36,6 +36,14 @@ class PrismaCounts:
     new_studies: int = 0
     awaiting: int = 0
     awaiting_full_text: int = 0
+    previous_studies: int | None = None
+    previous_reports: int | None = None
+
+    @property
+    def updated(self) -> bool:
+        """True for an updated review (studies of the previous version given): the diagram gets the
+        'previous studies' column and the totals."""
+        return self.previous_studies is not None
 
     @property
     def database_results(self) -> int:
@@ -75,12 +83,16 @@ class PrismaCounts:
             "records_excluded": self.records_excluded, "dbr_sought_reports": self.dbr_sought_reports,
             "dbr_notretrieved_reports": self.dbr_notretrieved_reports, "dbr_assessed": self.dbr_assessed,
             "dbr_excluded": dict(self.dbr_excluded), "new_studies": self.new_studies,
+            **({"previous_studies": self.previous_studies, "previous_reports": self.previous_reports,
+                "new_reports": self.new_studies, "total_studies": self.previous_studies + self.new_studies,
+                "total_reports": self.previous_reports + self.new_studies} if self.updated else {}),
         }
 
 
 def compute(identified: Mapping[str, int], dedup: DedupResult, screening: Mapping[str, Decision],
             full_text: Mapping[str, Decision], *, not_retrieved_codes: tuple[str, ...] = ("E4",),
-            excluded_other: int = 0) -> PrismaCounts:
+            excluded_other: int = 0, previous_studies: int | None = None,
+            previous_reports: int | None = None) -> PrismaCounts:
     """Counts from the records identified per database, the deduplication result, and the final decision
     per record at title/abstract (``screening``) and at full text (``full_text``).
 
@@ -88,7 +100,8 @@ def compute(identified: Mapping[str, int], dedup: DedupResult, screening: Mappin
     final title/abstract decision yet (not screened, or reviewers in conflict) is 'awaiting' and makes the
     check fail: the diagram is drawn when screening is complete.  At full text, exclusions whose reason is
     one of ``not_retrieved_codes`` count as reports not retrieved; other exclusions are counted by their
-    first reason code.
+    first reason code.  For an updated review give ``previous_studies`` (and ``previous_reports``, which
+    defaults to the same number); each newly included record counts as one study and one report.
     """
     records = [r.id for r in dedup.records]
     automatic = {i for i, d in screening.items() if d.source == "automatic" and d.decision == EXCLUDE}
@@ -115,7 +128,9 @@ def compute(identified: Mapping[str, int], dedup: DedupResult, screening: Mappin
         excluded_automatic=len(automatic & set(records)), excluded_other=excluded_other,
         records_screened=len(screened), records_excluded=len(excluded), dbr_sought_reports=len(sought),
         dbr_notretrieved_reports=len(not_retrieved), dbr_assessed=len(assessed), dbr_excluded=dict(reasons),
-        new_studies=included, awaiting=awaiting, awaiting_full_text=waiting,
+        new_studies=included, awaiting=awaiting, awaiting_full_text=waiting, previous_studies=previous_studies,
+        previous_reports=previous_studies if previous_reports is None and previous_studies is not None
+        else previous_reports,
     )
 
 
@@ -123,12 +138,17 @@ LABELS = {
     "en": {
         "identification": "Identification", "screening": "Screening", "included": "Included",
         "identified": "Records identified from databases (n = {n})", "removed": "Records removed before screening:",
-        "duplicates": "Duplicate records removed (n = {n})", "automatic": "Records marked as ineligible by "
+        "duplicates": "Duplicate records removed (n = {n})", "automatic": "Records marked as ineligible\n  by "
         "automation tools (n = {n})", "other": "Records removed for other reasons (n = {n})",
         "screened": "Records screened\n(n = {n})", "excluded": "Records excluded\n(n = {n})",
         "sought": "Reports sought for retrieval\n(n = {n})", "not_retrieved": "Reports not retrieved\n(n = {n})",
         "assessed": "Reports assessed for eligibility\n(n = {n})", "excluded_reasons": "Reports excluded:",
         "studies": "Studies included in review\n(n = {n})",
+        "previous_header": "Previous studies", "new_header": "Identification of new studies via databases",
+        "previous": "Studies included in previous version\nof review (n = {n})\n\nReports of studies included in\n"
+        "previous version of review (n = {r})",
+        "new_studies": "New studies included in review\n(n = {n})\nReports of new included studies\n(n = {r})",
+        "total": "Total studies included in review\n(n = {n})\nReports of total included studies\n(n = {r})",
     },
     "fi": {
         "identification": "Tunnistaminen", "screening": "Seulonta", "included": "Mukaan otetut",
@@ -139,13 +159,20 @@ LABELS = {
         "sought": "Haetut kokotekstit\n(n = {n})", "not_retrieved": "Saamatta jääneet kokotekstit\n(n = {n})",
         "assessed": "Kelpoisuusarvioidut kokotekstit\n(n = {n})", "excluded_reasons": "Poissuljetut kokotekstit:",
         "studies": "Katsaukseen otetut tutkimukset\n(n = {n})",
+        "previous_header": "Aiemmat tutkimukset", "new_header": "Uusien tutkimusten tunnistaminen tietokannoista",
+        "previous": "Katsauksen edellisessä versiossa\nmukana olleet tutkimukset (n = {n})\n\nNiiden raportit "
+        "(n = {r})",
+        "new_studies": "Uudet mukaan otetut tutkimukset\n(n = {n})\nUusien tutkimusten raportit\n(n = {r})",
+        "total": "Katsaukseen otetut tutkimukset\nyhteensä (n = {n})\nRaportit yhteensä\n(n = {r})",
     },
 }
 
 
 def diagram(counts: PrismaCounts, *, language: str = "en"):
-    """The PRISMA 2020 flow diagram for a new review (databases), drawn with matplotlib; returns the
-    Figure.  The counts are checked first, so a diagram that does not add up is never drawn."""
+    """The PRISMA 2020 flow diagram drawn with matplotlib; returns the Figure.  A new review gets the
+    databases column; an updated review (``counts.previous_studies`` given) also the 'previous studies'
+    column on the left and the totals at the bottom.  The counts are checked first, so a diagram that does
+    not add up is never drawn."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -154,9 +181,10 @@ def diagram(counts: PrismaCounts, *, language: str = "en"):
 
     counts.check()
     t = LABELS[language]
-    fig, ax = plt.subplots(figsize=(10, 11))
-    ax.set_xlim(0, 100)
-    ax.set_ylim(0, 110)
+    dx = 30 if counts.updated else 0
+    fig, ax = plt.subplots(figsize=(13 if counts.updated else 10, 12 if counts.updated else 11))
+    ax.set_xlim(0, 100 + dx)
+    ax.set_ylim(-10 if counts.updated else 0, 110 + (6 if counts.updated else 0))
     ax.axis("off")
 
     def box(x, y, w, h, text, colour="white", size=9, align="center"):
@@ -168,25 +196,37 @@ def diagram(counts: PrismaCounts, *, language: str = "en"):
         ax.annotate("", (x2, y2), (x1, y1), arrowprops={"arrowstyle": "->", "lw": 1.2, "color": "#333"})
 
     per_db = "\n".join(f"  {name} (n = {n})" for name, n in counts.database_specific_results.items())
-    box(12, 86, 40, 20, t["identified"].format(n=counts.database_results) + ("\n" + per_db if per_db else ""),
+    box(dx + 12, 86, 40, 20, t["identified"].format(n=counts.database_results) + ("\n" + per_db if per_db else ""),
         align="left")
     removed = "\n".join([t["removed"], t["duplicates"].format(n=counts.duplicates),
                          t["automatic"].format(n=counts.excluded_automatic),
                          t["other"].format(n=counts.excluded_other)])
-    box(58, 86, 40, 20, removed, align="left")
-    box(12, 66, 40, 10, t["screened"].format(n=counts.records_screened))
-    box(58, 66, 40, 10, t["excluded"].format(n=counts.records_excluded))
-    box(12, 48, 40, 10, t["sought"].format(n=counts.dbr_sought_reports))
-    box(58, 48, 40, 10, t["not_retrieved"].format(n=counts.dbr_notretrieved_reports))
-    box(12, 30, 40, 10, t["assessed"].format(n=counts.dbr_assessed))
+    box(dx + 58, 86, 40, 20, removed, align="left")
+    box(dx + 12, 66, 40, 10, t["screened"].format(n=counts.records_screened))
+    box(dx + 58, 66, 40, 10, t["excluded"].format(n=counts.records_excluded))
+    box(dx + 12, 48, 40, 10, t["sought"].format(n=counts.dbr_sought_reports))
+    box(dx + 58, 48, 40, 10, t["not_retrieved"].format(n=counts.dbr_notretrieved_reports))
+    box(dx + 12, 30, 40, 10, t["assessed"].format(n=counts.dbr_assessed))
     reasons = "\n".join(f"  {code} (n = {n})" for code, n in sorted(counts.dbr_excluded.items()))
-    box(58, 24, 40, 16, t["excluded_reasons"] + ("\n" + reasons if reasons else " 0"), align="left")
-    box(12, 6, 40, 10, t["studies"].format(n=counts.new_studies))
+    box(dx + 58, 24, 40, 16, t["excluded_reasons"] + ("\n" + reasons if reasons else " 0"), align="left")
     for y_from, y_to in ((86, 76.8), (66, 58.8), (48, 40.8), (30, 16.8)):
-        arrow(32, y_from - 0.4, 32, y_to)
+        arrow(dx + 32, y_from - 0.4, dx + 32, y_to)
     for y in (96, 71, 53, 35):
-        arrow(52.4, y, 57.6, y)
-    for label, y0, y1 in ((t["identification"], 84, 107), (t["screening"], 28, 78), (t["included"], 4, 18)):
+        arrow(dx + 52.4, y, dx + 57.6, y)
+    if counts.updated:
+        assert counts.previous_reports is not None
+        box(dx + 12, 6, 40, 11, t["new_studies"].format(n=counts.new_studies, r=counts.new_studies))
+        box(12, 86, 24, 20, t["previous"].format(n=counts.previous_studies, r=counts.previous_reports), size=8)
+        box(12, -9, 70, 9, t["total"].format(n=counts.previous_studies + counts.new_studies,
+                                              r=counts.previous_reports + counts.new_studies))
+        arrow(24, 85.6, 24, 0.8)
+        arrow(dx + 32, 5.6, dx + 32, 0.8)
+        box(12, 109, 24, 5, t["previous_header"], colour="#d9d9d9", size=9)
+        box(dx + 12, 109, 86, 5, t["new_header"], colour="#ffd966", size=9)
+    else:
+        box(dx + 12, 6, 40, 10, t["studies"].format(n=counts.new_studies))
+    bottom = -9 if counts.updated else 4
+    for label, y0, y1 in ((t["identification"], 84, 107), (t["screening"], 28, 78), (t["included"], bottom, 18)):
         box(1, y0, 6, y1 - y0, "", colour="#9ec5e8")
         ax.text(4, (y0 + y1) / 2, label, rotation=90, ha="center", va="center", fontsize=10, fontweight="bold")
     fig.tight_layout()

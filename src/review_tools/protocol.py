@@ -125,9 +125,14 @@ class InstrumentItem(_Model):
 
 
 class CustomInstrument(_Model):
+    """An appraisal checklist declared in the protocol; ``positive`` (default: the first scale answer)
+    counts towards the score, ``not_applicable`` answers are left out of a percentage."""
+
     id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
     name: str = Field(min_length=1)
     scale: list[str] = Field(min_length=2)
+    positive: str | None = None
+    not_applicable: list[str] = Field(default_factory=list)
     items: list[InstrumentItem] = Field(min_length=1)
 
 
@@ -328,7 +333,20 @@ def _cross_checks(raw: Any, today: dt.date) -> list[tuple[tuple[Any, ...], str]]
 def _check_appraisal(appraisal: Any, found: list[tuple[tuple[Any, ...], str]]) -> None:
     if not isinstance(appraisal, dict):
         return
-    custom = [c.get("id") for c in appraisal.get("custom_instruments") or [] if isinstance(c, dict)]
+    customs = [c for c in appraisal.get("custom_instruments") or [] if isinstance(c, dict)]
+    custom = [c.get("id") for c in customs]
+    for i, c in enumerate(customs):
+        scale = c.get("scale") if isinstance(c.get("scale"), list) else []
+        for key in ("positive", "not_applicable"):
+            values = c.get(key) if isinstance(c.get(key), list) else [c.get(key)]
+            for v in values:
+                if isinstance(v, str) and scale and v not in scale:
+                    found.append((("appraisal", "custom_instruments", i, key), f"{v!r} is not on the scale {scale}"))
+        ids = [it.get("id") for it in c.get("items") or [] if isinstance(it, dict)]
+        for j, item_id in enumerate(ids):
+            if item_id in ids[:j]:
+                found.append((("appraisal", "custom_instruments", i, "items", j, "id"),
+                               f"item id {item_id!r} is already used"))
     known = (*BUILTIN_INSTRUMENTS, *[c for c in custom if isinstance(c, str)])
     inst = appraisal.get("instrument")
     if isinstance(inst, str) and inst not in known:

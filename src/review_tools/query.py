@@ -434,6 +434,7 @@ class QueryIndex:
             except ValueError:  # no token at all in this field
                 self.matrix[f], self.vocab[f] = None, []
         self.n = len(self.records)
+        self._words = {}
 
     def _word(self, word: str, field: str) -> np.ndarray:
         """Records whose field has a token matching one folded word (with * and ? wildcards)."""
@@ -459,45 +460,64 @@ class QueryIndex:
             out[np.unique(matrix[:, cols].indices)] = True
         return out
 
-    def _term(self, term: Term) -> np.ndarray:
+    def _term(self, term: Term, within: np.ndarray | None) -> np.ndarray:
+        """Records matching a term: exact on ``within`` (phrases are checked there only), a superset elsewhere."""
         words = [w for w in fold(term.text.replace("*", "STARSTAR").replace("?", "QMARKQ")).split()]
         words = [w.replace("starstar", "*").replace("qmarkq", "?") for w in words]
         out = np.zeros(self.n, dtype=bool)
         for f in term.fields:
             hit = np.ones(self.n, dtype=bool)
             for w in words:
-                hit &= self._word(w, f)
-            if len(words) > 1:  # a phrase: check the order on the candidates
+                hit &= self._cached_word(w, f)
+            if within is not None and len(words) > 1:  # a phrase: check the word order on the candidates
                 regex = _term_regex(term)
                 texts = self.texts[f]
-                for i in np.flatnonzero(hit):
+                for i in np.flatnonzero(hit & within):
                     hit[i] = bool(regex.search(texts[i]))
             out |= hit
         return out
 
-    def evaluate(self, node) -> np.ndarray:
+    def _cached_word(self, word: str, field: str) -> np.ndarray:
+        key = (word, field)
+        if key not in self._words:
+            self._words[key] = self._word(word, field)
+        return self._words[key]
+
+    def evaluate(self, node, within: np.ndarray | None = None) -> np.ndarray:
+        """Records matching ``node``.  With ``within``, the answer is exact on those records and may be a
+        superset elsewhere; without it, a cheap superset (phrases and proximity as their words alone),
+        which :meth:`run` uses to narrow the records the exact pass looks at."""
         if isinstance(node, Term):
-            return self._term(node)
+            return self._term(node, within)
         if isinstance(node, And):
             out = np.ones(self.n, dtype=bool)
             for p in node.parts:
-                out &= self.evaluate(p)
+                out &= self.evaluate(p, None if within is None else within & out)
             return out
         if isinstance(node, Or):
             out = np.zeros(self.n, dtype=bool)
             for p in node.parts:
-                out |= self.evaluate(p)
+                out |= self.evaluate(p, within)
             return out
         if isinstance(node, Not):
-            return self.evaluate(node.keep) & ~self.evaluate(node.drop)
+            keep = self.evaluate(node.keep, within)
+            if within is None:
+                return keep
+            return keep & ~self.evaluate(node.drop, within & keep)
         if isinstance(node, Near):
-            candidates = self.evaluate(node.left) & self.evaluate(node.right)
-            for i in np.flatnonzero(candidates):
-                candidates[i] = matches(node, self.records[i])[0]
+            candidates = self.evaluate(node.left, within) & self.evaluate(node.right, within)
+            if within is not None:
+                candidates &= within
+                for i in np.flatnonzero(candidates):
+                    candidates[i] = matches(node, self.records[i])[0]
             return candidates
         raise TypeError(node)
 
     def run(self, query_text: str) -> list[str]:
         """Ids of the records the search string matches (same result as :func:`run`, without the terms)."""
-        hit = self.evaluate(parse(query_text))
+        tree = parse(query_text)
+        self._words: dict[tuple[str, str], np.ndarray] = {}
+        candidates = self.evaluate(tree)
+        hit = self.evaluate(tree, candidates) & candidates
+        self._words = {}
         return [self.records[i].id for i in np.flatnonzero(hit)]

@@ -1,0 +1,97 @@
+"""CSV forms that people fill in (appraisal and extraction): reading rows with their line numbers,
+problems that name file, line and column, and templates that only ever add rows.
+
+A form is edited in a spreadsheet, so it may come back with a byte-order mark (Excel's "CSV UTF-8"), extra
+blank lines or columns in another order; all of that is accepted.  What is wrong is reported per row, so
+one bad answer does not hide the rest of the file.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from review_tools.errors import ReviewToolsError
+
+
+class FormError(ReviewToolsError):
+    """Problems in a form file; the message lists every one with its file, line and column."""
+
+    def __init__(self, problems: Sequence[FormProblem]):
+        self.problems = list(problems)
+        super().__init__("\n".join(map(str, self.problems)))
+
+
+@dataclass(frozen=True)
+class FormProblem:
+    file: str
+    line: int | None
+    column: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}" if self.line else self.file
+        return f"{where} {self.column}: {self.message}" if self.column else f"{where}: {self.message}"
+
+
+def read_rows(path: Path) -> tuple[list[str], list[tuple[int, dict[str, str]]], list[FormProblem]]:
+    """The header, the non-blank rows with their line numbers (cells stripped of surrounding spaces), and
+    the rows that could not be read (more cells than columns: an unquoted comma), which are skipped.
+
+    Raises :class:`FormError` for a file that is not UTF-8 text or has no header.
+    """
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise FormError([FormProblem(str(path), None, "", f"not UTF-8 text ({exc.reason} at byte {exc.start}); "
+                                     "save it as 'CSV UTF-8'")]) from None
+    reader = csv.reader(text.splitlines())
+    header = [h.strip() for h in next(reader, [])]
+    if not any(header):
+        raise FormError([FormProblem(str(path), 1, "", "no header row")])
+    rows = []
+    problems = []
+    for cells in reader:
+        if not any(c.strip() for c in cells):
+            continue
+        line = reader.line_num
+        if len(cells) > len(header):
+            extra = [c for c in cells[len(header):] if c.strip()]
+            if extra:
+                problems.append(FormProblem(str(path), line, "", f"{len(cells)} cells but {len(header)} columns "
+                                            "in the header (an unquoted comma?); the row is skipped"))
+                continue
+        rows.append((line, {h: (cells[i].strip() if i < len(cells) else "") for i, h in enumerate(header) if h}))
+    return header, rows, problems
+
+
+def add_rows(path: Path, columns: Sequence[str], rows: Iterable[dict[str, str]], key: str = "record_id") -> int:
+    """Add the rows whose ``key`` the file does not have yet; never change a row already there.
+
+    The file is rewritten atomically (temporary file renamed over it), so an interrupted write leaves it
+    as it was.  Returns how many rows were added.
+    """
+    existing_text = path.read_text(encoding="utf-8-sig") if path.exists() else ""
+    header = columns
+    have: set[str] = set()
+    if existing_text.strip():
+        header, old, _ = read_rows(path)
+        have = {row.get(key, "") for _, row in old}
+    new = [r for r in rows if r.get(key) not in have]
+    if not new:
+        return 0
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+    with tmp.open("w", encoding="utf-8", newline="") as fh:
+        if existing_text.strip():
+            fh.write(existing_text if existing_text.endswith("\n") else existing_text + "\n")
+        else:
+            csv.writer(fh, lineterminator="\n").writerow(header)
+        csv.DictWriter(fh, [h for h in header], extrasaction="ignore", lineterminator="\n").writerows(new)
+        fh.flush()
+        os.fsync(fh.fileno())
+    os.replace(tmp, path)
+    return len(new)
