@@ -125,6 +125,8 @@ def test_summary_tables() -> None:
     assert list(table["study"]) == ["Buttle (2004)", "Payne (2005)", "Smith (1956)"]
     assert list(table["score"]) == ["50", "100", ""]
     assert list(table["result"]) == ["below threshold", "meets threshold", "not appraised"]
+    table = appraisal.summary_table(final, JBI, scores, {"r3": "Smith (1956)"}, [appraisal.Conflict("r3")])
+    assert list(table["result"]) == ["reviewers differ"]
     items = appraisal.item_summary(final, JBI)
     assert items.loc[0, ["item", "yes", "no", "not answered"]].tolist() == ["Q1", 1, 1, 0]
     assert list(appraisal.item_summary({}, MMAT)["item"]) == ["S1", "S2", "C1", "C2", "C3", "C4", "C5"]
@@ -143,3 +145,11 @@ def test_template_adds_studies_and_keeps_ratings(tmp_path) -> None:
         ("r1", "qualitative", {"S1": "yes", "S2": "yes"})]  # r2's empty template row is not an appraisal
     assert path.read_text(encoding="utf-8").splitlines()[1:] == ["r1,Payne (2005),qualitative,yes,yes,,,,,",
                                                                  "r2,Yim et al. (2004),,,,,,,,,"]
+
+
+def test_failed_screening_needs_no_further_answers() -> None:
+    nonempirical = appraisal.StudyAppraisal("r1", "anna", "qualitative", {"S1": "no", "S2": "no"})
+    s = appraisal.score(nonempirical, MMAT, "percent_yes", 60)
+    assert (s.passed, s.status) == (False, "screening questions not met")
+    half = appraisal.StudyAppraisal("r1", "anna", "qualitative", {"S1": "yes"})
+    assert appraisal.score(half, MMAT, "percent_yes", 60).status == "incomplete: S2, C1, C2, C3, C4, C5 not answered"

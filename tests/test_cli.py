@@ -40,3 +40,13 @@ def test_run_exits_non_zero_when_a_notebook_fails(tmp_path, notebook_writer, cap
     assert "1 notebook(s) failed: 02_bad" in err and "ZeroDivisionError" in err
     executed = (tmp_path / "reports" / "notebooks" / "01_ok.ipynb").read_text(encoding="utf-8")
     assert "20241213 fi" in executed  # the protocol's seed and the --language override reached the notebook
+
+
+def test_forms_adds_rows_for_included_studies(tmp_path, capsys) -> None:
+    shutil.copytree(ROOT / "review", tmp_path / "review")
+    (tmp_path / "review" / "extraction" / "extraction.csv").unlink()
+    assert main(["forms", "--project", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert "extraction.csv: 4 row(s) added" in out and "reviewer_1.csv: 0 row(s) added" in out
+    assert main(["forms", "--project", str(tmp_path)]) == 0
+    assert "extraction.csv: 0 row(s) added" in capsys.readouterr().out

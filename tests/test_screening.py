@@ -101,7 +101,13 @@ def test_a_killed_writer_never_leaves_a_half_written_file(tmp_path) -> None:
     assert all(d.note == "x" * 2000 for d in decisions)
 
 
-def test_automatic_exclusions_by_protocol_rules() -> None:
+def test_automatic_exclusions_by_protocol_rules(tmp_path) -> None:
+    text = (ROOT / "review" / "protocol.yaml").read_text(encoding="utf-8")
+    path = tmp_path / "protocol.yaml"
+    rule = "    rule: {type: has_abstract}\n    stage: title_abstract "
+    path.write_text(text.replace("    stage: title_abstract ", rule, 1), encoding="utf-8")
+    protocol = load_protocol(path)
+    assert next(c for c in protocol.criteria if c.code == "E1").rule is not None
     records = [
         Record(title="Old", year=1999, abstract="a", language="en", document_type="article"),
         Record(title="Swedish", year=2010, abstract="a", language="sv", document_type="article"),
@@ -111,9 +117,9 @@ def test_automatic_exclusions_by_protocol_rules() -> None:
         Record(title="Unknown year and language", abstract="a"),
     ]
     assign_ids(records)
-    auto = {d.record_id: d.reasons for d in automatic_exclusions(records, PROTOCOL, TA)}
+    auto = {d.record_id: d.reasons for d in automatic_exclusions(records, protocol, TA)}
     assert auto == {records[0].id: ("I1",), records[1].id: ("I2",), records[2].id: ("E3",), records[3].id: ("E1",)}
-    full = {d.record_id: d.reasons for d in automatic_exclusions(records, PROTOCOL, "full_text")}
+    full = {d.record_id: d.reasons for d in automatic_exclusions(records, protocol, "full_text")}
     assert records[3].id not in full  # the abstract rule applies at title/abstract only
 
 

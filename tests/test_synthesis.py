@@ -50,6 +50,9 @@ def test_evidence_table_has_every_form_field_in_order() -> None:
     assert row["Source"] == "Journal of Marketing Research"
     assert table[table["Study"] == "Payne (2006)"].iloc[0]["Source"] == "BOOK"
     assert "&lt;b&gt;CRM" in table.to_html(escape=True)
+    rated = synthesis.evidence_table(records, EXTRACTED, PROTOCOL, labels, quality={"a": "80 %: meets threshold"})
+    assert list(rated.columns[4:6]) == ["Quality appraisal", "Country"]
+    assert rated["Quality appraisal"].tolist() == ["not appraised", "not appraised", "80 %: meets threshold"]
 
 
 def test_theme_matrix_and_frequencies() -> None:

@@ -147,13 +147,15 @@ def _read_file(path: Path, instrument: Instrument, known: set[str] | None) -> tu
 def score(appraisal: StudyAppraisal, instrument: Instrument, scoring: str, threshold: float) -> Score:
     """Score one study: positive answers counted (``count_yes``) or as a percentage of the applicable
     items (``percent_yes``; 'not applicable' answers are left out).  Screening questions must all be
-    positive, else the study does not pass; an unanswered item leaves the study unscored."""
+    positive, else the study does not pass (its other items may be left empty, as MMAT advises);
+    otherwise an unanswered item leaves the study unscored."""
     scored = [i for i in instrument.designs[appraisal.design].items if not i.free_text]
+    answered = [appraisal.answers.get(i.id) for i in instrument.screening]
+    if any(a is not None and a != instrument.positive for a in answered):
+        return Score(appraisal.record_id, 0, 0, None, False, "screening questions not met")
     missing = [i.id for i in (*instrument.screening, *scored) if i.id not in appraisal.answers]
     if missing:
         return Score(appraisal.record_id, 0, 0, None, None, f"incomplete: {', '.join(missing)} not answered")
-    if any(appraisal.answers[i.id] != instrument.positive for i in instrument.screening):
-        return Score(appraisal.record_id, 0, 0, None, False, "screening questions not met")
     applicable = [i for i in scored if appraisal.answers[i.id] not in instrument.not_applicable]
     positive = sum(appraisal.answers[i.id] == instrument.positive for i in applicable)
     percent = 100.0 * positive / len(applicable) if applicable else 0.0
@@ -227,8 +229,10 @@ def agreement(appraisals: Sequence[StudyAppraisal], first: str, second: str,
 
 
 def summary_table(final: Mapping[str, StudyAppraisal], instrument: Instrument, scores: Mapping[str, Score],
-                  labels: Mapping[str, str]) -> pd.DataFrame:
-    """Study x item table of the final answers with score and result, in the order of ``labels``."""
+                  labels: Mapping[str, str], conflicts: Sequence[Conflict] = ()) -> pd.DataFrame:
+    """Study x item table of the final answers with score and result, in the order of ``labels``; a study
+    in ``conflicts`` says so instead of 'not appraised'."""
+    differ = {c.record_id for c in conflicts}
     rows = []
     for record_id, label in labels.items():
         a = final.get(record_id)
@@ -239,7 +243,7 @@ def summary_table(final: Mapping[str, StudyAppraisal], instrument: Instrument, s
             row[item] = a.answers.get(item, "") if a else ""
         s = scores.get(record_id)
         row["score"] = "" if s is None or s.value is None else f"{s.value:.0f}"
-        row["result"] = s.status if s else ("not appraised" if a is None else "")
+        row["result"] = s.status if s else ("reviewers differ" if record_id in differ else "not appraised")
         rows.append(row)
     return pd.DataFrame(rows)
 

@@ -144,6 +144,17 @@ def _diff(args: argparse.Namespace) -> int:
     return 0
 
 
+def _forms(args: argparse.Namespace) -> int:
+    from review_tools.protocol import load_protocol
+    from review_tools.review_state import add_form_rows
+
+    protocol_path = args.project / args.protocol
+    added = add_form_rows(load_protocol(protocol_path), protocol_path.parent)
+    for path, n in added.items():
+        print(f"{path}: {n} row(s) added")
+    return 0
+
+
 def _init(args: argparse.Namespace) -> int:
     from review_tools.scaffold import scaffold
 
@@ -195,6 +206,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--protocol", type=Path, default=DEFAULT_PROTOCOL,
                    help="protocol whose screening decisions are carried over (record files)")
     p.set_defaults(func=_diff)
+
+    p = sub.add_parser("forms", help="add rows for newly included studies to the appraisal and extraction files")
+    p.add_argument("--project", type=Path, default=Path("."))
+    p.add_argument("--protocol", type=Path, default=DEFAULT_PROTOCOL, help="relative to the project")
+    p.set_defaults(func=_forms)
 
     p = sub.add_parser("init", help="scaffold a new review beside the sample one")
     p.add_argument("directory", type=Path)

@@ -54,15 +54,19 @@ def _cell(value: Value | None) -> object:
 
 
 def evidence_table(records: Mapping[str, Record], extraction: Mapping[str, Mapping[str, Value]],
-                   protocol: Protocol, labels: Mapping[str, str]) -> pd.DataFrame:
-    """One row per included study (order of ``labels``): study, year, title, source, then every field of
-    the extraction form under its label; a study not yet extracted has empty fields."""
+                   protocol: Protocol, labels: Mapping[str, str],
+                   quality: Mapping[str, str] | None = None) -> pd.DataFrame:
+    """One row per included study (order of ``labels``): study, year, title, source, the appraisal result
+    when ``quality`` is given, then every field of the extraction form under its label; a study not yet
+    extracted has empty fields."""
     rows = []
     for record_id, label in labels.items():
         r = records[record_id]
         values = extraction.get(record_id, {})
         row: dict[str, object] = {"Study": label, "Year": r.year or "", "Title": r.title,
                                   "Source": r.journal or r.document_type}
+        if quality is not None:
+            row["Quality appraisal"] = quality.get(record_id, "not appraised")
         for f in protocol.extraction.fields:
             row[f.label] = _cell(values.get(f.name))
         rows.append(row)

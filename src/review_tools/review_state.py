@@ -1,0 +1,96 @@
+"""The review as the later reports see it: the deduplicated records, the final decision per record at
+each stage, and the included studies, gathered once from the review folder.
+
+The records are the search exports under ``review/searches/`` once there are any; until then the example
+corpus (``review/corpus/seed_references.ris``) stands in, and ``from_corpus`` says so, so every report can
+state which it shows.  Automatic exclusions are recomputed from the protocol's rules each time (they are
+derived, not recorded); a resolver's decision (``consensus``) overrides them.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+from review_tools import dedup, prisma, screening, searches
+from review_tools.io.importer import import_file
+from review_tools.protocol import Protocol
+from review_tools.records import Record
+from review_tools.screening import INCLUDE, Decision, DecisionLog
+
+CORPUS = Path("corpus") / "seed_references.ris"
+CORPUS_SOURCE = "Example corpus (seed reference lists)"
+TA, FT = "title_abstract", "full_text"
+
+
+@dataclass
+class ReviewState:
+    records: list[Record]
+    identified: dict[str, int]
+    deduplicated: dedup.DedupResult
+    from_corpus: bool
+    log: DecisionLog
+    automatic: list[Decision]
+    title_abstract: dict[str, Decision]
+    full_text: dict[str, Decision]
+
+    @property
+    def by_id(self) -> dict[str, Record]:
+        return {r.id: r for r in self.records}
+
+    @property
+    def included(self) -> list[Record]:
+        """Records included at full text, in record order."""
+        return [r for r in self.records if r.id in self.full_text and self.full_text[r.id].decision == INCLUDE]
+
+    def prisma_counts(self, previous_studies: int | None = None,
+                      previous_reports: int | None = None) -> prisma.PrismaCounts:
+        return prisma.compute(self.identified, self.deduplicated, self.title_abstract, self.full_text,
+                              previous_studies=previous_studies, previous_reports=previous_reports)
+
+
+def load(protocol: Protocol, review_dir: str | Path) -> ReviewState:
+    """Import and deduplicate the searches (or take the example corpus), read the decision log, and
+    reduce it to one final decision per record and stage."""
+    review_dir = Path(review_dir)
+    imported = searches.import_searches(protocol, review_dir)
+    if imported.records:
+        result = searches.deduplicate_searches(imported, review_dir)
+        identified = dict(Counter(r.database for r in imported.records))
+        from_corpus = False
+    else:
+        corpus = review_dir / CORPUS
+        found = import_file(corpus).records if corpus.exists() else []
+        for r in found:
+            r.database = CORPUS_SOURCE
+        result = dedup.deduplicate(found)
+        identified = {CORPUS_SOURCE: len(found)} if found else {}
+        from_corpus = True
+    ids = {r.id for r in result.records}
+    log = DecisionLog(review_dir / "screening", protocol)
+    auto = screening.automatic_exclusions(result.records, protocol, TA)
+    ta = {i: d for i, d in screening.final_decisions(log, TA).items() if i in ids}
+    for d in auto:
+        if d.record_id not in ta or ta[d.record_id].reviewer != "consensus":
+            ta[d.record_id] = d
+    ft = {i: d for i, d in screening.final_decisions(log, FT).items() if i in ids}
+    return ReviewState(result.records, identified, result, from_corpus, log, auto, ta, ft)
+
+
+def add_form_rows(protocol: Protocol, review_dir: str | Path) -> dict[Path, int]:
+    """Add an empty row for every included study not yet in each appraisal reviewer's file and in the
+    extraction file (rows already there are never changed); returns rows added per file."""
+    from review_tools import appraisal, extraction, instruments
+    from review_tools.synthesis import study_labels
+
+    review_dir = Path(review_dir)
+    labels = study_labels(load(protocol, review_dir).included)
+    instrument = instruments.for_protocol(protocol)
+    added = {}
+    for reviewer in protocol.appraisal.reviewers or ["reviewer_1"]:
+        path = review_dir / "appraisal" / f"{reviewer}.csv"
+        added[path] = appraisal.write_template(path, instrument, labels)
+    path = review_dir / "extraction" / "extraction.csv"
+    added[path] = extraction.write_template(path, protocol, labels)
+    return added
