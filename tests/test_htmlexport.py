@@ -4,6 +4,7 @@ text from the protocol or records escaped."""
 from __future__ import annotations
 
 import re
+import shutil
 import subprocess
 from pathlib import Path
 
@@ -104,3 +105,26 @@ def test_index_page_escapes_everything() -> None:
     for raw in ("<b>T</b>", "s<i>", "<bad>", "<script>x", "n<1>", "k<", "v>"):
         assert raw not in page
     assert "&lt;script&gt;x&lt;/script&gt;" in page and "1 report(s) failed" in page
+
+
+def test_sample_review_sections_show_their_figures_and_escape_record_text(chromium, tmp_path) -> None:
+    """Reports 04-06 on the sample review (with a hostile finding in its extraction file) in the browser."""
+    shutil.copytree(ROOT / "review", tmp_path / "review")
+    (tmp_path / "notebooks").mkdir()
+    for name in ("04_prisma", "05_appraisal", "06_synthesis"):
+        shutil.copy(ROOT / "notebooks" / f"{name}.ipynb", tmp_path / "notebooks")
+    form = tmp_path / "review" / "extraction" / "extraction.csv"
+    form.write_text(form.read_text(encoding="utf-8").replace(
+        "Example extraction (illustrative): strategic", "<script>console.error('finding')</script> strategic"),
+        encoding="utf-8")
+    assert main(["run", "--project", str(tmp_path)]) == 0
+    reports = tmp_path / "reports"
+    expected = {"04_prisma.html": 1, "05_appraisal.html": 2, "06_synthesis.html": 3}  # flow; traffic light + bar;
+    for page, n in expected.items():                                                  # 2 theme bars + years
+        dom, console, images, broken = open_in_chromium(chromium, reports / page, tmp_path)
+        assert (console, images, broken) == ([], n, 0), page
+    dom, *_ = open_in_chromium(chromium, reports / "06_synthesis.html", tmp_path)
+    assert "&lt;script&gt;console.error('finding')&lt;/script&gt; strategic" in dom
+    dom, *_ = open_in_chromium(chromium, reports / "05_appraisal.html", tmp_path)
+    assert "screening questions not met" in dom and "reviewers differ" in dom
+    assert {p.name for p in (reports / "figures" / "04_prisma").iterdir()} == {"prisma_flow.png", "prisma_flow.svg"}
