@@ -42,7 +42,7 @@ def test_every_bad_cell_is_reported_and_the_rest_kept(tmp_path) -> None:
         f"{name}:2 segmentation_approach: 'segments by mood' not among the choices (RFM; ABC / Pareto; value x "
         "potential portfolio; clustering; needs-based; CLV-based; other); left empty",
         f"{name}:2 key_findings: required, but empty",
-        f"{name}:4 record_id: 'r2' is already extracted on line 3; this row is skipped",
+        f"{name}:4 record_id: 'r2' is already extracted on line 3; this row is skipped (keep one row per study)",
         f"{name}:5 record_id: 'r7' is not an included study; the row is skipped",
     ]
     assert values == {"r1": {"country": "FI"}, "r2": {"country": "SE", "method": "case study",

@@ -16,11 +16,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
-from sklearn.metrics import cohen_kappa_score
 
-from review_tools.forms import FormError, FormProblem, add_rows, read_rows
+from review_tools.forms import FormError, FormProblem, add_rows, read_rows, study_rows
 from review_tools.instruments import SINGLE_DESIGN, Instrument, Item
-from review_tools.screening import kappa_band
+from review_tools.screening import kappa_band, percent_and_kappa
 
 RESOLVER = "consensus"
 META_COLUMNS = ("record_id", "study", "design", "comment")
@@ -100,21 +99,7 @@ def _read_file(path: Path, instrument: Instrument, known: set[str] | None) -> tu
             problems.append(FormProblem(name, 1, column, f"not an item of {instrument.id} (items: "
                                         f"{', '.join(items)}); its answers are ignored"))
     out: list[StudyAppraisal] = []
-    first_line: dict[str, int] = {}
-    for line, row in rows:
-        record_id = row.get("record_id", "")
-        if not record_id:
-            problems.append(FormProblem(name, line, "record_id", "empty; the row is skipped"))
-            continue
-        if known is not None and record_id not in known:
-            problems.append(FormProblem(name, line, "record_id", f"{record_id!r} is not an included study; "
-                                        "the row is skipped"))
-            continue
-        if record_id in first_line:
-            problems.append(FormProblem(name, line, "record_id", f"{record_id!r} is already rated on line "
-                                        f"{first_line[record_id]}; this row is skipped (keep one row per study)"))
-            continue
-        first_line[record_id] = line
+    for line, record_id, row in study_rows(name, rows, known, problems, "rated"):
         if not row.get("design") and not any(row.get(i) for i in items):
             continue  # a template row not filled in yet: the study is not appraised by this reviewer
         design = row.get("design", "") if instrument.multi_design else SINGLE_DESIGN
@@ -223,9 +208,8 @@ def agreement(appraisals: Sequence[StudyAppraisal], first: str, second: str,
                 y.append(b[record_id].answers[item.id])
     if not x:
         raise ValueError(f"{first} and {second} have no rated item in common")
-    same = sum(p == q for p, q in zip(x, y, strict=True))
-    kappa = 1.0 if len(set(x) | set(y)) == 1 else float(cohen_kappa_score(x, y))
-    return ItemAgreement((first, second), len(common), len(x), same / len(x), kappa, kappa_band(kappa))
+    percent, kappa = percent_and_kappa(x, y)
+    return ItemAgreement((first, second), len(common), len(x), percent, kappa, kappa_band(kappa))
 
 
 def summary_table(final: Mapping[str, StudyAppraisal], instrument: Instrument, scores: Mapping[str, Score],

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
-from review_tools.forms import FormError, FormProblem, add_rows, read_rows
+from review_tools.forms import FormError, FormProblem, add_rows, read_rows, study_rows
 from review_tools.protocol import ExtractionField, Protocol
 
 Value = str | int | float | bool | tuple[str, ...]
@@ -42,21 +42,7 @@ def read_extraction(path: str | Path, protocol: Protocol, record_ids: Iterable[s
                                         f"{', '.join(fields)}); its values are ignored"))
     known = set(record_ids) if record_ids is not None else None
     out: dict[str, dict[str, Value]] = {}
-    first_line: dict[str, int] = {}
-    for line, row in rows:
-        record_id = row.get("record_id", "")
-        if not record_id:
-            problems.append(FormProblem(name, line, "record_id", "empty; the row is skipped"))
-            continue
-        if known is not None and record_id not in known:
-            problems.append(FormProblem(name, line, "record_id", f"{record_id!r} is not an included study; "
-                                        "the row is skipped"))
-            continue
-        if record_id in first_line:
-            problems.append(FormProblem(name, line, "record_id", f"{record_id!r} is already extracted on line "
-                                        f"{first_line[record_id]}; this row is skipped"))
-            continue
-        first_line[record_id] = line
+    for line, record_id, row in study_rows(name, rows, known, problems, "extracted"):
         if not any(row.get(f) for f in fields):
             continue  # a template row not filled in yet: the study is not extracted
         values: dict[str, Value] = {}

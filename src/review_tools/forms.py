@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import csv
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -95,3 +95,24 @@ def add_rows(path: Path, columns: Sequence[str], rows: Iterable[dict[str, str]],
         os.fsync(fh.fileno())
     os.replace(tmp, path)
     return len(new)
+
+
+def study_rows(file: str, rows: Iterable[tuple[int, dict[str, str]]], known: set[str] | None,
+               problems: list[FormProblem], done: str) -> Iterator[tuple[int, str, dict[str, str]]]:
+    """``(line, record_id, row)`` for each row that names a study once: an empty record id, a study not
+    in ``known`` (when given) and a second row for the same study are added to ``problems`` and skipped;
+    ``done`` says what the first row did ('rated', 'extracted')."""
+    first_line: dict[str, int] = {}
+    for line, row in rows:
+        record_id = row.get("record_id", "")
+        if not record_id:
+            problems.append(FormProblem(file, line, "record_id", "empty; the row is skipped"))
+        elif known is not None and record_id not in known:
+            problems.append(FormProblem(file, line, "record_id", f"{record_id!r} is not an included study; "
+                                        "the row is skipped"))
+        elif record_id in first_line:
+            problems.append(FormProblem(file, line, "record_id", f"{record_id!r} is already {done} on line "
+                                        f"{first_line[record_id]}; this row is skipped (keep one row per study)"))
+        else:
+            first_line[record_id] = line
+            yield line, record_id, row

@@ -197,6 +197,14 @@ class Agreement:
     band: str
 
 
+def percent_and_kappa(x: Sequence[str], y: Sequence[str]) -> tuple[float, float]:
+    """Share of paired ratings that agree, and Cohen's kappa (1.0 when both used one and the same category
+    throughout, where scikit-learn's kappa is undefined)."""
+    same = sum(p == q for p, q in zip(x, y, strict=True))
+    kappa = 1.0 if len(set(x) | set(y)) == 1 else float(cohen_kappa_score(x, y))
+    return same / len(x), kappa
+
+
 def agreement(a: Mapping[str, Decision], b: Mapping[str, Decision], stage: str) -> Agreement:
     """Percent agreement and Cohen's kappa of two reviewers on the records both decided (maybe counts as
     its own category)."""
@@ -205,10 +213,9 @@ def agreement(a: Mapping[str, Decision], b: Mapping[str, Decision], stage: str) 
         raise ScreeningError("the two reviewers have no record in common")
     x = [a[i].decision for i in common]
     y = [b[i].decision for i in common]
-    same = sum(p == q for p, q in zip(x, y, strict=True))
-    kappa = 1.0 if len(set(x) | set(y)) == 1 else float(cohen_kappa_score(x, y))
+    percent, kappa = percent_and_kappa(x, y)
     names = (next(iter(a.values())).reviewer, next(iter(b.values())).reviewer)
-    return Agreement(names, stage, len(common), same / len(common), kappa, kappa_band(kappa))
+    return Agreement(names, stage, len(common), percent, kappa, kappa_band(kappa))
 
 
 def conflicts(a: Mapping[str, Decision], b: Mapping[str, Decision]) -> list[tuple[Decision, Decision]]:
