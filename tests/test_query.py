@@ -142,6 +142,19 @@ def test_evaluation_with_truncation_diacritics_fields_and_proximity() -> None:
     assert set(run('"relationship management"[mh]', recs)) == {ids[1]}
 
 
+def test_proximity_between_groups_of_terms_is_positional() -> None:
+    recs = [Record(title="Automated screening for reviews"),
+            Record(title="Screening of studies is sometimes automated"), Record(title="Testing a review tool")]
+    assign_ids(recs)
+    ids = [r.id for r in recs]
+    # word distances: 1 (automated-screening), 5 (screening ... automated), 1 (testing-a-review: 2)
+    assert set(run("(screen* OR review*) W/3 (automat* OR test*)", recs)) == {ids[0], ids[2]}
+    assert set(run("(screen* OR review*) PRE/3 (automat* OR test*)", recs)) == set()  # both the wrong way round
+    assert set(run("(screen* OR review*) W/5 (automat* OR test*)", recs)) == set(ids)
+    # a side that is not a term or an OR of terms cannot be checked by position: its words must co-occur
+    assert set(run("(screening AND studies) W/1 automated", recs)) == {ids[1]}
+
+
 TRANSLATED = [
     "segment* AND pharma*",
     '(segment* OR "customer relationship management") AND (pharmaceutical* OR pharma) AND NOT retail',
@@ -196,7 +209,8 @@ def test_index_gives_the_same_records_as_the_per_record_evaluation(external) -> 
     index = QueryIndex(records)
     queries = [*TRANSLATED, "(fire* OR wildfire*) AND (health OR smok*)", "fire* W/2 (management OR regime*)",
                '"climate change" AND NOT forest*', "TITLE(wildfire*) AND ABS(smoke)", "wildfire PRE/1 smoke",
-               "smok? OR burn*", '"prescribed burn*"', "fire[ti] AND health[mh]"]
+               "smok? OR burn*", '"prescribed burn*"', "fire[ti] AND health[mh]",
+               '(fire* OR "prescribed burn*") W/3 (smoke OR health)']
     found = 0
     for q in queries:
         expected = sorted(run(q, records))

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -257,6 +257,40 @@ def _positions(text: str, pattern: re.Pattern[str]) -> list[int]:
     return [text.count(" ", 0, s) for s in starts]
 
 
+def _side_terms(node) -> list[Term] | None:
+    """The terms of one side of a proximity operator: a term, or an OR of terms; None for anything else."""
+    if isinstance(node, Term):
+        return [node]
+    if isinstance(node, Or):
+        terms: list[Term] = []
+        for part in node.parts:
+            sub = _side_terms(part)
+            if sub is None:
+                return None
+            terms += sub
+        return terms
+    return None
+
+
+def near_match(node: Near, texts: Mapping[str, str]) -> bool | None:
+    """Whether a term of the left side occurs within ``node.distance`` words of a term of the right side
+    (after it, for an ordered operator) in one field of the folded ``texts``; None when a side is not a
+    term or an OR of terms, which no positional check can express."""
+    left, right = _side_terms(node.left), _side_terms(node.right)
+    if left is None or right is None:
+        return None
+    fields = set.intersection(*(set(t.fields) for t in (*left, *right)))
+    for f in fields:
+        a = [i for t in left for i in _positions(texts[f], _term_regex(t))]
+        if not a:
+            continue
+        b = [j for t in right for j in _positions(texts[f], _term_regex(t))]
+        if any((0 < j - i <= node.distance + 1) if node.ordered else abs(j - i) <= node.distance + 1
+               for i in a for j in b):
+            return True
+    return False
+
+
 class _Doc:
     def __init__(self, record: Record):
         self.fields = {"title": fold(record.title), "abstract": fold(record.abstract),
@@ -277,17 +311,13 @@ def _eval(node, doc: _Doc, hits: set[str]) -> bool:
     if isinstance(node, Not):
         return _eval(node.keep, doc, hits) and not _eval(node.drop, doc, set())
     if isinstance(node, Near):
-        if not (isinstance(node.left, Term) and isinstance(node.right, Term)):
+        near = near_match(node, doc.fields)
+        if near is None:  # a side is not a term or an OR of terms: the words must only co-occur
             return _eval(node.left, doc, hits) and _eval(node.right, doc, hits)
-        fields = set(node.left.fields) & set(node.right.fields)
-        for f in fields:
-            a = _positions(doc.fields[f], _term_regex(node.left))
-            b = _positions(doc.fields[f], _term_regex(node.right))
-            if any((0 < j - i <= node.distance + 1) if node.ordered else abs(j - i) <= node.distance + 1
-                   for i in a for j in b):
-                hits.update((node.left.text, node.right.text))
-                return True
-        return False
+        if near:
+            _eval(node.left, doc, hits)
+            _eval(node.right, doc, hits)
+        return near
     raise TypeError(node)
 
 
@@ -509,7 +539,8 @@ class QueryIndex:
             if within is not None:
                 candidates &= within
                 for i in np.flatnonzero(candidates):
-                    candidates[i] = matches(node, self.records[i])[0]
+                    near = near_match(node, {f: texts[i] for f, texts in self.texts.items()})
+                    candidates[i] = matches(node, self.records[i])[0] if near is None else near
             return candidates
         raise TypeError(node)
 
