@@ -14,6 +14,8 @@ proximity and field tags in these spellings.  Matching folds case and diacritics
 
 from __future__ import annotations
 
+import functools
+import gc
 import re
 from bisect import bisect_left
 from collections.abc import Iterable, Mapping, Sequence
@@ -235,7 +237,12 @@ def parse(query: str):
     return _Parser(query).parse()
 
 
+@functools.lru_cache(maxsize=4096)
 def _term_regex(term: Term) -> re.Pattern[str]:
+    return re.compile(rf"(?<!\w){_term_body(term)}(?!\w)")
+
+
+def _term_body(term: Term) -> str:
     words = fold(term.text.replace("*", " STAR ").replace("?", " QMARK ")).split()
     parts = []
     for w in words:
@@ -245,16 +252,24 @@ def _term_regex(term: Term) -> re.Pattern[str]:
             parts[-1] = parts[-1] + r"\w?" if parts else r"\w?"
         else:
             parts.append(re.escape(w))
-    body = r"\s+".join(parts)
-    return re.compile(rf"(?<!\w){body}(?!\w)")
+    return r"\s+".join(parts)
+
+
+@functools.lru_cache(maxsize=1024)
+def _side_regex(terms: tuple[Term, ...]) -> re.Pattern[str]:
+    """One pattern matching, with zero width, at each word start where any of the terms matches (so
+    overlapping matches of different terms all count)."""
+    return re.compile(r"(?<!\w)(?=" + "|".join(rf"(?:{_term_body(t)})(?!\w)" for t in terms) + ")")
 
 
 def _positions(text: str, pattern: re.Pattern[str]) -> list[int]:
-    """Word positions where the pattern matches in folded text."""
-    starts = [m.start() for m in pattern.finditer(text)]
-    if not starts:
-        return []
-    return [text.count(" ", 0, s) for s in starts]
+    """Word positions where the pattern matches in folded text (words are separated by single spaces)."""
+    out, last, words = [], 0, 0
+    for m in pattern.finditer(text):
+        words += text.count(" ", last, m.start())
+        last = m.start()
+        out.append(words)
+    return out
 
 
 def _side_terms(node) -> list[Term] | None:
@@ -280,11 +295,12 @@ def near_match(node: Near, texts: Mapping[str, str]) -> bool | None:
     if left is None or right is None:
         return None
     fields = set.intersection(*(set(t.fields) for t in (*left, *right)))
+    left_re, right_re = _side_regex(tuple(left)), _side_regex(tuple(right))
     for f in fields:
-        a = [i for t in left for i in _positions(texts[f], _term_regex(t))]
+        a = _positions(texts[f], left_re)
         if not a:
             continue
-        b = [j for t in right for j in _positions(texts[f], _term_regex(t))]
+        b = _positions(texts[f], right_re)
         if any((0 < j - i <= node.distance + 1) if node.ordered else abs(j - i) <= node.distance + 1
                for i in a for j in b):
             return True
@@ -545,10 +561,20 @@ class QueryIndex:
         raise TypeError(node)
 
     def run(self, query_text: str) -> list[str]:
-        """Ids of the records the search string matches (same result as :func:`run`, without the terms)."""
+        """Ids of the records the search string matches (same result as :func:`run`, without the terms).
+
+        Python's cyclic garbage collector is paused meanwhile: the evaluation creates no reference cycles,
+        and a full collection over the millions of objects of a large record set would otherwise take
+        longer than the query itself."""
         tree = parse(query_text)
-        self._words: dict[tuple[str, str], np.ndarray] = {}
-        candidates = self.evaluate(tree)
-        hit = self.evaluate(tree, candidates) & candidates
-        self._words = {}
+        paused = gc.isenabled()
+        gc.disable()
+        try:
+            self._words: dict[tuple[str, str], np.ndarray] = {}
+            candidates = self.evaluate(tree)
+            hit = self.evaluate(tree, candidates) & candidates
+        finally:
+            self._words = {}
+            if paused:
+                gc.enable()
         return [self.records[i].id for i in np.flatnonzero(hit)]
