@@ -51,7 +51,7 @@ def test_active_learning_on_labelled_sets(external, name, column, wss95_floor) -
     rows = list(csv.DictReader(path.open(encoding="utf-8")))
     labels = [int(rows[r.position - 1][column]) for r in records]
     x = p.feature_matrix(p.texts(records))
-    order = p.simulate(x, labels, seed=1)
+    order = p.simulate(x, labels, seed=1, retrain_every=max(1, len(labels) // 100))  # 1 % steps: fast enough here
     assert sorted(order) == list(range(len(labels)))
     m = p.metrics(order, labels)
     random_wss = p.metrics(list(np.random.default_rng(1).permutation(len(labels))), labels).wss95
@@ -62,3 +62,13 @@ def test_active_learning_on_labelled_sets(external, name, column, wss95_floor) -
     assert stop is not None
     recall_at_stop = np.cumsum(np.asarray(labels)[order])[stop - 1] / sum(labels)
     assert recall_at_stop >= 0.95
+
+
+def test_simulation_retrains_after_every_record_by_default() -> None:
+    x = p.feature_matrix([f"relevant topic words {i}" if i % 4 == 0 else f"other subject {i}" for i in range(40)])
+    labels = [int(i % 4 == 0) for i in range(40)]
+    order = p.simulate(x, labels, seed=2)
+    assert sorted(order) == list(range(40))
+    assert p.metrics(order, labels).wss100 > 0.5  # every relevant record comes before the others
+    with pytest.raises(ValueError, match="at least 1"):
+        p.simulate(x, labels, retrain_every=0)

@@ -503,7 +503,7 @@ class QueryIndex:
             i = bisect_left(vocab, (word,))
             cols = [vocab[i][1]] if i < len(vocab) and vocab[i][0] == word else []
         if cols:
-            out[np.unique(matrix[:, cols].indices)] = True
+            out[matrix[:, cols].indices] = True  # repeated rows are harmless; np.unique would cost seconds
         return out
 
     def _term(self, term: Term, within: np.ndarray | None) -> np.ndarray:
