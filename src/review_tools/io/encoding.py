@@ -27,7 +27,7 @@ def _utf16_without_bom(data: bytes) -> str | None:
 
 def decode(data: bytes, source: str) -> tuple[str, str]:
     """Return ``(text, encoding)``; raise :class:`ImportFileError` for empty or binary files."""
-    if not data or data.isspace():
+    if not data or (data[:_SAMPLE].isspace() and data.isspace()):
         raise ImportFileError(f"{source}: the file is empty")
     for bom, name in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"),
                       (codecs.BOM_UTF16_BE, "utf-16")):

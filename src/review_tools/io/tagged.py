@@ -55,6 +55,8 @@ def _first(raw: dict, keys: tuple[str, ...]) -> str:
     for key in keys:
         value = raw.get(key)
         if value:
+            if type(value) is str:
+                return value.strip()
             return (" ".join(str(v) for v in value if v) if isinstance(value, list) else str(value)).strip()
     return ""
 
