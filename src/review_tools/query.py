@@ -15,7 +15,6 @@ proximity and field tags in these spellings.  Matching folds case and diacritics
 from __future__ import annotations
 
 import functools
-import gc
 import re
 from bisect import bisect_left
 from collections.abc import Iterable, Mapping, Sequence
@@ -24,6 +23,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from review_tools.errors import ReviewToolsError
+from review_tools.gcpause import paused_gc
 from review_tools.records import Record, fold
 
 FIELDS = ("title", "abstract", "keywords")
@@ -563,18 +563,11 @@ class QueryIndex:
     def run(self, query_text: str) -> list[str]:
         """Ids of the records the search string matches (same result as :func:`run`, without the terms).
 
-        Python's cyclic garbage collector is paused meanwhile: the evaluation creates no reference cycles,
-        and a full collection over the millions of objects of a large record set would otherwise take
-        longer than the query itself."""
+        The cyclic garbage collector is paused meanwhile (:mod:`review_tools.gcpause`)."""
         tree = parse(query_text)
-        paused = gc.isenabled()
-        gc.disable()
-        try:
+        with paused_gc():
             self._words: dict[tuple[str, str], np.ndarray] = {}
             candidates = self.evaluate(tree)
             hit = self.evaluate(tree, candidates) & candidates
-        finally:
             self._words = {}
-            if paused:
-                gc.enable()
         return [self.records[i].id for i in np.flatnonzero(hit)]

@@ -121,6 +121,8 @@ def parse_year(value: Any) -> int | None:
     """The first plausible four-digit year in ``value`` (1000-2999), else None."""
     if value is None:
         return None
+    if type(value) is str and len(value) == 4 and value.isdigit():  # the common case, without a regex
+        return int(value) if value[0] in "12" else None
     m = re.search(r"(?<!\d)([12]\d{3})(?!\d)", str(value))
     return int(m.group(1)) if m else None
 
@@ -130,7 +132,12 @@ _DASHES = re.compile(r"\s*[\u2010-\u2015-]+\s*")
 
 def normalise_pages(pages: str | None) -> str:
     """Page ranges with a plain hyphen ('971--982', '971–982' -> '971-982'; '405-405' -> '405')."""
-    pages = _DASHES.sub("-", (pages or "").strip())
+    if not pages:
+        return ""
+    start, sep, end = pages.partition("-")
+    if start.isdigit() and (not sep or end.isdigit()):  # '971' or '971-982': nothing to clean
+        return start if sep and start == end else pages
+    pages = _DASHES.sub("-", pages.strip())
     start, sep, end = pages.partition("-")
     return start if sep and start == end else pages
 
