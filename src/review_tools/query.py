@@ -23,7 +23,6 @@ from dataclasses import dataclass
 import numpy as np
 
 from review_tools.errors import ReviewToolsError
-from review_tools.gcpause import paused_gc
 from review_tools.records import Record, fold
 
 FIELDS = ("title", "abstract", "keywords")
@@ -561,13 +560,10 @@ class QueryIndex:
         raise TypeError(node)
 
     def run(self, query_text: str) -> list[str]:
-        """Ids of the records the search string matches (same result as :func:`run`, without the terms).
-
-        The cyclic garbage collector is paused meanwhile (:mod:`review_tools.gcpause`)."""
+        """Ids of the records the search string matches (same result as :func:`run`, without the terms)."""
         tree = parse(query_text)
-        with paused_gc():
-            self._words: dict[tuple[str, str], np.ndarray] = {}
-            candidates = self.evaluate(tree)
-            hit = self.evaluate(tree, candidates) & candidates
-            self._words = {}
+        self._words: dict[tuple[str, str], np.ndarray] = {}
+        candidates = self.evaluate(tree)
+        hit = self.evaluate(tree, candidates) & candidates
+        self._words = {}
         return [self.records[i].id for i in np.flatnonzero(hit)]

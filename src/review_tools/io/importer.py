@@ -11,7 +11,6 @@ import re
 from collections.abc import Mapping
 from pathlib import Path
 
-from review_tools.gcpause import paused_gc
 from review_tools.io import bibtex, medline, tabular, tagged
 from review_tools.io.encoding import decode
 from review_tools.io.problems import ImportFileError, ImportProblem, ImportResult
@@ -67,13 +66,8 @@ def _check(records: list[Record], source: str, problems: list[ImportProblem]) ->
 
 
 def import_file(path: str | Path, *, database: str = "", mapping: Mapping[str, str] | None = None) -> ImportResult:
-    """Read one export; raise :class:`ImportFileError` only when nothing in the file can be read.  The
-    cyclic garbage collector is paused meanwhile (:mod:`review_tools.gcpause`)."""
-    with paused_gc():
-        return _import_file(Path(path), database, mapping)
-
-
-def _import_file(path: Path, database: str, mapping: Mapping[str, str] | None) -> ImportResult:
+    """Read one export; raise :class:`ImportFileError` only when nothing in the file can be read."""
+    path = Path(path)
     source = str(path)
     try:
         data = path.read_bytes()
