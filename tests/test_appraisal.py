@@ -153,3 +153,14 @@ def test_failed_screening_needs_no_further_answers() -> None:
     assert (s.passed, s.status) == (False, "screening questions not met")
     half = appraisal.StudyAppraisal("r1", "anna", "qualitative", {"S1": "yes"})
     assert appraisal.score(half, MMAT, "percent_yes", 60).status == "incomplete: S2, C1, C2, C3, C4, C5 not answered"
+
+
+def test_appraise_reads_reconciles_scores_and_names_the_result(tmp_path) -> None:
+    _write(tmp_path, "anna", [["r1", "A", *["yes"] * 10, ""], ["r2", "B", *["yes"] * 10, ""],
+                              ["r3", "C", *["no"] * 5, *["yes"] * 5, ""]])
+    _write(tmp_path, "ben", [["r1", "A", *["yes"] * 10, ""], ["r2", "B", "no", *["yes"] * 9, ""]])
+    result = appraisal.appraise(tmp_path, JBI, "percent_yes", 60, {"r1", "r2", "r3"})
+    assert sorted(result.final) == ["r1", "r3"] and [c.record_id for c in result.conflicts] == ["r2"]
+    assert result.quality() == {"r1": "100: meets threshold", "r2": "reviewers differ", "r3": "50: below threshold"}
+    [ag] = result.agreements()
+    assert (ag.reviewers, ag.studies, ag.ratings) == (("anna", "ben"), 2, 20)

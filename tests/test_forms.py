@@ -41,3 +41,12 @@ def test_add_rows_never_changes_existing_rows(tmp_path) -> None:
     assert after.splitlines() == ["record_id,study,q", "r1,A,yes", "r2,B,"]
     assert add_rows(path, ["record_id", "study", "q"], [{"record_id": "r2"}]) == 0
     assert not list(tmp_path.glob(".*tmp*"))
+
+
+def test_add_rows_refuses_a_file_that_is_not_utf8(tmp_path) -> None:
+    path = tmp_path / "f.csv"
+    path.write_bytes("record_id,study\nr1,M\xe4ki\n".encode("cp1252"))
+    before = path.read_bytes()
+    with pytest.raises(FormError, match="not UTF-8 text"):
+        add_rows(path, ["record_id", "study"], [{"record_id": "r2"}])
+    assert path.read_bytes() == before

@@ -153,6 +153,12 @@ def test_final_decisions_with_consensus_and_automation(tmp_path) -> None:
     log.record([Decision("r2", TA, "consensus", "exclude", ("E2",), note="agreed in meeting")])
     final = final_decisions(log, TA)
     assert final["r2"].reviewer == "consensus" and final["r4"].source == "automatic"
+    # exclusions derived from the protocol's rules (not logged) take the same place as logged ones:
+    # they override agreeing reviewers, and a resolver overrides them
+    derived = [Decision("r1", TA, "automatic", "exclude", ("I2",), source="automatic"),
+               Decision("r2", TA, "automatic", "exclude", ("I2",), source="automatic")]
+    final = final_decisions(log, TA, automatic=derived)
+    assert final["r1"].reasons == ("I2",) and final["r2"].reviewer == "consensus"
 
 
 def test_carry_over_across_two_real_exports(external, tmp_path) -> None:

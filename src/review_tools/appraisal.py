@@ -212,6 +212,47 @@ def agreement(appraisals: Sequence[StudyAppraisal], first: str, second: str,
     return ItemAgreement((first, second), len(common), len(x), percent, kappa, kappa_band(kappa))
 
 
+@dataclass
+class AppraisalResult:
+    """Everything the reports need from the appraisal files: each reviewer's ratings, the problems found,
+    the final rating per study, the conflicts, and the score of every final rating."""
+
+    instrument: Instrument
+    ratings: list[StudyAppraisal]
+    problems: list[FormProblem]
+    final: dict[str, StudyAppraisal]
+    conflicts: list[Conflict]
+    scores: dict[str, Score]
+
+    def quality(self) -> dict[str, str]:
+        """Per study, the appraisal result in words ('80: meets threshold', 'reviewers differ', ...)."""
+        out = {c.record_id: "reviewers differ" for c in self.conflicts}
+        for record_id, s in self.scores.items():
+            out[record_id] = s.status if s.value is None else f"{s.value:.0f}: {s.status}"
+        return out
+
+    def agreements(self) -> list[ItemAgreement]:
+        """Agreement of every pair of reviewers (the resolver left out) who rated an item in common."""
+        reviewers = sorted({a.reviewer for a in self.ratings} - {RESOLVER})
+        out = []
+        for i, first in enumerate(reviewers):
+            for second in reviewers[i + 1:]:
+                try:
+                    out.append(agreement(self.ratings, first, second, self.instrument))
+                except ValueError:
+                    continue
+        return out
+
+
+def appraise(directory: str | Path, instrument: Instrument, scoring: str, threshold: float,
+             record_ids: Iterable[str] | None = None) -> AppraisalResult:
+    """Read every reviewer's file in ``directory``, reconcile them and score the final ratings."""
+    ratings, problems = read_appraisals(directory, instrument, record_ids)
+    final, conflicts = final_appraisals(ratings)
+    scores = {r: score(a, instrument, scoring, threshold) for r, a in final.items()}
+    return AppraisalResult(instrument, ratings, problems, final, conflicts, scores)
+
+
 def summary_table(final: Mapping[str, StudyAppraisal], instrument: Instrument, scores: Mapping[str, Score],
                   labels: Mapping[str, str], conflicts: Sequence[Conflict] = ()) -> pd.DataFrame:
     """Study x item table of the final answers with score and result, in the order of ``labels``; a study

@@ -43,11 +43,18 @@ def read_rows(path: Path) -> tuple[list[str], list[tuple[int, dict[str, str]]], 
 
     Raises :class:`FormError` for a file that is not UTF-8 text or has no header.
     """
+    return _parse_rows(path, _read_text(path))
+
+
+def _read_text(path: Path) -> str:
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        return path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as exc:
         raise FormError([FormProblem(str(path), None, "", f"not UTF-8 text ({exc.reason} at byte {exc.start}); "
                                      "save it as 'CSV UTF-8'")]) from None
+
+
+def _parse_rows(path: Path, text: str) -> tuple[list[str], list[tuple[int, dict[str, str]]], list[FormProblem]]:
     reader = csv.reader(text.splitlines())
     header = [h.strip() for h in next(reader, [])]
     if not any(header):
@@ -72,13 +79,13 @@ def add_rows(path: Path, columns: Sequence[str], rows: Iterable[dict[str, str]],
     """Add the rows whose ``key`` the file does not have yet; never change a row already there.
 
     The file is rewritten atomically (temporary file renamed over it), so an interrupted write leaves it
-    as it was.  Returns how many rows were added.
+    as it was.  Returns how many rows were added; raises :class:`FormError` for a file that is not UTF-8.
     """
-    existing_text = path.read_text(encoding="utf-8-sig") if path.exists() else ""
+    existing_text = _read_text(path) if path.exists() else ""
     header = columns
     have: set[str] = set()
     if existing_text.strip():
-        header, old, _ = read_rows(path)
+        header, old, _ = _parse_rows(path, existing_text)
         have = {row.get(key, "") for _, row in old}
     new = [r for r in rows if r.get(key) not in have]
     if not new:

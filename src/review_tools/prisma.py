@@ -46,6 +46,15 @@ class PrismaCounts:
         return self.previous_studies is not None
 
     @property
+    def total_studies(self) -> int:
+        """Studies in an updated review: the previous version's plus the new ones."""
+        return (self.previous_studies or 0) + self.new_studies
+
+    @property
+    def total_reports(self) -> int:
+        return (self.previous_reports or 0) + self.new_studies
+
+    @property
     def database_results(self) -> int:
         return sum(self.database_specific_results.values())
 
@@ -84,8 +93,8 @@ class PrismaCounts:
             "dbr_notretrieved_reports": self.dbr_notretrieved_reports, "dbr_assessed": self.dbr_assessed,
             "dbr_excluded": dict(self.dbr_excluded), "new_studies": self.new_studies,
             **({"previous_studies": self.previous_studies, "previous_reports": self.previous_reports,
-                "new_reports": self.new_studies, "total_studies": self.previous_studies + self.new_studies,
-                "total_reports": self.previous_reports + self.new_studies} if self.updated else {}),
+                "new_reports": self.new_studies, "total_studies": self.total_studies,
+                "total_reports": self.total_reports} if self.updated else {}),
         }
 
 
@@ -217,8 +226,7 @@ def diagram(counts: PrismaCounts, *, language: str = "en"):
         assert counts.previous_reports is not None
         box(dx + 12, 6, 40, 11, t["new_studies"].format(n=counts.new_studies, r=counts.new_studies))
         box(12, 86, 24, 20, t["previous"].format(n=counts.previous_studies, r=counts.previous_reports), size=8)
-        box(12, -9, 70, 9, t["total"].format(n=counts.previous_studies + counts.new_studies,
-                                              r=counts.previous_reports + counts.new_studies))
+        box(12, -9, 70, 9, t["total"].format(n=counts.total_studies, r=counts.total_reports))
         arrow(24, 85.6, 24, 0.8)
         arrow(dx + 32, 5.6, dx + 32, 0.8)
         box(12, 109, 24, 5, t["previous_header"], colour="#d9d9d9", size=9)

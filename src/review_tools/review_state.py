@@ -4,7 +4,8 @@ each stage, and the included studies, gathered once from the review folder.
 The records are the search exports under ``review/searches/`` once there are any; until then the example
 corpus (``review/corpus/seed_references.ris``) stands in, and ``from_corpus`` says so, so every report can
 state which it shows.  Automatic exclusions are recomputed from the protocol's rules each time (they are
-derived, not recorded); a resolver's decision (``consensus``) overrides them.
+derived, not recorded) and go through the same precedence as logged ones: a resolver's decision
+(``consensus``) overrides them.
 """
 
 from __future__ import annotations
@@ -70,10 +71,7 @@ def load(protocol: Protocol, review_dir: str | Path) -> ReviewState:
     ids = {r.id for r in result.records}
     log = DecisionLog(review_dir / "screening", protocol)
     auto = screening.automatic_exclusions(result.records, protocol, TA)
-    ta = {i: d for i, d in screening.final_decisions(log, TA).items() if i in ids}
-    for d in auto:
-        if d.record_id not in ta or ta[d.record_id].reviewer != "consensus":
-            ta[d.record_id] = d
+    ta = {i: d for i, d in screening.final_decisions(log, TA, automatic=auto).items() if i in ids}
     ft = {i: d for i, d in screening.final_decisions(log, FT).items() if i in ids}
     return ReviewState(result.records, identified, result, from_corpus, log, auto, ta, ft)
 

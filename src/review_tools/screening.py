@@ -223,10 +223,14 @@ def conflicts(a: Mapping[str, Decision], b: Mapping[str, Decision]) -> list[tupl
     return [(a[i], b[i]) for i in sorted(set(a) & set(b)) if a[i].decision != b[i].decision]
 
 
-def final_decisions(log: DecisionLog, stage: str, resolvers: Sequence[str] = ("consensus",)) -> dict[str, Decision]:
+def final_decisions(log: DecisionLog, stage: str, resolvers: Sequence[str] = ("consensus",),
+                    automatic: Iterable[Decision] = ()) -> dict[str, Decision]:
     """One decision per record at a stage: a resolver's (third reviewer or consensus) if there is one,
-    else the automatic exclusion, else the reviewers' when they agree; records in conflict are left out."""
+    else the automatic exclusion (logged, or derived from the protocol's rules and given as ``automatic``),
+    else the reviewers' when they agree; records in conflict are left out."""
     latest = log.latest(stage)
+    if automatic:
+        latest.setdefault(AUTOMATIC, {}).update({d.record_id: d for d in automatic})
     out: dict[str, Decision] = {}
     reviewers = [r for r in latest if r not in resolvers and r != AUTOMATIC]
     ids = {i for decisions in latest.values() for i in decisions}

@@ -31,12 +31,13 @@ def study_labels(records: Sequence[Record]) -> dict[str, str]:
         who = names[0] if len(names) == 1 else f"{names[0]} & {names[1]}" if len(names) == 2 else f"{names[0]} et al."
         return who, str(r.year) if r.year else "n.d."
 
-    ordered = sorted(records, key=lambda r: (base(r)[0].casefold(), r.year or 0, r.title.casefold()))
-    counts = Counter(base(r) for r in ordered)
+    bases = {r.id: base(r) for r in records}
+    ordered = sorted(records, key=lambda r: (bases[r.id][0].casefold(), r.year or 0, r.title.casefold()))
+    counts = Counter(bases.values())
     seen: Counter[tuple[str, str]] = Counter()
     out: dict[str, str] = {}
     for r in ordered:
-        key = base(r)
+        key = bases[r.id]
         suffix = chr(ord("a") + seen[key]) if counts[key] > 1 else ""
         seen[key] += 1
         out[r.id] = f"{key[0]} ({key[1]}{suffix})"
