@@ -153,6 +153,12 @@ def test_proximity_between_groups_of_terms_is_positional() -> None:
     assert set(run("(screen* OR review*) W/5 (automat* OR test*)", recs)) == set(ids)
     # a side that is not a term or an OR of terms cannot be checked by position: its words must co-occur
     assert set(run("(screening AND studies) W/1 automated", recs)) == {ids[1]}
+    from review_tools.query import QueryIndex
+
+    index = QueryIndex(recs)
+    for q in ("(screen* OR review*) W/3 (automat* OR test*)", "(screen* OR review*) PRE/3 (automat* OR test*)",
+              "(screening AND studies) W/1 automated"):
+        assert sorted(index.run(q)) == sorted(run(q, recs)), q
 
 
 TRANSLATED = [

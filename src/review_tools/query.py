@@ -551,11 +551,11 @@ class QueryIndex:
             return keep & ~self.evaluate(node.drop, within & keep)
         if isinstance(node, Near):
             candidates = self.evaluate(node.left, within) & self.evaluate(node.right, within)
-            if within is not None:
+            positional = _side_terms(node.left) is not None and _side_terms(node.right) is not None
+            if within is not None and positional:  # otherwise both sides occurring is the whole test
                 candidates &= within
                 for i in np.flatnonzero(candidates):
-                    near = near_match(node, {f: texts[i] for f, texts in self.texts.items()})
-                    candidates[i] = matches(node, self.records[i])[0] if near is None else near
+                    candidates[i] = near_match(node, {f: texts[i] for f, texts in self.texts.items()})
             return candidates
         raise TypeError(node)
 
