@@ -21,7 +21,7 @@ _COMBINING = re.compile(r"[\u0300-\u036f]")
 _TAGS = re.compile(r"<[^>]{1,40}>")
 
 
-@dataclass
+@dataclass(slots=True)
 class Record:
     """One bibliographic record as imported; list fields are lists, missing text fields are ''."""
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gc
+
 import pytest
 
 from review_tools.io.importer import detect_format, import_file
@@ -142,3 +144,12 @@ def test_detect_format() -> None:
     assert detect_format("% comment\n@Article{key,\n title={x}}\n") == "BibTeX"
     assert detect_format("PT\tAU\tTI\tSO\tUT\tX\tY\n") == "Web of Science tab-delimited"
     assert detect_format("hello world") is None
+
+
+def test_garbage_collector_is_switched_back_on_after_an_import(tmp_path) -> None:
+    assert gc.isenabled()
+    import_file(_write(tmp_path, "a.ris", RIS))
+    assert gc.isenabled()
+    with pytest.raises(ImportFileError):
+        import_file(_write(tmp_path, "b.ris", ""))
+    assert gc.isenabled()

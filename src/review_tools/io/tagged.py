@@ -92,27 +92,45 @@ def _chunks(lines: list[str], start: str, end: str, tag_re: re.Pattern[str], sou
 
 
 def _well_formed(text: str, start: str, end: str) -> list[int] | None:
-    """First-line numbers of the records when the file looks well formed (as many end tags as start tags,
-    nothing but whitespace between an end tag and the next start tag), else None.  Checked with regular
-    expressions over the whole text (anchored on newlines: ``^`` with MULTILINE is ten times slower), so a
-    good file is parsed by rispy in one pass, about as fast as rispy alone; the caller also checks that
-    rispy found one record per start tag."""
-    sep = re.escape("  -" if start == "TY" else " ")
-    body = "\n" + text
-    starts = [m.start() for m in re.finditer(rf"\n{start}{sep}", body)]
-    n_end = len(re.findall(rf"\n{end}(?:{sep}|[ \t]*(?:\n|$))", body))
-    if not starts or n_end != len(starts):
+    """First-line numbers of the records when the file looks well formed (start and end tags alternate,
+    nothing but whitespace between an end tag and the next start tag, only FN/VR lines before the first
+    record and EF after the last), else None.  One regular-expression pass over the whole text finds the
+    tags (anchored on newlines: ``^`` with MULTILINE is ten times slower), so a good file is parsed by rispy
+    in one pass, about as fast as rispy alone; the caller also checks that rispy found one record per start
+    tag."""
+    sep = "  -" if start == "TY" else " "
+    tags = re.compile(rf"\n(?:({start}{re.escape(sep)})|{end}(?:{re.escape(sep)}|[ \t]*(?=\n|$)))")
+    lines: list[int] = []
+    line, pos = 1, 0
+    closed: int | None = -1  # end of the last end tag's line; None while a record is open, -1 before any
+    if text.startswith(start + sep):
+        lines.append(1)
+        closed = None
+    elif text.startswith(end):
         return None
-    stray = re.compile(rf"\n{end}(?:{sep}[^\n]*)?\n(?:[ \t]*\n)*[ \t]*(?!{start}{sep}|EF)\S")
-    head = body[: starts[0]].strip()
-    if stray.search(body) or (head and not all(h[:2] in ("FN", "VR") for h in head.split("\n"))):
+    for m in tags.finditer(text):
+        at = m.start()
+        if m.group(1):  # a start tag
+            if closed is None:
+                return None
+            between = text[closed:at] if closed >= 0 else text[:at]
+            if closed >= 0 and between.strip():
+                return None
+            if closed < 0 and not all(h[:2] in ("FN", "VR") for h in between.split("\n") if h.strip()):
+                return None
+            line += text.count("\n", pos, at + 1)
+            pos = at + 1
+            lines.append(line)
+            closed = None
+        elif closed is None:
+            eol = text.find("\n", m.end())
+            closed = len(text) if eol < 0 else eol
+        else:
+            return None  # an end tag outside any record
+    if closed is None or not lines:
         return None
-    lines, line, pos = [], 0, 0
-    for at in starts:  # the tag's line number is the count of newlines in body up to the one before it
-        line += body.count("\n", pos, at + 1)
-        pos = at + 1
-        lines.append(line)
-    return lines
+    tail = text[closed:].strip()
+    return lines if not tail or tail.startswith("EF") else None
 
 
 def _read_tagged(text: str, source: str, parser: rispy.RisParser, start: str, end: str, tag_re: re.Pattern[str],
@@ -139,23 +157,21 @@ def read_ris(text: str, source: str) -> tuple[list[Record], list[ImportProblem]]
     return _read_tagged(text, source, rispy.RisParser(), "TY", "ER", _RIS_TAG, _from_ris)
 
 
-_RIS_KEY_FIELD = {key: (name, rank) for name, keys in RIS_FIELDS.items() for rank, key in enumerate(keys)}
+_RIS_FIELD_KEYS = tuple(RIS_FIELDS.items())
 
 
 def _ris_fields(raw: dict) -> dict[str, str]:
-    """The Record text fields of one rispy entry: for each, the first non-empty key in RIS_FIELDS' order.
-    One pass over the entry's keys (instead of a lookup per candidate key): import speed matters here."""
-    kw = dict.fromkeys(RIS_FIELDS, "")
-    ranks: dict[str, int] = {}
-    for key, value in raw.items():
-        hit = _RIS_KEY_FIELD.get(key)
-        if hit is None or not value:
-            continue
-        name, rank = hit
-        if rank < ranks.get(name, len(RIS_FIELDS[name])):
-            text = value.strip() if type(value) is str else _first(raw, (key,))
-            if text:
-                kw[name], ranks[name] = text, rank
+    """The Record text fields of one rispy entry: for each, the first non-empty key in RIS_FIELDS' order."""
+    kw = {}
+    for name, keys in _RIS_FIELD_KEYS:
+        text = ""
+        for key in keys:
+            value = raw.get(key)
+            if value:
+                text = value.strip() if type(value) is str else _first(raw, (key,))
+                if text:
+                    break
+        kw[name] = text
     return kw
 
 
@@ -165,13 +181,13 @@ def _from_ris(raw: dict, source: str, pos: int, line: int) -> Record:
     kw["document_type"] = RIS_TYPES.get(doc_type.upper(), doc_type.lower())
     kw["language"] = normalise_language(kw["language"])
     issn = kw["issn"]
-    if issn and len(re.sub(r"[^0-9Xx]", "", issn)) in (10, 13):
+    if len(issn) >= 10 and len(re.sub(r"[^0-9Xx]", "", issn)) in (10, 13):
         kw["isbn"], kw["issn"] = issn, ""
     urls = raw.get("urls")
     authors = raw.get("authors") or raw.get("first_authors") or []
     return Record(
         **kw,
-        authors=[a.strip() for a in authors if a.strip()],
+        authors=[a for a in authors if a],
         year=parse_year(raw.get("year") or raw.get("publication_year") or raw.get("date")),
         pages=join_pages(raw.get("start_page"), raw.get("end_page")),
         doi=raw.get("doi") or "",
