@@ -134,8 +134,10 @@ def test_pair_metrics_by_hand() -> None:
 
 # Labelled real sets (Rathbone et al. 2015 data as shipped by bib-dedupe): measured precision and recall,
 # with the floors this implementation reaches; the benchmark prints the full table.
-FLOORS = {"special_cases": (1.0, 1.0), "stroke": (0.995, 0.99), "cytology_screening": (0.995, 0.99),
-          "haematology": (0.995, 0.79)}
+# Haematology's labels join some errata to their articles and keep others apart (see benchmarks/dedup.py),
+# so no rule reaches both targets there.
+FLOORS = {"special_cases": (1.0, 1.0), "stroke": (0.995, 0.99), "cytology_screening": (0.995, 0.995),
+          "haematology": (0.96, 0.91)}
 
 
 @pytest.mark.parametrize("name", list(FLOORS))
@@ -151,3 +153,54 @@ def test_labelled_sets(external, name) -> None:
     precision, recall = FLOORS[name]
     assert metrics["precision"] >= precision and metrics["recall"] >= recall, metrics
     assert len(result.records) + result.removed == len(records)
+
+
+@pytest.mark.parametrize(("title", "expected"), [
+    ("Erratum: Gain-of-function mutations in factor B (Proceeding of the National Academy of Science (Januar",
+     ("Gain-of-function mutations in factor B", True)),
+    ("Erratum to: Towards a common terminology", ("Towards a common terminology", True)),
+    ("Eculizumab for Atypical Hemolytic-Uremic Syndrome (vol 360, pg 542, 2009)",
+     ("Eculizumab for Atypical Hemolytic-Uremic Syndrome", True)),
+    ('"Ecologically-oriented neurorehabilitation of memory": Correction',
+     ('"Ecologically-oriented neurorehabilitation of memory"', True)),
+    ("Correction of post-stroke cognitive impairments", ("Correction of post-stroke cognitive impairments", False)),
+])
+def test_erratum_titles(title, expected) -> None:
+    assert dedup.erratum_title(title) == expected
+
+
+@pytest.mark.parametrize("title", [
+    "Eculizumab for atypical hemolytic-uremic syndrome (New England Journal of Medicine (2009) 360 (542-544))",
+    "Eculizumab for atypical hemolytic-uremic syndrome.[Erratum appears in N Engl J Med. 2009 Jun 4;360(23):2487 "
+    "Note: Philipp, Thomas [added]]",
+    "Eculizumab for atypical hemolytic-uremic syndrome.[Erratum appears in N Engl J Med. 20",  # cut by the database
+])
+def test_nested_and_cut_annotations_are_cleaned(title) -> None:
+    assert dedup.clean_title(title) == "Eculizumab for atypical hemolytic-uremic syndrome"
+
+
+def test_errata_and_other_listings_of_one_record() -> None:
+    article = Record(**BASE)
+    notice = Record(**{**BASE, "title": f"Erratum: {BASE['title']}", "pages": "616", "authors": ["Doe, K."]})
+    assert _verdict(article, notice) == "duplicate"  # year, volume, an author agree
+    assert _verdict(article, Record(**{**BASE, "pages": "999"})) == "duplicate"  # a later issue lists it again
+    assert _verdict(article, Record(**{**BASE, "pages": "999", "authors": ["Other, A."]})) == "distinct"
+    short = {**BASE, "title": "Editorial: new year"}
+    assert _verdict(Record(**short), Record(**{**short, "pages": "999"})) != "duplicate"  # titles too short
+    later = Record(**{**BASE, "title": f"Erratum: {BASE['title']}", "year": 2022, "volume": "14", "pages": "5"})
+    assert _verdict(article, later) == "distinct"
+    no_details = Record(title=BASE["title"])
+    assert _verdict(no_details, Record(title=f"Erratum to: {BASE['title']}")) == "uncertain"
+
+
+def test_the_work_not_its_erratum_is_kept() -> None:
+    article = Record(**BASE, database="Embase")
+    notice = Record(**{**BASE, "title": f"Erratum: {BASE['title']}", "pages": "616"}, doi="10.1/err",
+                    abstract="A correction to the author list.", keywords=["erratum"], database="Scopus")
+    result = dedup.deduplicate(_recs(notice, article))
+    kept = result.records[0]
+    assert len(result.records) == 1 and (kept.id, kept.title, kept.pages) == (article.id, BASE["title"], "100-110")
+    assert kept.doi == "" and kept.abstract == ""  # the notice's DOI and text are not the work's
+    assert kept.databases == ["Scopus", "Embase"] and kept.duplicate_ids == [notice.id]
+    assert [(row["removed_id"], row["kept_id"]) for row in result.log] == [(notice.id, article.id)]
+    assert "an erratum of the same record" in result.log[0]["reason"]

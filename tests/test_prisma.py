@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+from dataclasses import replace
 
 import pytest
 
@@ -20,7 +21,7 @@ def _case():
     works = [Record(title=f"Distinct work number {w} about topic {chr(97 + w)}", year=2010 + w,
                     authors=[f"Author{w}, A."], pages=f"{w * 10 + 1}-{w * 10 + 9}", volume=str(w + 1),
                     database="Scopus" if w < 6 else "EBSCO") for w in range(10)]
-    copies = [Record(**{**w.__dict__, "database": "EBSCO", "id": ""}) for w in works[:2]]
+    copies = [replace(w, database="EBSCO", id="") for w in works[:2]]
     records = works + copies
     assign_ids(records)
     result = dedup.deduplicate(records)

@@ -5,6 +5,9 @@
 2. Comparison (rapidfuzz): title similarity plus the evidence and conflicts of authors, year, volume,
    pages, journal and abstract give each pair one of three verdicts: duplicate, uncertain, distinct.
    Uncertain pairs go to a CSV a person decides; their decisions are read back on the next run.
+   An erratum notice ('Erratum: X', 'X (vol 360, pg 542, 2009)') joins the work it corrects only when
+   year, volume and authors agree (errata are records of that publication, not studies of their own);
+   it never becomes the record kept.
 3. Clusters: duplicate pairs are joined into clusters, never joining two different DOIs.  Each cluster
    becomes one record: the most complete member, with its empty fields filled from the others, every
    source database kept, and the ids of the removed members kept in ``duplicate_ids``.
@@ -29,17 +32,26 @@ from review_tools.records import Record, first_author_key, fold
 
 DUPLICATE, UNCERTAIN, DISTINCT = "duplicate", "uncertain", "distinct"
 MAX_BLOCK = 200
+_NESTED_BRACKETS = r"\[(?:[^\[\]]|\[[^\[\]]*\])*\]"
+_NESTED_PARENS = r"(?:[^()]|\([^()]*\))*\)"
 _TRAILING_NOTE = re.compile(
-    r"\s*\.?\s*(?:\[[^\]]*\]|\((?:vol|erratum|[a-z ]*language|chinese|german|french|spanish|japanese|russian|"
-    r"italian|review|editorial|new england|published)[^)]*\))\s*\.?\s*$", re.IGNORECASE)
+    rf"\s*\.?\s*(?:{_NESTED_BRACKETS}|\((?:vol|erratum|[a-z ]*language|chinese|german|french|spanish|japanese|"
+    rf"russian|italian|review|editorial|new england|published){_NESTED_PARENS}"
+    r"|\[(?:erratum|comment|retracted|retraction|corrected|update)[^\[\]]*)\s*\.?\s*$", re.IGNORECASE)
+_ERRATUM_PREFIX = re.compile(r"^\s*(?:erratum|errata|corrigendum|correction|addendum)(?:\s*:\s*|\s+to\b\s*:?\s*)",
+                             re.IGNORECASE)
+_ERRATUM_SUFFIX = re.compile(r"\s*(?:\(vol\.? \d+,? pg\.? \w+,? \d{4}\)|[:.]\s*(?:erratum|correction|corrigendum))"
+                             r"\s*\.?\s*$", re.IGNORECASE)
+_CITATION_NOTE = re.compile(r"\s*\((?=[A-Z])(?:[^()]|\([^()]*\)?)*\)?\s*\.?\s*$")
 _PAGE = re.compile(r"^[Ss]?(\d+)$")
 _DIGITS = re.compile(r"\d+")
+MIN_SAME_RECORD_TITLE = 30
 
 
 def clean_title(title: str) -> str:
     """The title without database annotations ('[Review] [23 refs]', '(vol 360, pg 542, 2009)',
-    '[Erratum appears in ...]', '[Japanese]', a title wrapped in brackets), so versions of one work
-    compare equal.  A leading 'Erratum:' stays: an erratum is a publication of its own."""
+    '[Erratum appears in ...]' even when cut short, '[Japanese]', a title wrapped in brackets), so versions
+    of one work compare equal.  An erratum's own label is handled by :func:`erratum_title`."""
     previous = None
     while previous != title:
         previous = title
@@ -48,6 +60,17 @@ def clean_title(title: str) -> str:
     wrapped = re.match(r"^\s*\[(.{10,})\]\s*\.?\s*$", title)
     title = wrapped.group(1) if wrapped else title
     return title
+
+
+def erratum_title(title: str) -> tuple[str, bool]:
+    """``(title of the corrected work, True)`` for an erratum notice ('Erratum: X (Journal (2007) ...)',
+    'X (vol 360, pg 542, 2009)', '"X": Correction'), else ``(title, False)``.  Errata carry the title of the
+    work they correct; a database lists them as records of their own."""
+    prefixed = _ERRATUM_PREFIX.sub("", title, count=1)
+    if prefixed != title:
+        return _CITATION_NOTE.sub("", prefixed) or prefixed, True
+    suffixed = _ERRATUM_SUFFIX.sub("", title, count=1)
+    return suffixed, suffixed != title
 
 
 def _page_range(pages: str) -> tuple[int, int] | None:
@@ -76,15 +99,17 @@ class _Key:
     volume: str
     page: tuple[int, int] | None
     abstract: str
+    erratum: bool
 
 
 def _key(r: Record) -> _Key:
     volume = _DIGITS.search(r.volume or "")
     names = " ".join(sorted({t for a in r.authors[:3] for t in fold(a).split() if len(t) >= 3 and t != "null"}))
+    title, erratum = erratum_title(r.title or "")
     return _Key(
-        doi=r.doi, title=fold(clean_title(r.title or "")), year=r.year, author=first_author_key(r.authors),
+        doi=r.doi, title=fold(clean_title(title)), year=r.year, author=first_author_key(r.authors),
         authors=names, journal=fold(r.journal), volume=volume.group(0) if volume else "",
-        page=_page_range(r.pages), abstract=fold(r.abstract[:400]),
+        page=_page_range(r.pages), abstract=fold(r.abstract[:400]), erratum=erratum,
     )
 
 
@@ -169,6 +194,12 @@ def compare(x: _Key, y: _Key) -> tuple[str, float, str]:
         conflicts.append("numbers in the titles")
     evidence = strong + weak
     basis = f"title {title:.2f}" + (f" + {', '.join(evidence)}" if evidence else "")
+    if _same_record(x, y, title, strong, weak, conflicts):
+        kind = "an erratum of" if x.erratum != y.erratum else "another listing of"
+        return DUPLICATE, title, f"{basis}; pages differ ({kind} the same record)"
+    if x.erratum != y.erratum:
+        return (UNCERTAIN if title >= 0.97 and not conflicts else DISTINCT), title, \
+            f"{basis}; one is an erratum, and year and volume do not both agree"
     if conflicts == ["authors"] and title >= 0.97 and len(strong) >= 2:
         return DUPLICATE, title, f"{basis} (author names written differently)"
     if conflicts == ["numbers in the titles"] and len(strong) >= 2 and weak:
@@ -187,6 +218,18 @@ def compare(x: _Key, y: _Key) -> tuple[str, float, str]:
     if title >= 0.85 or (title >= 0.6 and len(strong) >= 2):
         return UNCERTAIN, title, basis
     return DISTINCT, title, basis
+
+
+def _same_record(x: _Key, y: _Key, title: float, strong: list[str], weak: list[str], conflicts: list[str]) -> bool:
+    """Same title, year, volume and authors, only the pages differ: an erratum printed in a later issue
+    under the work's title, or one database giving a conference abstract's or reprint's pages.  These are
+    records of one publication (Rathbone et al. 2015 label them duplicates).  Short titles ('Editorial',
+    'Reply') are left out: one author can write several in one volume."""
+    if conflicts != ["pages"] or title < 0.97 or "volume" not in strong or "year" not in weak:
+        return False
+    if min(len(x.title), len(y.title)) < MIN_SAME_RECORD_TITLE:
+        return False
+    return "first author" in weak or bool(set(x.authors.split()) & set(y.authors.split()))
 
 
 def candidate_pairs(keys: list[_Key]) -> set[tuple[int, int]]:
@@ -246,9 +289,16 @@ class DedupResult:
         return len(self.log)
 
 
+def _works(members: list[Record]) -> list[Record]:
+    """The members that are the work itself, not erratum notices of it (all members if every one is)."""
+    return [r for r in members if not erratum_title(r.title)[1]] or members
+
+
 def merge(members: list[Record]) -> Record:
-    """The most complete member with its empty fields filled from the others (in completeness order)."""
-    ordered = sorted(members, key=lambda r: -r.completeness())
+    """The most complete member with its empty fields filled from the others (in completeness order).  An
+    erratum notice gives nothing but its database and id when the work it corrects is in the cluster:
+    its DOI, pages and title describe the notice, not the work."""
+    ordered = sorted(_works(members), key=lambda r: -r.completeness())
     kept = replace(ordered[0], authors=list(ordered[0].authors), keywords=list(ordered[0].keywords))
     for other in ordered[1:]:
         for name in Record.TEXT_FIELDS:
@@ -272,10 +322,12 @@ def merge(members: list[Record]) -> Record:
 
 
 def stable_cluster_id(members: list[Record]) -> str:
-    """A DOI-based member id if there is one (all share it), else the smallest id: the same cluster gets
-    the same id on the next run even when a more complete record joins it."""
-    with_doi = sorted(r.id for r in members if r.doi)
-    return with_doi[0] if with_doi else min(r.id for r in members)
+    """A DOI-based member id if there is one (all share it), else the smallest id, taken from the work's
+    records rather than erratum notices: the same cluster gets the same id on the next run even when a
+    more complete record joins it."""
+    works = _works(members)
+    with_doi = sorted(r.id for r in works if r.doi)
+    return with_doi[0] if with_doi else min(r.id for r in works)
 
 
 def deduplicate(records: list[Record], decisions: Mapping[tuple[str, str], str] | None = None) -> DedupResult:
@@ -320,10 +372,9 @@ def deduplicate(records: list[Record], decisions: Mapping[tuple[str, str], str] 
         out.append(kept)
         if len(members) > 1:
             cluster_ids[kept.id] = [r.id for r in members]
-            base = max(members, key=lambda r: r.completeness())
             for i in groups[root]:
                 r = records[i]
-                if r is base:
+                if r.id == kept.id:
                     continue
                 log.append({"removed_id": r.id, "kept_id": kept.id, "database": r.database,
                             "source_file": r.source_file, "position": str(r.position), "title": r.title,
