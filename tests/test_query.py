@@ -161,6 +161,23 @@ def test_proximity_between_groups_of_terms_is_positional() -> None:
         assert sorted(index.run(q)) == sorted(run(q, recs)), q
 
 
+
+def test_wildcards_inside_a_word_match_in_both_evaluators() -> None:
+    """'wom?n' and 'organi*ation' once matched nothing record by record (the wildcard split the word in
+    two) while the index found them."""
+    from review_tools.query import QueryIndex, term_words
+
+    assert term_words("Wom?n's health*") == ["wom?n", "s", "health*"]
+    recs = [Record(title="Care of women and a woman"), Record(title="Organisation of key accounts"),
+            Record(title="Organization studies"), Record(title="Wombats in town")]
+    assign_ids(recs)
+    ids = [r.id for r in recs]
+    index = QueryIndex(recs)
+    for q, expected in (("wom?n", {ids[0]}), ("organi*ation", {ids[1], ids[2]}), ('"wom?n and"', {ids[0]}),
+                        ("wom*n", {ids[0]}), ("organi?ation AND key", {ids[1]})):
+        assert set(run(q, recs)) == expected, q
+        assert set(index.run(q)) == expected, q
+
 TRANSLATED = [
     "segment* AND pharma*",
     '(segment* OR "customer relationship management") AND (pharmaceutical* OR pharma) AND NOT retail',

@@ -241,17 +241,28 @@ def _term_regex(term: Term) -> re.Pattern[str]:
     return re.compile(rf"(?<!\w){_term_body(term)}(?!\w)")
 
 
+_STAND_INS = (("*", "zzstarzz"), ("?", "zzqmarkzz"))
+
+
+def term_words(text: str) -> list[str]:
+    """The folded words of a search term with its wildcards where they stand ('Wom?n's health*' ->
+    ['wom?n', 's', 'health*']): the one tokenisation both the per-record regular expressions and the
+    index use, so the two cannot disagree on a term."""
+    for mark, stand_in in _STAND_INS:
+        text = text.replace(mark, stand_in)
+    words = fold(text).split()
+    for mark, stand_in in _STAND_INS:
+        words = [w.replace(stand_in, mark) for w in words]
+    return words
+
+
+def _word_pattern(word: str) -> str:
+    """A regular expression for one word of :func:`term_words`: ``*`` any letters, ``?`` one or none."""
+    return re.escape(word).replace(r"\*", r"\w*").replace(r"\?", r"\w?")
+
+
 def _term_body(term: Term) -> str:
-    words = fold(term.text.replace("*", " STAR ").replace("?", " QMARK ")).split()
-    parts = []
-    for w in words:
-        if w == "star":
-            parts[-1] = parts[-1] + r"\w*" if parts else r"\w*"
-        elif w == "qmark":
-            parts[-1] = parts[-1] + r"\w?" if parts else r"\w?"
-        else:
-            parts.append(re.escape(w))
-    return r"\s+".join(parts)
+    return r"\s+".join(_word_pattern(w) for w in term_words(term.text))
 
 
 @functools.lru_cache(maxsize=1024)
@@ -490,7 +501,7 @@ class QueryIndex:
         vocab = self.vocab[field]
         if "*" in word or "?" in word:
             prefix = re.split(r"[*?]", word, maxsplit=1)[0]
-            pattern = re.compile(re.escape(word).replace(r"\*", r"\w*").replace(r"\?", r"\w?") + r"\Z")
+            pattern = re.compile(_word_pattern(word) + r"\Z")
             lo = bisect_left(vocab, (prefix,))
             cols = []
             for token, col in vocab[lo:]:
@@ -507,8 +518,7 @@ class QueryIndex:
 
     def _term(self, term: Term, within: np.ndarray | None) -> np.ndarray:
         """Records matching a term: exact on ``within`` (phrases are checked there only), a superset elsewhere."""
-        words = [w for w in fold(term.text.replace("*", "STARSTAR").replace("?", "QMARKQ")).split()]
-        words = [w.replace("starstar", "*").replace("qmarkq", "?") for w in words]
+        words = term_words(term.text)
         out = np.zeros(self.n, dtype=bool)
         for f in term.fields:
             hit = np.ones(self.n, dtype=bool)
