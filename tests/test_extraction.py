@@ -69,4 +69,4 @@ def test_missing_file_is_empty_and_template_keeps_data(tmp_path) -> None:
     assert extraction.write_template(path, PROTOCOL, {"r1": "A", "r2": "B", "r3": "C"}) == 1
     values, problems = extraction.read_extraction(path, PROTOCOL)
     assert values == {"r1": {"country": "Finland"}}  # empty template rows are studies not extracted yet
-    assert [(p.line, p.column) for p in problems] == [(2, "method"), (2, "key_findings")]
+    assert [(p.line, p.where) for p in problems] == [(2, "method"), (2, "key_findings")]

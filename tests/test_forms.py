@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from review_tools.forms import FormError, add_rows, read_rows
+from review_tools.errors import Problem
+from review_tools.forms import FormError, add_rows, problems_table, read_rows, unexpected_columns
 
 
 def test_rows_keep_their_line_numbers_and_accept_excel_utf8(tmp_path) -> None:
@@ -50,3 +51,11 @@ def test_add_rows_refuses_a_file_that_is_not_utf8(tmp_path) -> None:
     with pytest.raises(FormError, match="not UTF-8 text"):
         add_rows(path, ["record_id", "study"], [{"record_id": "r2"}])
     assert path.read_bytes() == before
+
+
+def test_unexpected_columns_and_the_problems_table() -> None:
+    problems = unexpected_columns("dir/a.csv", ["record_id", "Q1", "", "Q9"], ("record_id", "Q1"), "an item")
+    assert problems == [Problem("dir/a.csv", 1, "Q9", "not an item")]
+    table = problems_table([*problems, Problem("dir/a.csv", None, "", "not UTF-8 text")], where="field")
+    assert list(table.columns) == ["file", "line", "field", "problem"]
+    assert table.values.tolist() == [["a.csv", 1, "Q9", "not an item"], ["a.csv", "", "", "not UTF-8 text"]]

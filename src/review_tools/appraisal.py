@@ -17,7 +17,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from review_tools.forms import FormError, FormProblem, add_rows, read_rows, study_rows
+from review_tools.errors import Problem
+from review_tools.forms import FormError, add_rows, read_rows, study_rows, unexpected_columns
 from review_tools.instruments import SINGLE_DESIGN, Instrument, Item
 from review_tools.screening import kappa_band, percent_and_kappa
 
@@ -57,14 +58,14 @@ class Conflict:
 
 
 def read_appraisals(directory: str | Path, instrument: Instrument,
-                    record_ids: Iterable[str] | None = None) -> tuple[list[StudyAppraisal], list[FormProblem]]:
+                    record_ids: Iterable[str] | None = None) -> tuple[list[StudyAppraisal], list[Problem]]:
     """Every reviewer's ratings in ``directory`` and every problem found (unknown item column, answer off
     the scale, unknown or repeated study, unknown design).  A bad answer is reported and left unanswered;
     a row that cannot be attributed to a study is reported and skipped; the rest is read."""
     directory = Path(directory)
     known = set(record_ids) if record_ids is not None else None
     out: list[StudyAppraisal] = []
-    problems: list[FormProblem] = []
+    problems: list[Problem] = []
     if not directory.is_dir():
         return out, problems
     for path in sorted(directory.glob("*.csv")):
@@ -78,34 +79,32 @@ def read_appraisals(directory: str | Path, instrument: Instrument,
 
 
 def _read_file(path: Path, instrument: Instrument, known: set[str] | None) -> tuple[list[StudyAppraisal],
-                                                                                     list[FormProblem]]:
+                                                                                     list[Problem]]:
     name = str(path)
-    problems: list[FormProblem] = []
+    problems: list[Problem] = []
     reviewer = path.stem
     if not _REVIEWER.match(reviewer):
-        return [], [FormProblem(name, None, "", f"file name {path.name!r} must be <reviewer>.csv with letters, "
-                                "digits, '_', '-' or '.'")]
+        return [], [Problem(name, None, "", f"file name {path.name!r} must be <reviewer>.csv with letters, "
+                            "digits, '_', '-' or '.'")]
     header, rows, unreadable = read_rows(path)
     problems.extend(unreadable)
     if "record_id" not in header:
-        return [], [*problems, FormProblem(name, 1, "", "no record_id column; the file is skipped")]
+        return [], [*problems, Problem(name, 1, "", "no record_id column; the file is skipped")]
     if instrument.multi_design and "design" not in header:
-        problems.append(FormProblem(name, 1, "", f"no design column; {instrument.name} needs one of "
-                                    f"{', '.join(instrument.designs)}"))
+        problems.append(Problem(name, 1, "", f"no design column; {instrument.name} needs one of "
+                                f"{', '.join(instrument.designs)}"))
         return [], problems
     items = instrument.item_ids()
-    for column in header:
-        if column and column not in META_COLUMNS and column not in items:
-            problems.append(FormProblem(name, 1, column, f"not an item of {instrument.id} (items: "
-                                        f"{', '.join(items)}); its answers are ignored"))
+    problems += unexpected_columns(name, header, (*META_COLUMNS, *items), f"an item of {instrument.id} (items: "
+                                   f"{', '.join(items)}); its answers are ignored")
     out: list[StudyAppraisal] = []
     for line, record_id, row in study_rows(name, rows, known, problems, "rated"):
         if not row.get("design") and not any(row.get(i) for i in items):
             continue  # a template row not filled in yet: the study is not appraised by this reviewer
         design = row.get("design", "") if instrument.multi_design else SINGLE_DESIGN
         if design not in instrument.designs:
-            problems.append(FormProblem(name, line, "design", f"{design!r} is not one of "
-                                        f"{', '.join(instrument.designs)}; the row is skipped"))
+            problems.append(Problem(name, line, "design", f"{design!r} is not one of "
+                                    f"{', '.join(instrument.designs)}; the row is skipped"))
             continue
         allowed = {i.id: i for i in instrument.items(design)}
         answers: dict[str, str] = {}
@@ -114,15 +113,15 @@ def _read_file(path: Path, instrument: Instrument, known: set[str] | None) -> tu
             if not raw:
                 continue
             if item not in allowed:
-                problems.append(FormProblem(name, line, item, f"answered, but not an item of design {design!r}"))
+                problems.append(Problem(name, line, item, f"answered, but not an item of design {design!r}"))
                 continue
             if allowed[item].free_text:
                 answers[item] = raw
                 continue
             value = instrument.normalise(raw)
             if value is None:
-                problems.append(FormProblem(name, line, item, f"{raw!r} is not on the scale "
-                                            f"({', '.join(instrument.scale)}); left unanswered"))
+                problems.append(Problem(name, line, item, f"{raw!r} is not on the scale "
+                                        f"({', '.join(instrument.scale)}); left unanswered"))
                 continue
             answers[item] = value
         out.append(StudyAppraisal(record_id, reviewer, design, answers, row.get("comment", ""), name, line))
@@ -219,7 +218,7 @@ class AppraisalResult:
 
     instrument: Instrument
     ratings: list[StudyAppraisal]
-    problems: list[FormProblem]
+    problems: list[Problem]
     final: dict[str, StudyAppraisal]
     conflicts: list[Conflict]
     scores: dict[str, Score]

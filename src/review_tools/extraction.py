@@ -11,7 +11,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
-from review_tools.forms import FormError, FormProblem, add_rows, read_rows, study_rows
+from review_tools.errors import Problem
+from review_tools.forms import FormError, add_rows, read_rows, study_rows, unexpected_columns
 from review_tools.protocol import ExtractionField, Protocol
 
 Value = str | int | float | bool | tuple[str, ...]
@@ -20,7 +21,7 @@ _BOOLEAN = {"yes": True, "true": True, "1": True, "no": False, "false": False, "
 
 
 def read_extraction(path: str | Path, protocol: Protocol, record_ids: Iterable[str] | None = None
-                    ) -> tuple[dict[str, dict[str, Value]], list[FormProblem]]:
+                    ) -> tuple[dict[str, dict[str, Value]], list[Problem]]:
     """``{record_id: {field: value}}`` for the rows of the extraction file and every problem found.
 
     Multi-choice values are tuples in the form's choice order; a field left empty is absent."""
@@ -33,13 +34,11 @@ def read_extraction(path: str | Path, protocol: Protocol, record_ids: Iterable[s
     except FormError as exc:
         return {}, exc.problems
     fields = {f.name: f for f in protocol.extraction.fields}
-    problems: list[FormProblem] = list(unreadable)
+    problems: list[Problem] = list(unreadable)
     if "record_id" not in header:
-        return {}, [*problems, FormProblem(name, 1, "", "no record_id column; the file is skipped")]
-    for column in header:
-        if column and column not in META_COLUMNS and column not in fields:
-            problems.append(FormProblem(name, 1, column, f"not a field of the protocol's extraction form (fields: "
-                                        f"{', '.join(fields)}); its values are ignored"))
+        return {}, [*problems, Problem(name, 1, "", "no record_id column; the file is skipped")]
+    problems += unexpected_columns(name, header, (*META_COLUMNS, *fields), "a field of the protocol's extraction "
+                                   f"form (fields: {', '.join(fields)}); its values are ignored")
     known = set(record_ids) if record_ids is not None else None
     out: dict[str, dict[str, Value]] = {}
     for line, record_id, row in study_rows(name, rows, known, problems, "extracted"):
@@ -50,11 +49,11 @@ def read_extraction(path: str | Path, protocol: Protocol, record_ids: Iterable[s
             raw = row.get(fname, "")
             if not raw:
                 if spec.required:
-                    problems.append(FormProblem(name, line, fname, "required, but empty"))
+                    problems.append(Problem(name, line, fname, "required, but empty"))
                 continue
             value, error = parse_value(raw, spec)
             if error:
-                problems.append(FormProblem(name, line, fname, f"{error}; left empty"))
+                problems.append(Problem(name, line, fname, f"{error}; left empty"))
             else:
                 values[fname] = value
         out[record_id] = values

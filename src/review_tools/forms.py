@@ -11,33 +11,18 @@ from __future__ import annotations
 import csv
 import os
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
-from review_tools.errors import ReviewToolsError
+import pandas as pd
+
+from review_tools.errors import Problem, ProblemsError
 
 
-class FormError(ReviewToolsError):
+class FormError(ProblemsError):
     """Problems in a form file; the message lists every one with its file, line and column."""
 
-    def __init__(self, problems: Sequence[FormProblem]):
-        self.problems = list(problems)
-        super().__init__("\n".join(map(str, self.problems)))
 
-
-@dataclass(frozen=True)
-class FormProblem:
-    file: str
-    line: int | None
-    column: str
-    message: str
-
-    def __str__(self) -> str:
-        where = f"{self.file}:{self.line}" if self.line else self.file
-        return f"{where} {self.column}: {self.message}" if self.column else f"{where}: {self.message}"
-
-
-def read_rows(path: Path) -> tuple[list[str], list[tuple[int, dict[str, str]]], list[FormProblem]]:
+def read_rows(path: Path) -> tuple[list[str], list[tuple[int, dict[str, str]]], list[Problem]]:
     """The header, the non-blank rows with their line numbers (cells stripped of surrounding spaces), and
     the rows that could not be read (more cells than columns: an unquoted comma), which are skipped.
 
@@ -50,15 +35,15 @@ def _read_text(path: Path) -> str:
     try:
         return path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise FormError([FormProblem(str(path), None, "", f"not UTF-8 text ({exc.reason} at byte {exc.start}); "
-                                     "save it as 'CSV UTF-8'")]) from None
+        raise FormError([Problem(str(path), None, "", f"not UTF-8 text ({exc.reason} at byte {exc.start}); "
+                                 "save it as 'CSV UTF-8'")]) from None
 
 
-def _parse_rows(path: Path, text: str) -> tuple[list[str], list[tuple[int, dict[str, str]]], list[FormProblem]]:
+def _parse_rows(path: Path, text: str) -> tuple[list[str], list[tuple[int, dict[str, str]]], list[Problem]]:
     reader = csv.reader(text.splitlines())
     header = [h.strip() for h in next(reader, [])]
     if not any(header):
-        raise FormError([FormProblem(str(path), 1, "", "no header row")])
+        raise FormError([Problem(str(path), 1, "", "no header row")])
     rows = []
     problems = []
     for cells in reader:
@@ -68,8 +53,8 @@ def _parse_rows(path: Path, text: str) -> tuple[list[str], list[tuple[int, dict[
         if len(cells) > len(header):
             extra = [c for c in cells[len(header):] if c.strip()]
             if extra:
-                problems.append(FormProblem(str(path), line, "", f"{len(cells)} cells but {len(header)} columns "
-                                            "in the header (an unquoted comma?); the row is skipped"))
+                problems.append(Problem(str(path), line, "", f"{len(cells)} cells but {len(header)} columns "
+                                        "in the header (an unquoted comma?); the row is skipped"))
                 continue
         rows.append((line, {h: (cells[i].strip() if i < len(cells) else "") for i, h in enumerate(header) if h}))
     return header, rows, problems
@@ -104,8 +89,22 @@ def add_rows(path: Path, columns: Sequence[str], rows: Iterable[dict[str, str]],
     return len(new)
 
 
+def problems_table(problems: Iterable[Problem], where: str = "column") -> pd.DataFrame:
+    """The problems of form files as a table for a report: file name, line, ``where`` (the column's
+    heading), problem."""
+    return pd.DataFrame([{"file": Path(p.file).name, "line": p.line or "", where: p.where, "problem": p.message}
+                         for p in problems], columns=["file", "line", where, "problem"])
+
+
+def unexpected_columns(file: str, header: Iterable[str], expected: Iterable[str], why: str) -> list[Problem]:
+    """A problem on line 1 for each named column of a form's header that is not in ``expected``; ``why``
+    says what such a column should have been and what happens to its cells."""
+    allowed = set(expected)
+    return [Problem(file, 1, column, f"not {why}") for column in header if column and column not in allowed]
+
+
 def study_rows(file: str, rows: Iterable[tuple[int, dict[str, str]]], known: set[str] | None,
-               problems: list[FormProblem], done: str) -> Iterator[tuple[int, str, dict[str, str]]]:
+               problems: list[Problem], done: str) -> Iterator[tuple[int, str, dict[str, str]]]:
     """``(line, record_id, row)`` for each row that names a study once: an empty record id, a study not
     in ``known`` (when given) and a second row for the same study are added to ``problems`` and skipped;
     ``done`` says what the first row did ('rated', 'extracted')."""
@@ -113,13 +112,13 @@ def study_rows(file: str, rows: Iterable[tuple[int, dict[str, str]]], known: set
     for line, row in rows:
         record_id = row.get("record_id", "")
         if not record_id:
-            problems.append(FormProblem(file, line, "record_id", "empty; the row is skipped"))
+            problems.append(Problem(file, line, "record_id", "empty; the row is skipped"))
         elif known is not None and record_id not in known:
-            problems.append(FormProblem(file, line, "record_id", f"{record_id!r} is not an included study; "
-                                        "the row is skipped"))
+            problems.append(Problem(file, line, "record_id", f"{record_id!r} is not an included study; "
+                                    "the row is skipped"))
         elif record_id in first_line:
-            problems.append(FormProblem(file, line, "record_id", f"{record_id!r} is already {done} on line "
-                                        f"{first_line[record_id]}; this row is skipped (keep one row per study)"))
+            problems.append(Problem(file, line, "record_id", f"{record_id!r} is already {done} on line "
+                                    f"{first_line[record_id]}; this row is skipped (keep one row per study)"))
         else:
             first_line[record_id] = line
             yield line, record_id, row

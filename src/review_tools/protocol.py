@@ -11,7 +11,6 @@ import datetime as dt
 import difflib
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -20,7 +19,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import MarkedYAMLError
 
-from review_tools.errors import ReviewToolsError
+from review_tools.errors import Problem, ProblemsError
 
 STAGES = ("title_abstract", "full_text")
 Stage = Literal["title_abstract", "full_text"]
@@ -28,27 +27,11 @@ BUILTIN_INSTRUMENTS = ("mmat_2018", "jbi_qualitative", "casp_qualitative", "aaco
 _CODE_PREFIX = {"inclusion": "I", "exclusion": "E"}
 
 
-@dataclass(frozen=True)
-class Problem:
-    """One thing wrong with a protocol: where it is and what is wrong."""
-
-    file: str
-    line: int | None
-    path: str
-    message: str
-
-    def __str__(self) -> str:
-        where = f"{self.file}:{self.line}" if self.line else self.file
-        return f"{where} {self.path}: {self.message}" if self.path else f"{where}: {self.message}"
-
-
-class ProtocolError(ReviewToolsError):
+class ProtocolError(ProblemsError):
     """A protocol that cannot be used; ``problems`` lists every problem found."""
 
     def __init__(self, problems: Sequence[Problem]):
-        self.problems = list(problems)
-        lines = "\n".join(str(p) for p in self.problems)
-        super().__init__(f"{len(self.problems)} problem(s) in the protocol:\n{lines}")
+        super().__init__(problems, f"{len(problems)} problem(s) in the protocol:")
 
 
 class _Model(BaseModel):
