@@ -72,8 +72,8 @@ def _collector_paused() -> Iterator[None]:
     """Switch Python's cyclic garbage collector off while a file is read, and back on after.
 
     Reading makes tens of thousands of records, dicts and lists that all stay alive and hold no reference
-    cycles, so each automatic collection walks them again for nothing: for 20,000 RIS records that was a
-    fifth of the import (1.05 s with the collector on, 0.84 s paused; ``python -m benchmarks dedup``).
+    cycles, so each automatic collection walks them again for nothing: for 19,738 RIS records that was a
+    fifth of the import (1.05 s with the collector on, 0.84 s paused, measured in one process, alternating).
     """
     enabled = gc.isenabled()
     gc.disable()
