@@ -10,6 +10,7 @@ import pytest
 from review_tools import prioritise as p
 from review_tools.errors import ReviewToolsError
 from review_tools.io.importer import import_file
+from review_tools.records import Record, assign_ids
 
 
 def test_metrics_by_hand() -> None:
@@ -38,6 +39,18 @@ def test_rank_needs_both_classes() -> None:
     with pytest.raises(ReviewToolsError, match="one included and one excluded"):
         p.rank(x, {0: 1})
     assert p.rank(x, {0: 1, 2: 0}) == [1]
+    assert p.rank(x, {0: 1, 1: 1, 2: 0}) == []  # nothing left to rank (this once raised in scikit-learn)
+
+
+def test_screening_order_puts_likely_includes_first_and_keeps_every_record() -> None:
+    recs = [Record(title=t) for t in ("football results", "customer segmentation in pharma",
+                                      "pharma customer segmentation crm", "football league table", "weather")]
+    assign_ids(recs)
+    ids = [r.id for r in recs]
+    assert p.screening_order(recs, {ids[1]: "include"}) == recs  # one class only: record order
+    order = p.screening_order(recs, {ids[1]: "include", ids[0]: "exclude", ids[4]: "maybe"})
+    assert order[0].id == ids[2] and order[-2:] == [recs[0], recs[1]]  # the decided ones last
+    assert sorted(order, key=lambda r: ids.index(r.id)) == recs  # every record, once
 
 
 @pytest.mark.parametrize(("name", "column", "wss95_floor"), [

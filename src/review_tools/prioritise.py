@@ -12,7 +12,7 @@ it on labelled data, and decide when to stop with a statistical stopping rule.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -23,6 +23,7 @@ from sklearn.naive_bayes import MultinomialNB
 
 from review_tools.errors import ReviewToolsError
 from review_tools.records import Record
+from review_tools.screening import EXCLUDE, INCLUDE
 
 MODELS = ("logistic", "nb")
 
@@ -52,10 +53,24 @@ def rank(x, labelled: dict[int, int], *, model: str = "logistic", seed: int = 0)
         raise ReviewToolsError("ranking needs at least one included and one excluded record")
     rows = np.fromiter(labelled, dtype=int)
     y = np.fromiter(labelled.values(), dtype=int)
-    clf = _model(model, seed).fit(x[rows], y)
     pool = np.setdiff1d(np.arange(x.shape[0]), rows)
+    if not len(pool):
+        return []
+    clf = _model(model, seed).fit(x[rows], y)
     scores = clf.predict_proba(x[pool])[:, 1]
     return [int(i) for i in pool[np.argsort(-scores, kind="stable")]]
+
+
+def screening_order(records: Sequence[Record], decided: Mapping[str, str]) -> list[Record]:
+    """Every record, in the order to show a reviewer: once ``decided`` (record id -> the reviewer's own
+    decision) holds an include and an exclude, the undecided records most likely relevant first, then the
+    decided ones; before that, record order.  'maybe' counts as undecided for the model."""
+    labelled = {i: int(decided[r.id] == INCLUDE) for i, r in enumerate(records)
+                if decided.get(r.id) in (INCLUDE, EXCLUDE)}
+    if set(labelled.values()) != {0, 1}:
+        return list(records)
+    ranked = rank(feature_matrix(texts(records)), labelled)
+    return [records[i] for i in ranked] + [records[i] for i in sorted(set(range(len(records))) - set(ranked))]
 
 
 def prior_indices(labels: Sequence[int], seed: int) -> list[int]:
