@@ -121,3 +121,58 @@ def test_updated_review_template_keys(external) -> None:
     keys = {row["data"] for row in csv.DictReader(template.open(encoding="utf-8"))}
     identified, result, ta, ft = _case()
     assert set(prisma.compute(identified, result, ta, ft, previous_studies=3).as_dict()) <= keys
+
+
+def _other_case():
+    """The databases case plus 3 records from citation searching and 1 from a website: 1 not retrieved,
+    1 excluded E2, 2 included."""
+    identified, result, ta, ft = _case()
+    other = {"citations": ["c1", "c2", "c3"], "websites": ["w1"]}
+    ft = {**ft, "c1": Decision("c1", FT, "consensus", "include"),
+          "c2": Decision("c2", FT, "consensus", "exclude", ("E2",)),
+          "c3": Decision("c3", FT, "consensus", "exclude", ("E4",)), "w1": Decision("w1", FT, "consensus", "include")}
+    return prisma.compute(identified, result, ta, ft, other=other)
+
+
+def test_other_methods_every_box_by_hand(external) -> None:
+    counts = _other_case()
+    counts.check()
+    values = counts.as_dict()
+    assert {k: values[k] for k in ("citations_results", "website_results", "organisation_results",
+                                   "other_sought_reports", "other_notretrieved_reports", "other_assessed",
+                                   "other_excluded", "new_studies", "dbr_assessed")} == {
+        "citations_results": 3, "website_results": 1, "organisation_results": 0, "other_sought_reports": 4,
+        "other_notretrieved_reports": 1, "other_assessed": 3, "other_excluded": {"E2": 1}, "new_studies": 4,
+        "dbr_assessed": 4}
+    template = external / "prisma2020-extdata" / "PRISMA.csv"
+    assert set(values) <= {row["data"] for row in csv.DictReader(template.open(encoding="utf-8"))}
+
+
+def test_other_methods_boxes_are_checked() -> None:
+    counts = _other_case()
+    counts.other_assessed = 2
+    with pytest.raises(prisma.PrismaError, match="other_assessed is 2 but other_sought_reports - "
+                                                 "other_notretrieved_reports is 3"):
+        counts.check()
+    undecided = _other_case()
+    undecided.awaiting_full_text = 1
+    with pytest.raises(prisma.PrismaError, match="1 report"):
+        undecided.check()
+
+
+@pytest.mark.parametrize("updated", [False, True])
+def test_other_methods_column_in_the_diagram_and_template(external, tmp_path, updated) -> None:
+    counts = _other_case()
+    if updated:
+        counts.previous_studies = counts.previous_reports = 5
+    texts = [t.get_text() for t in prisma.diagram(counts).axes[0].texts]
+    assert f"Identification of {'new ' if updated else ''}studies via other methods" in texts
+    assert "Records identified from:\n  Citation searching (n = 3)\n  Websites (n = 1)" in texts
+    assert "Reports excluded:\n  E2 (n = 1)" in texts and "Reports not retrieved\n(n = 1)" in texts
+    assert texts.count("Reports sought for retrieval\n(n = 4)") == 1  # the other column's (the databases': 5)
+    fi = [t.get_text() for t in prisma.diagram(counts, language="fi").axes[0].texts]
+    assert "Tunnistetut viitteet:\n  Viittaushaku (n = 3)\n  Verkkosivustot (n = 1)" in fi
+    out = prisma.export_prisma2020_csv(counts, external / "prisma2020-extdata" / "PRISMA.csv", tmp_path / "p.csv")
+    rows = {r["data"]: r["n"] for r in csv.DictReader(out.open(encoding="utf-8"))}
+    assert (rows["citations_results"], rows["website_results"], rows["other_sought_reports"],
+            rows["other_excluded"], rows["new_studies"]) == ("3", "1", "4", "E2, 1", "4")

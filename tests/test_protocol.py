@@ -83,6 +83,14 @@ MISTAKES = [
      "questions[0].text: must not be empty", "text: ''"),
     ("no databases", lambda d: d.__setitem__("databases", []),
      "databases: must not be empty", "databases: []"),
+    ("database listed twice", lambda d: d["databases"][2].__setitem__("name", "Business Source Elite"),
+     "databases[2].name: database 'Business Source Elite' is listed twice (also databases[0])",
+     ("name: Business Source Elite", 2)),
+    ("unknown other method", lambda d: d.insert(8, "other_methods", [{"kind": "hand searching", "description": "x"}]),
+     "other_methods[0].kind: 'hand searching' is not one of websites, organisations, citations", "hand searching"),
+    ("other method twice", lambda d: d.insert(8, "other_methods", [{"kind": "citations", "description": "back"},
+                                                                     {"kind": "citations", "description": "forward"}]),
+     "other_methods[1].kind: 'citations' is listed twice (also other_methods[0])", ("kind: citations", 2)),
 ]
 
 

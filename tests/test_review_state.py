@@ -57,3 +57,67 @@ def test_form_rows_are_added_for_new_studies_only(tmp_path) -> None:
     assert lines[0] == "record_id,study,design,S1,S2,C1,C2,C3,C4,C5,comment"
     assert sorted(line.split(",")[1] for line in lines[1:]) == ["Buttle (2004)", "Payne & Frow (2005)",
                                                                "Payne (2006)", "Reinartz et al. (2004)"]
+
+
+CITATIONS = """TY  - JOUR
+AU  - Christy, A. J.
+PY  - 2021
+TI  - RFM ranking: an effective approach to customer segmentation
+JO  - J King Saud Univ Comput Inf Sci
+VL  - 33
+SP  - 1251
+ER  -
+
+TY  - JOUR
+AU  - Kumar, V.
+PY  - 2008
+TI  - Customer lifetime value approaches and best practice applications
+JO  - Journal of Interactive Marketing
+VL  - 18
+SP  - 60
+ER  -
+
+TY  - JOUR
+AU  - Kumar, V.
+PY  - 2008
+TI  - Customer Lifetime Value Approaches and Best Practice Applications.
+JO  - J Interact Mark
+VL  - 18
+SP  - 60-72
+ER  -
+
+TY  - BOOK
+AU  - Hannus, J.
+PY  - 2004
+TI  - Strateginen uudistuminen ja toiminnan kehittäminen
+ER  -
+"""
+
+
+def test_records_found_by_citation_searching_go_to_full_text(tmp_path) -> None:
+    review, protocol = _copy(tmp_path)
+    text = (review / "protocol.yaml").read_text(encoding="utf-8").replace("\ncriteria:", (
+        "\nother_methods:\n  - kind: citations\n    description: Reference lists of the included studies\n"
+        "    export_dir: other/citations\n\ncriteria:"), 1)
+    (review / "protocol.yaml").write_text(text, encoding="utf-8")
+    (review / "other" / "citations").mkdir(parents=True)
+    (review / "other" / "citations" / "backward.ris").write_text(CITATIONS, encoding="utf-8")
+    protocol = load_protocol(review / "protocol.yaml")
+    state = review_state.load(protocol, review)
+    # Christy 2021 is already in the corpus; the two Kumar records are one work
+    assert [r.title[:20] for r in state.other["citations"]] == ["Customer lifetime va", "Strateginen uudistum"]
+    assert state.other_already_found == 1
+    kumar, hannus = (r.id for r in state.other["citations"])
+    assert [r.id for r in state.to_screen("full_text")][-2:] == [kumar, hannus]
+    assert kumar not in {r.id for r in state.to_screen("title_abstract")}
+    with_ft = review_state.load(protocol, review).prisma_counts()
+    assert with_ft.awaiting_full_text == 2  # the two new reports are not decided yet
+    DecisionLog(review / "screening", protocol).record([
+        Decision(kumar, "full_text", "consensus", "include"), Decision(hannus, "full_text", "consensus", "exclude",
+                                                                       ("I4",))])
+    state = review_state.load(protocol, review)
+    counts = state.prisma_counts()
+    counts.check()
+    assert (counts.other_specific_results, counts.other_sought_reports, counts.other_assessed,
+            counts.other_excluded, counts.new_studies) == ({"citations": 2}, 2, 2, {"I4": 1}, 5)
+    assert state.included[-1].id == kumar and state.by_id[kumar].databases == ["Citation searching"]

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from review_tools.highlight import highlight, search_terms
 from review_tools.protocol import load_protocol
 from review_tools.records import Record, assign_ids
@@ -62,14 +64,19 @@ def test_highlight_escapes_and_matches_truncation() -> None:
     assert out.startswith("&lt;script&gt;") and "<mark>segmentointi</mark>" in out and "<mark>SEGMENTS</mark>" in out
 
 
-def test_interactive_screening_notebook_runs(tmp_path) -> None:
-    """notebooks/screen.ipynb executes on the sample review (it has no exports yet: nothing to screen)."""
+@pytest.mark.parametrize(("stage", "expected"), [("title_abstract", 9), ("full_text", 6)])
+def test_interactive_screening_notebook_runs(stage, expected) -> None:
+    """notebooks/screen.ipynb executes on the sample review (the example corpus): at title/abstract it offers
+    the 9 records no protocol rule excludes, at full text the 6 included at title/abstract."""
     import nbformat
     from nbclient import NotebookClient
 
     nb = nbformat.read(ROOT / "notebooks" / "screen.ipynb", as_version=4)
+    nb.cells[1].source = nb.cells[1].source.replace('stage = "title_abstract"', f'stage = "{stage}"')
+    nb.cells.append(nbformat.v4.new_code_cell("print(len(records), app.total)"))
     NotebookClient(nb, timeout=120, kernel_name="python3",
                    resources={"metadata": {"path": str(ROOT / "notebooks")}}).execute()
     outputs = [o for c in nb.cells for o in c.get("outputs", [])]
     assert not [o for o in outputs if o.get("output_type") == "error"]
     assert any("application/vnd.jupyter.widget-view+json" in o.get("data", {}) for o in outputs)
+    assert nb.cells[-1].outputs[0]["text"].split() == [str(expected), str(expected)]

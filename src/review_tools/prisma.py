@@ -8,7 +8,7 @@ names follow the ``data`` keys of the PRISMA2020 R package's template (database_
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -38,6 +38,17 @@ class PrismaCounts:
     awaiting_full_text: int = 0
     previous_studies: int | None = None
     previous_reports: int | None = None
+    other_specific_results: dict[str, int] = field(default_factory=dict)
+    other_sought_reports: int = 0
+    other_notretrieved_reports: int = 0
+    other_assessed: int = 0
+    other_excluded: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def other_methods(self) -> bool:
+        """True when studies were also sought by other methods (websites, organisations, citation
+        searching): the diagram gets the 'other methods' column."""
+        return bool(self.other_specific_results)
 
     @property
     def updated(self) -> bool:
@@ -68,8 +79,14 @@ class PrismaCounts:
              self.records_screened - self.records_excluded),
             ("dbr_assessed", self.dbr_assessed, "dbr_sought_reports - dbr_notretrieved_reports",
              self.dbr_sought_reports - self.dbr_notretrieved_reports),
-            ("new_studies", self.new_studies, "dbr_assessed - sum(dbr_excluded)",
-             self.dbr_assessed - sum(self.dbr_excluded.values())),
+            ("other_sought_reports", self.other_sought_reports, "sum(other_specific_results)",
+             sum(self.other_specific_results.values())),
+            ("other_assessed", self.other_assessed, "other_sought_reports - other_notretrieved_reports",
+             self.other_sought_reports - self.other_notretrieved_reports),
+            ("new_studies", self.new_studies,
+             "dbr_assessed - sum(dbr_excluded) + other_assessed - sum(other_excluded)",
+             self.dbr_assessed - sum(self.dbr_excluded.values()) + self.other_assessed
+             - sum(self.other_excluded.values())),
         ]
         wrong = [f"{box} is {value} but {formula} is {expected}" for box, value, formula, expected in rules
                  if value != expected]
@@ -92,6 +109,12 @@ class PrismaCounts:
             "records_excluded": self.records_excluded, "dbr_sought_reports": self.dbr_sought_reports,
             "dbr_notretrieved_reports": self.dbr_notretrieved_reports, "dbr_assessed": self.dbr_assessed,
             "dbr_excluded": dict(self.dbr_excluded), "new_studies": self.new_studies,
+            **({"website_results": self.other_specific_results.get("websites", 0),
+                "organisation_results": self.other_specific_results.get("organisations", 0),
+                "citations_results": self.other_specific_results.get("citations", 0),
+                "other_sought_reports": self.other_sought_reports,
+                "other_notretrieved_reports": self.other_notretrieved_reports, "other_assessed": self.other_assessed,
+                "other_excluded": dict(self.other_excluded)} if self.other_methods else {}),
             **({"previous_studies": self.previous_studies, "previous_reports": self.previous_reports,
                 "new_reports": self.new_studies, "total_studies": self.total_studies,
                 "total_reports": self.total_reports} if self.updated else {}),
@@ -101,7 +124,7 @@ class PrismaCounts:
 def compute(identified: Mapping[str, int], dedup: DedupResult, screening: Mapping[str, Decision],
             full_text: Mapping[str, Decision], *, not_retrieved_codes: tuple[str, ...] = ("E4",),
             excluded_other: int = 0, previous_studies: int | None = None,
-            previous_reports: int | None = None) -> PrismaCounts:
+            previous_reports: int | None = None, other: Mapping[str, Sequence[str]] | None = None) -> PrismaCounts:
     """Counts from the records identified per database, the deduplication result, and the final decision
     per record at title/abstract (``screening``) and at full text (``full_text``).
 
@@ -109,38 +132,62 @@ def compute(identified: Mapping[str, int], dedup: DedupResult, screening: Mappin
     final title/abstract decision yet (not screened, or reviewers in conflict) is 'awaiting' and makes the
     check fail: the diagram is drawn when screening is complete.  At full text, exclusions whose reason is
     one of ``not_retrieved_codes`` count as reports not retrieved; other exclusions are counted by their
-    first reason code.  For an updated review give ``previous_studies`` (and ``previous_reports``, which
-    defaults to the same number); each newly included record counts as one study and one report.
+    first reason code.  ``other`` gives, per other method (``websites``, ``organisations``,
+    ``citations``), the ids of the records it found that the databases did not: each is a report sought,
+    decided at full text only.  For an updated review give ``previous_studies`` (and
+    ``previous_reports``, which defaults to the same number); each newly included record counts as one
+    study and one report.
     """
     records = [r.id for r in dedup.records]
     automatic = {i for i, d in screening.items() if d.source == "automatic" and d.decision == EXCLUDE}
     screened = [i for i in records if i not in automatic]
     excluded = [i for i in screened if i in screening and screening[i].decision == EXCLUDE]
     sought = [i for i in screened if i in screening and screening[i].decision == INCLUDE]
-    awaiting = len(screened) - len(excluded) - len(sought)
-    not_retrieved = [i for i in sought if i in full_text and full_text[i].decision == EXCLUDE
-                     and set(full_text[i].reasons) & set(not_retrieved_codes)]
-    assessed = [i for i in sought if i not in set(not_retrieved)]
+    db = _reports(sought, full_text, not_retrieved_codes)
+    other = {kind: list(ids) for kind, ids in (other or {}).items()}
+    elsewhere = _reports([i for ids in other.values() for i in ids], full_text, not_retrieved_codes)
+    return PrismaCounts(
+        database_specific_results=dict(identified), duplicates=dedup.removed,
+        excluded_automatic=len(automatic & set(records)), excluded_other=excluded_other,
+        records_screened=len(screened), records_excluded=len(excluded), dbr_sought_reports=len(sought),
+        dbr_notretrieved_reports=db.not_retrieved, dbr_assessed=db.assessed, dbr_excluded=db.excluded,
+        new_studies=db.included + elsewhere.included, awaiting=len(screened) - len(excluded) - len(sought),
+        awaiting_full_text=db.waiting + elsewhere.waiting, previous_studies=previous_studies,
+        previous_reports=previous_studies if previous_reports is None and previous_studies is not None
+        else previous_reports,
+        other_specific_results={kind: len(ids) for kind, ids in other.items()},
+        other_sought_reports=sum(len(ids) for ids in other.values()),
+        other_notretrieved_reports=elsewhere.not_retrieved, other_assessed=elsewhere.assessed,
+        other_excluded=elsewhere.excluded,
+    )
+
+
+@dataclass
+class _Reports:
+    not_retrieved: int
+    assessed: int
+    excluded: dict[str, int]
+    included: int
+    waiting: int
+
+
+def _reports(sought: Sequence[str], full_text: Mapping[str, Decision],
+             not_retrieved_codes: tuple[str, ...]) -> _Reports:
+    """The full-text boxes of one column of the flow (databases, or other methods) for its sought reports."""
+    not_retrieved = {i for i in sought if i in full_text and full_text[i].decision == EXCLUDE
+                     and set(full_text[i].reasons) & set(not_retrieved_codes)}
+    assessed = [i for i in sought if i not in not_retrieved]
     reasons: Counter[str] = Counter()
     included = waiting = 0
     for i in assessed:
         d = full_text.get(i)
         if d is None or d.decision not in (INCLUDE, EXCLUDE):
             waiting += 1
-            continue
-        if d.decision == EXCLUDE:
+        elif d.decision == EXCLUDE:
             reasons[d.reasons[0] if d.reasons else "no reason"] += 1
         else:
             included += 1
-    return PrismaCounts(
-        database_specific_results=dict(identified), duplicates=dedup.removed,
-        excluded_automatic=len(automatic & set(records)), excluded_other=excluded_other,
-        records_screened=len(screened), records_excluded=len(excluded), dbr_sought_reports=len(sought),
-        dbr_notretrieved_reports=len(not_retrieved), dbr_assessed=len(assessed), dbr_excluded=dict(reasons),
-        new_studies=included, awaiting=awaiting, awaiting_full_text=waiting, previous_studies=previous_studies,
-        previous_reports=previous_studies if previous_reports is None and previous_studies is not None
-        else previous_reports,
-    )
+    return _Reports(len(not_retrieved), len(assessed), dict(reasons), included, waiting)
 
 
 LABELS = {
@@ -158,6 +205,11 @@ LABELS = {
         "previous version of review (n = {r})",
         "new_studies": "New studies included in review\n(n = {n})\nReports of new included studies\n(n = {r})",
         "total": "Total studies included in review\n(n = {n})\nReports of total included studies\n(n = {r})",
+        "db_header": "Identification of studies via databases",
+        "other_header": "Identification of studies via other methods",
+        "new_other_header": "Identification of new studies via other methods",
+        "other_identified": "Records identified from:", "websites": "Websites", "organisations": "Organisations",
+        "citations": "Citation searching",
     },
     "fi": {
         "identification": "Tunnistaminen", "screening": "Seulonta", "included": "Mukaan otetut",
@@ -173,15 +225,21 @@ LABELS = {
         "(n = {r})",
         "new_studies": "Uudet mukaan otetut tutkimukset\n(n = {n})\nUusien tutkimusten raportit\n(n = {r})",
         "total": "Katsaukseen otetut tutkimukset\nyhteensä (n = {n})\nRaportit yhteensä\n(n = {r})",
+        "db_header": "Tutkimusten tunnistaminen tietokannoista",
+        "other_header": "Tutkimusten tunnistaminen muilla menetelmillä",
+        "new_other_header": "Uusien tutkimusten tunnistaminen muilla menetelmillä",
+        "other_identified": "Tunnistetut viitteet:", "websites": "Verkkosivustot", "organisations": "Organisaatiot",
+        "citations": "Viittaushaku",
     },
 }
 
 
 def diagram(counts: PrismaCounts, *, language: str = "en"):
     """The PRISMA 2020 flow diagram drawn with matplotlib; returns the Figure.  A new review gets the
-    databases column; an updated review (``counts.previous_studies`` given) also the 'previous studies'
-    column on the left and the totals at the bottom.  The counts are checked first, so a diagram that does
-    not add up is never drawn."""
+    databases column; studies sought by other methods (websites, organisations, citation searching) get
+    the 'other methods' column on the right; an updated review (``counts.previous_studies`` given) also the
+    'previous studies' column on the left and the totals at the bottom.  The counts are checked first, so a
+    diagram that does not add up is never drawn."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -191,9 +249,11 @@ def diagram(counts: PrismaCounts, *, language: str = "en"):
     counts.check()
     t = LABELS[language]
     dx = 30 if counts.updated else 0
-    fig, ax = plt.subplots(figsize=(13 if counts.updated else 10, 12 if counts.updated else 11))
-    ax.set_xlim(0, 100 + dx)
-    ax.set_ylim(-10 if counts.updated else 0, 110 + (6 if counts.updated else 0))
+    width = 100 + dx + (94 if counts.other_methods else 0)
+    headers = counts.updated or counts.other_methods
+    fig, ax = plt.subplots(figsize=(width / 10 + 0.5, 12 if counts.updated else 11))
+    ax.set_xlim(0, width)
+    ax.set_ylim(-10 if counts.updated else 0, 110 + (6 if headers else 0))
     ax.axis("off")
 
     def box(x, y, w, h, text, colour="white", size=9, align="center"):
@@ -204,6 +264,17 @@ def diagram(counts: PrismaCounts, *, language: str = "en"):
     def arrow(x1, y1, x2, y2):
         ax.annotate("", (x2, y2), (x1, y1), arrowprops={"arrowstyle": "->", "lw": 1.2, "color": "#333"})
 
+    def reports(x, sought, not_retrieved, assessed, excluded):
+        """One column's full-text boxes: sought, not retrieved, assessed, excluded with reasons."""
+        box(x, 48, 40, 10, t["sought"].format(n=sought))
+        box(x + 46, 48, 40, 10, t["not_retrieved"].format(n=not_retrieved))
+        box(x, 30, 40, 10, t["assessed"].format(n=assessed))
+        reasons = "\n".join(f"  {code} (n = {n})" for code, n in sorted(excluded.items()))
+        box(x + 46, 24, 40, 16, t["excluded_reasons"] + ("\n" + reasons if reasons else " 0"), align="left")
+        arrow(x + 20, 47.6, x + 20, 40.8)
+        for y in (53, 35):
+            arrow(x + 40.4, y, x + 45.6, y)
+
     per_db = "\n".join(f"  {name} (n = {n})" for name, n in counts.database_specific_results.items())
     box(dx + 12, 86, 40, 20, t["identified"].format(n=counts.database_results) + ("\n" + per_db if per_db else ""),
         align="left")
@@ -213,15 +284,21 @@ def diagram(counts: PrismaCounts, *, language: str = "en"):
     box(dx + 58, 86, 40, 20, removed, align="left")
     box(dx + 12, 66, 40, 10, t["screened"].format(n=counts.records_screened))
     box(dx + 58, 66, 40, 10, t["excluded"].format(n=counts.records_excluded))
-    box(dx + 12, 48, 40, 10, t["sought"].format(n=counts.dbr_sought_reports))
-    box(dx + 58, 48, 40, 10, t["not_retrieved"].format(n=counts.dbr_notretrieved_reports))
-    box(dx + 12, 30, 40, 10, t["assessed"].format(n=counts.dbr_assessed))
-    reasons = "\n".join(f"  {code} (n = {n})" for code, n in sorted(counts.dbr_excluded.items()))
-    box(dx + 58, 24, 40, 16, t["excluded_reasons"] + ("\n" + reasons if reasons else " 0"), align="left")
-    for y_from, y_to in ((86, 76.8), (66, 58.8), (48, 40.8), (30, 16.8)):
+    reports(dx + 12, counts.dbr_sought_reports, counts.dbr_notretrieved_reports, counts.dbr_assessed,
+            counts.dbr_excluded)
+    for y_from, y_to in ((86, 76.8), (66, 58.8), (30, 16.8)):
         arrow(dx + 32, y_from - 0.4, dx + 32, y_to)
-    for y in (96, 71, 53, 35):
+    for y in (96, 71):
         arrow(dx + 52.4, y, dx + 57.6, y)
+    if counts.other_methods:
+        x = dx + 106
+        found = "\n".join(f"  {t[kind]} (n = {n})" for kind, n in counts.other_specific_results.items())
+        box(x, 86, 40, 20, t["other_identified"] + "\n" + found, align="left")
+        arrow(x + 20, 85.6, x + 20, 58.8)
+        reports(x, counts.other_sought_reports, counts.other_notretrieved_reports, counts.other_assessed,
+                counts.other_excluded)
+        arrow(x + 20, 29.6, dx + 52.8, 11)
+        box(x, 109, 86, 5, t["new_other_header" if counts.updated else "other_header"], colour="#d9d9d9", size=9)
     if counts.updated:
         assert counts.previous_reports is not None
         box(dx + 12, 6, 40, 11, t["new_studies"].format(n=counts.new_studies, r=counts.new_studies))
@@ -230,9 +307,10 @@ def diagram(counts: PrismaCounts, *, language: str = "en"):
         arrow(24, 85.6, 24, 0.8)
         arrow(dx + 32, 5.6, dx + 32, 0.8)
         box(12, 109, 24, 5, t["previous_header"], colour="#d9d9d9", size=9)
-        box(dx + 12, 109, 86, 5, t["new_header"], colour="#ffd966", size=9)
     else:
         box(dx + 12, 6, 40, 10, t["studies"].format(n=counts.new_studies))
+    if headers:
+        box(dx + 12, 109, 86, 5, t["new_header" if counts.updated else "db_header"], colour="#ffd966", size=9)
     bottom = -9 if counts.updated else 4
     for label, y0, y1 in ((t["identification"], 84, 107), (t["screening"], 28, 78), (t["included"], bottom, 18)):
         box(1, y0, 6, y1 - y0, "", colour="#9ec5e8")
@@ -258,6 +336,8 @@ def export_prisma2020_csv(counts: PrismaCounts, template: str | Path, out: str |
         "database_specific_results": "; ".join(f"{k}, {v}" for k, v in counts.database_specific_results.items()),
         "dbr_excluded": "; ".join(f"{k}, {v}" for k, v in sorted(counts.dbr_excluded.items())),
     }
+    if counts.other_methods:
+        text["other_excluded"] = "; ".join(f"{k}, {v}" for k, v in sorted(counts.other_excluded.items()))
     for row in rows:
         key = row["data"]
         if key in text:

@@ -62,6 +62,26 @@ class Database(_Model):
     notes: str = ""
 
 
+class OtherMethod(_Model):
+    """A search outside the databases (PRISMA 2020's 'other methods'): websites, organisations or citation
+    searching.  Its records that the database searches did not already find go straight to full-text
+    retrieval, as the PRISMA 2020 flow has them."""
+
+    kind: Literal["websites", "organisations", "citations"]
+    description: str = Field(min_length=1)
+    date_searched: dt.date | None = None
+    export_dir: str | None = None
+    notes: str = ""
+
+    @property
+    def source(self) -> str:
+        """The name its records carry as their database, e.g. 'Citation searching'."""
+        return OTHER_METHOD_SOURCES[self.kind]
+
+
+OTHER_METHOD_SOURCES = {"websites": "Websites", "organisations": "Organisations", "citations": "Citation searching"}
+
+
 class YearRange(_Model):
     type: Literal["year_range"]
     min: int | None = Field(default=None, ge=1500, le=2200)
@@ -152,6 +172,7 @@ class Protocol(_Model):
     seed: int = 20240101
     questions: list[Question] = Field(min_length=1)
     databases: list[Database] = Field(min_length=1)
+    other_methods: list[OtherMethod] = Field(default_factory=list)
     criteria: list[Criterion] = Field(min_length=1)
     appraisal: Appraisal
     extraction: Extraction
@@ -284,19 +305,9 @@ def _cross_checks(raw: Any, today: dt.date) -> list[tuple[tuple[Any, ...], str]]
                 found.append((("criteria", i, "rule", "min"), f"year range is empty: min {lo} > max {hi}"))
             if lo is None and hi is None:
                 found.append((("criteria", i, "rule"), "year_range needs min, max or both"))
-    names: dict[str, int] = {}
-    for i, d in enumerate(raw.get("databases") if isinstance(raw.get("databases"), list) else []):
-        if not isinstance(d, dict):
-            continue
-        when = d.get("date_searched")
-        if isinstance(when, dt.date) and when > today:
-            found.append((("databases", i, "date_searched"), f"{when.isoformat()} is in the future"))
-        name = d.get("name")
-        if isinstance(name, str):
-            if name in names:
-                msg = f"database {name!r} is listed twice (also databases[{names[name]}])"
-                found.append((("databases", i, "name"), msg))
-            names.setdefault(name, i)
+    _check_search_list(raw, "databases", "name", "database {value!r} is listed twice (also {first})", today, found)
+    _check_search_list(raw, "other_methods", "kind", "{value!r} is listed twice (also {first}); put all its files in "
+                       "one folder", today, found)
     _check_appraisal(raw.get("appraisal"), found)
     fields = (raw.get("extraction") or {}).get("fields") if isinstance(raw.get("extraction"), dict) else None
     fnames: dict[str, int] = {}
@@ -311,6 +322,25 @@ def _cross_checks(raw: Any, today: dt.date) -> list[tuple[tuple[Any, ...], str]]
                 found.append((("extraction", "fields", i, "name"), f"field {name!r} is already defined"))
             fnames.setdefault(name, i)
     return found
+
+
+def _check_search_list(raw: dict, section: str, key: str, twice: str, today: dt.date,
+                       found: list[tuple[tuple[Any, ...], str]]) -> None:
+    """A list of searches (databases, other methods): no search date in the future, no ``key`` twice
+    (``twice`` is the message, with ``{value}`` and ``{first}``, the first entry with it)."""
+    seen: dict[str, int] = {}
+    items = raw.get(section)
+    for i, item in enumerate(items if isinstance(items, list) else []):
+        if not isinstance(item, dict):
+            continue
+        when = item.get("date_searched")
+        if isinstance(when, dt.date) and when > today:
+            found.append(((section, i, "date_searched"), f"{when.isoformat()} is in the future"))
+        value = item.get(key)
+        if isinstance(value, str):
+            if value in seen:
+                found.append(((section, i, key), twice.format(value=value, first=f"{section}[{seen[value]}]")))
+            seen.setdefault(value, i)
 
 
 def _check_appraisal(appraisal: Any, found: list[tuple[tuple[Any, ...], str]]) -> None:

@@ -34,6 +34,14 @@ def search_table(protocol: Protocol) -> pd.DataFrame:
     ])
 
 
+def other_methods_table(protocol: Protocol) -> pd.DataFrame:
+    """PRISMA-S items for searches outside the databases (websites, organisations, citation searching)."""
+    return pd.DataFrame([{"method": m.source, "what was searched": m.description,
+                          "date searched": m.date_searched.isoformat() if m.date_searched else "",
+                          "exports in": m.export_dir or "", "notes": m.notes} for m in protocol.other_methods],
+                        columns=["method", "what was searched", "date searched", "exports in", "notes"])
+
+
 def describe_rule(criterion: Criterion) -> str:
     """The machine rule in words ('' where the criterion needs a person)."""
     rule = criterion.rule

@@ -3,7 +3,9 @@ each stage, and the included studies, gathered once from the review folder.
 
 The records are the search exports under ``review/searches/`` once there are any; until then the example
 corpus (``review/corpus/seed_references.ris``) stands in, and ``from_corpus`` says so, so every report can
-state which it shows.  Automatic exclusions are recomputed from the protocol's rules each time (they are
+state which it shows.  Records found by other methods (websites, organisations, citation searching) that
+the databases did not already give are kept apart in ``other``: PRISMA 2020 sends them straight to
+full-text retrieval.  Automatic exclusions are recomputed from the protocol's rules each time (they are
 derived, not recorded) and go through the same precedence as logged ones: a resolver's decision
 (``consensus``) overrides them.
 """
@@ -11,7 +13,7 @@ derived, not recorded) and go through the same precedence as logged ones: a reso
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from review_tools import dedup, prisma, screening, searches
@@ -35,20 +37,39 @@ class ReviewState:
     automatic: list[Decision]
     title_abstract: dict[str, Decision]
     full_text: dict[str, Decision]
+    other: dict[str, list[Record]] = field(default_factory=dict)
+    other_already_found: int = 0
 
     @property
     def by_id(self) -> dict[str, Record]:
-        return {r.id: r for r in self.records}
+        return {r.id: r for r in self.all_records}
+
+    @property
+    def all_records(self) -> list[Record]:
+        """The database records, then those found only by other methods."""
+        return [*self.records, *(r for found in self.other.values() for r in found)]
 
     @property
     def included(self) -> list[Record]:
-        """Records included at full text, in record order."""
-        return [r for r in self.records if r.id in self.full_text and self.full_text[r.id].decision == INCLUDE]
+        """Records included at full text, in record order (database records first)."""
+        return [r for r in self.all_records if r.id in self.full_text and self.full_text[r.id].decision == INCLUDE]
+
+    def to_screen(self, stage: str) -> list[Record]:
+        """The records a reviewer decides at ``stage``: at title/abstract the database records not excluded
+        by a protocol rule; at full text the reports sought (included at title/abstract) and every record
+        found only by other methods."""
+        if stage == TA:
+            automatic = {d.record_id for d in self.automatic}
+            return [r for r in self.records if r.id not in automatic]
+        sought = [r for r in self.records if r.id in self.title_abstract
+                  and self.title_abstract[r.id].decision == INCLUDE]
+        return [*sought, *(r for found in self.other.values() for r in found)]
 
     def prisma_counts(self, previous_studies: int | None = None,
                       previous_reports: int | None = None) -> prisma.PrismaCounts:
         return prisma.compute(self.identified, self.deduplicated, self.title_abstract, self.full_text,
-                              previous_studies=previous_studies, previous_reports=previous_reports)
+                              previous_studies=previous_studies, previous_reports=previous_reports,
+                              other={kind: [r.id for r in found] for kind, found in self.other.items()})
 
 
 def load(protocol: Protocol, review_dir: str | Path) -> ReviewState:
@@ -68,12 +89,38 @@ def load(protocol: Protocol, review_dir: str | Path) -> ReviewState:
         result = dedup.deduplicate(found)
         identified = {CORPUS_SOURCE: len(found)} if found else {}
         from_corpus = True
+    other, already = _found_only_by_other_methods(protocol, review_dir, result)
     ids = {r.id for r in result.records}
     log = DecisionLog(review_dir / "screening", protocol)
     auto = screening.automatic_exclusions(result.records, protocol, TA)
     ta = {i: d for i, d in screening.final_decisions(log, TA, automatic=auto).items() if i in ids}
+    ids |= {r.id for found in other.values() for r in found}
     ft = {i: d for i, d in screening.final_decisions(log, FT).items() if i in ids}
-    return ReviewState(result.records, identified, result, from_corpus, log, auto, ta, ft)
+    return ReviewState(result.records, identified, result, from_corpus, log, auto, ta, ft, other, already)
+
+
+def _found_only_by_other_methods(protocol: Protocol, review_dir: Path, databases: dedup.DedupResult
+                                 ) -> tuple[dict[str, list[Record]], int]:
+    """Per other method (its ``kind``), the records it found that the database searches did not (joined
+    with them by the same deduplication, a person's decisions on uncertain pairs included), and how many
+    of its records the databases had already found."""
+    imported = searches.import_other_methods(protocol, review_dir)
+    if not imported.records:
+        return {}, 0
+    known = {i for r in databases.records for i in (r.id, *r.duplicate_ids)}
+    fresh = [r for r in imported.records if r.id not in known]
+    joined = dedup.deduplicate([*databases.records, *fresh], dedup.read_decisions(review_dir / searches.UNCERTAIN_FILE))
+    kinds = {m.source: m.kind for m in protocol.other_methods}
+    other: dict[str, list[Record]] = {m.kind: [] for m in protocol.other_methods}
+    new = 0
+    for r in joined.records:
+        members = {r.id, *r.duplicate_ids}
+        if members & known:
+            continue
+        first = next(x for x in fresh if x.id in members)
+        other[kinds[first.database]].append(r)
+        new += len(members)
+    return other, len(imported.records) - new
 
 
 def add_form_rows(protocol: Protocol, review_dir: str | Path) -> dict[Path, int]:

@@ -44,17 +44,27 @@ def export_files(folder: Path) -> list[Path]:
 def import_searches(protocol: Protocol, review_dir: str | Path) -> SearchImport:
     """Import every export file of every database; a file that cannot be read at all is listed in
     ``file_errors`` and the others are still imported."""
+    return _import([(db.name, db.export_dir) for db in protocol.databases], review_dir)
+
+
+def import_other_methods(protocol: Protocol, review_dir: str | Path) -> SearchImport:
+    """Import the exports of the protocol's other methods (websites, organisations, citation searching),
+    each record carrying its method's name ('Citation searching') as its database."""
+    return _import([(m.source, m.export_dir) for m in protocol.other_methods], review_dir)
+
+
+def _import(sources: list[tuple[str, str | None]], review_dir: str | Path) -> SearchImport:
     out = SearchImport()
-    for db in protocol.databases:
-        out.results[db.name] = []
-        if not db.export_dir:
+    for name, export_dir in sources:
+        out.results[name] = []
+        if not export_dir:
             continue
-        for path in export_files(Path(review_dir) / db.export_dir):
+        for path in export_files(Path(review_dir) / export_dir):
             try:
-                out.results[db.name].append(import_file(path, database=db.name))
+                out.results[name].append(import_file(path, database=name))
             except ImportFileError as exc:
                 out.file_errors.append(str(exc))
-    assign_ids(out.records)  # ids unique across databases before deduplication
+    assign_ids(out.records)  # ids unique across sources before deduplication
     return out
 
 
