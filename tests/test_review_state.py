@@ -106,7 +106,7 @@ def test_records_found_by_citation_searching_go_to_full_text(tmp_path) -> None:
     state = review_state.load(protocol, review)
     # Christy 2021 is already in the corpus; the two Kumar records are one work
     assert [r.title[:20] for r in state.other["citations"]] == ["Customer lifetime va", "Strateginen uudistum"]
-    assert state.other_already_found == 1
+    assert (state.other_already_found, state.other_repeated) == (1, 1)
     kumar, hannus = (r.id for r in state.other["citations"])
     assert [r.id for r in state.to_screen("full_text")][-2:] == [kumar, hannus]
     assert kumar not in {r.id for r in state.to_screen("title_abstract")}

@@ -39,6 +39,7 @@ class ReviewState:
     full_text: dict[str, Decision]
     other: dict[str, list[Record]] = field(default_factory=dict)
     other_already_found: int = 0
+    other_repeated: int = 0
 
     @property
     def by_id(self) -> dict[str, Record]:
@@ -89,38 +90,40 @@ def load(protocol: Protocol, review_dir: str | Path) -> ReviewState:
         result = dedup.deduplicate(found)
         identified = {CORPUS_SOURCE: len(found)} if found else {}
         from_corpus = True
-    other, already = _found_only_by_other_methods(protocol, review_dir, result)
+    other, (already, repeated) = _found_only_by_other_methods(protocol, review_dir, result)
     ids = {r.id for r in result.records}
     log = DecisionLog(review_dir / "screening", protocol)
     auto = screening.automatic_exclusions(result.records, protocol, TA)
     ta = {i: d for i, d in screening.final_decisions(log, TA, automatic=auto).items() if i in ids}
     ids |= {r.id for found in other.values() for r in found}
     ft = {i: d for i, d in screening.final_decisions(log, FT).items() if i in ids}
-    return ReviewState(result.records, identified, result, from_corpus, log, auto, ta, ft, other, already)
+    return ReviewState(result.records, identified, result, from_corpus, log, auto, ta, ft, other, already, repeated)
 
 
 def _found_only_by_other_methods(protocol: Protocol, review_dir: Path, databases: dedup.DedupResult
-                                 ) -> tuple[dict[str, list[Record]], int]:
+                                 ) -> tuple[dict[str, list[Record]], tuple[int, int]]:
     """Per other method (its ``kind``), the records it found that the database searches did not (joined
-    with them by the same deduplication, a person's decisions on uncertain pairs included), and how many
-    of its records the databases had already found."""
+    with them by the same deduplication, a person's decisions on uncertain pairs included); and how many
+    of its records the databases had already found, and how many repeated another new one."""
     imported = searches.import_other_methods(protocol, review_dir)
     if not imported.records:
-        return {}, 0
+        return {}, (0, 0)
     known = {i for r in databases.records for i in (r.id, *r.duplicate_ids)}
     fresh = [r for r in imported.records if r.id not in known]
     joined = dedup.deduplicate([*databases.records, *fresh], dedup.read_decisions(review_dir / searches.UNCERTAIN_FILE))
     kinds = {m.source: m.kind for m in protocol.other_methods}
+    fresh_by_id = {r.id: r for r in fresh}
     other: dict[str, list[Record]] = {m.kind: [] for m in protocol.other_methods}
     new = 0
     for r in joined.records:
         members = {r.id, *r.duplicate_ids}
         if members & known:
             continue
-        first = next(x for x in fresh if x.id in members)
+        first = fresh_by_id[min(members & fresh_by_id.keys())]
         other[kinds[first.database]].append(r)
         new += len(members)
-    return other, len(imported.records) - new
+    clusters = sum(map(len, other.values()))
+    return other, (len(imported.records) - new, new - clusters)
 
 
 def add_form_rows(protocol: Protocol, review_dir: str | Path) -> dict[Path, int]:
