@@ -17,7 +17,7 @@ from __future__ import annotations
 import functools
 import re
 from bisect import bisect_left
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -297,24 +297,29 @@ def _side_terms(node) -> list[Term] | None:
     return None
 
 
-def near_match(node: Near, texts: Mapping[str, str]) -> bool | None:
-    """Whether a term of the left side occurs within ``node.distance`` words of a term of the right side
-    (after it, for an ordered operator) in one field of the folded ``texts``; None when a side is not a
-    term or an OR of terms, which no positional check can express."""
+def near_checker(node: Near) -> Callable[[Mapping[str, str]], bool] | None:
+    """A test of whether a term of the left side occurs within ``node.distance`` words of a term of the
+    right side (after it, for an ordered operator) in one field of the folded texts it is given; None when
+    a side is not a term or an OR of terms, which no positional check can express.  The sides, fields and
+    patterns are worked out once here, not once per record."""
     left, right = _side_terms(node.left), _side_terms(node.right)
     if left is None or right is None:
         return None
     fields = set.intersection(*(set(t.fields) for t in (*left, *right)))
     left_re, right_re = _side_regex(tuple(left)), _side_regex(tuple(right))
-    for f in fields:
-        a = _positions(texts[f], left_re)
-        if not a:
-            continue
-        b = _positions(texts[f], right_re)
-        if any((0 < j - i <= node.distance + 1) if node.ordered else abs(j - i) <= node.distance + 1
-               for i in a for j in b):
-            return True
-    return False
+
+    def check(texts: Mapping[str, str]) -> bool:
+        for f in fields:
+            a = _positions(texts[f], left_re)
+            if not a:
+                continue
+            b = _positions(texts[f], right_re)
+            if any((0 < j - i <= node.distance + 1) if node.ordered else abs(j - i) <= node.distance + 1
+                   for i in a for j in b):
+                return True
+        return False
+
+    return check
 
 
 class _Doc:
@@ -337,9 +342,10 @@ def _eval(node, doc: _Doc, hits: set[str]) -> bool:
     if isinstance(node, Not):
         return _eval(node.keep, doc, hits) and not _eval(node.drop, doc, set())
     if isinstance(node, Near):
-        near = near_match(node, doc.fields)
-        if near is None:  # a side is not a term or an OR of terms: the words must only co-occur
+        check = near_checker(node)
+        if check is None:  # a side is not a term or an OR of terms: the words must only co-occur
             return _eval(node.left, doc, hits) and _eval(node.right, doc, hits)
+        near = check(doc.fields)
         if near:
             _eval(node.left, doc, hits)
             _eval(node.right, doc, hits)
@@ -561,11 +567,11 @@ class QueryIndex:
             return keep & ~self.evaluate(node.drop, within & keep)
         if isinstance(node, Near):
             candidates = self.evaluate(node.left, within) & self.evaluate(node.right, within)
-            positional = _side_terms(node.left) is not None and _side_terms(node.right) is not None
-            if within is not None and positional:  # otherwise both sides occurring is the whole test
+            check = near_checker(node) if within is not None else None
+            if check is not None:  # otherwise both sides occurring is the whole test
                 candidates &= within
                 for i in np.flatnonzero(candidates):
-                    candidates[i] = near_match(node, {f: texts[i] for f, texts in self.texts.items()})
+                    candidates[i] = check({f: texts[i] for f, texts in self.texts.items()})
             return candidates
         raise TypeError(node)
 
