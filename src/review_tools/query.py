@@ -297,11 +297,12 @@ def _side_terms(node) -> list[Term] | None:
     return None
 
 
+@functools.lru_cache(maxsize=1024)
 def near_checker(node: Near) -> Callable[[Mapping[str, str]], bool] | None:
     """A test of whether a term of the left side occurs within ``node.distance`` words of a term of the
     right side (after it, for an ordered operator) in one field of the folded texts it is given; None when
     a side is not a term or an OR of terms, which no positional check can express.  The sides, fields and
-    patterns are worked out once here, not once per record."""
+    patterns are worked out once per operator (cached), not once per record."""
     left, right = _side_terms(node.left), _side_terms(node.right)
     if left is None or right is None:
         return None
