@@ -84,13 +84,10 @@ def _collector_paused() -> Iterator[None]:
             gc.enable()
 
 
+@_collector_paused()
 def import_file(path: str | Path, *, database: str = "", mapping: Mapping[str, str] | None = None) -> ImportResult:
     """Read one export; raise :class:`ImportFileError` only when nothing in the file can be read."""
-    with _collector_paused():
-        return _import_file(Path(path), database, mapping)
-
-
-def _import_file(path: Path, database: str, mapping: Mapping[str, str] | None) -> ImportResult:
+    path = Path(path)
     source = str(path)
     try:
         data = path.read_bytes()

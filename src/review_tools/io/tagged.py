@@ -51,13 +51,18 @@ WOS_FIELDS = {
 }
 
 
+def _as_text(value: object) -> str:
+    """One rispy value as text: a string stripped, a list joined with spaces."""
+    if type(value) is str:
+        return value.strip()
+    return (" ".join(str(v) for v in value if v) if isinstance(value, list) else str(value)).strip()
+
+
 def _first(raw: dict, keys: tuple[str, ...]) -> str:
     for key in keys:
         value = raw.get(key)
         if value:
-            if type(value) is str:
-                return value.strip()
-            return (" ".join(str(v) for v in value if v) if isinstance(value, list) else str(value)).strip()
+            return _as_text(value)
     return ""
 
 
@@ -106,18 +111,16 @@ def _well_formed(text: str, start: str, end: str) -> list[int] | None:
     if text.startswith(start + sep):
         lines.append(1)
         closed = None
-    elif text.startswith(end):
-        return None
     for m in tags.finditer(text):
         at = m.start()
         if m.group(1):  # a start tag
             if closed is None:
                 return None
-            between = text[closed:at] if closed >= 0 else text[:at]
-            if closed >= 0 and between.strip():
-                return None
-            if closed < 0 and not all(h[:2] in ("FN", "VR") for h in between.split("\n") if h.strip()):
-                return None
+            if closed >= 0:
+                if text[closed:at].strip():
+                    return None
+            elif not all(h[:2] in ("FN", "VR") for h in text[:at].split("\n") if h.strip()):
+                return None  # a header that is not FN/VR lines (an end tag before any record is one)
             line += text.count("\n", pos, at + 1)
             pos = at + 1
             lines.append(line)
@@ -168,7 +171,7 @@ def _ris_fields(raw: dict) -> dict[str, str]:
         for key in keys:
             value = raw.get(key)
             if value:
-                text = value.strip() if type(value) is str else _first(raw, (key,))
+                text = _as_text(value)
                 if text:
                     break
         kw[name] = text
