@@ -70,7 +70,7 @@ def screening_order(records: Sequence[Record], decided: Mapping[str, str]) -> li
     if set(labelled.values()) != {0, 1}:
         return list(records)
     ranked = rank(feature_matrix(texts(records)), labelled)
-    return [records[i] for i in ranked] + [records[i] for i in sorted(set(range(len(records))) - set(ranked))]
+    return [records[i] for i in [*ranked, *sorted(labelled)]]
 
 
 def prior_indices(labels: Sequence[int], seed: int) -> list[int]:

@@ -145,7 +145,8 @@ def compute(identified: Mapping[str, int], dedup: DedupResult, screening: Mappin
     sought = [i for i in screened if i in screening and screening[i].decision == INCLUDE]
     db = _reports(sought, full_text, not_retrieved_codes)
     other = {kind: list(ids) for kind, ids in (other or {}).items()}
-    elsewhere = _reports([i for ids in other.values() for i in ids], full_text, not_retrieved_codes)
+    sought_elsewhere = [i for ids in other.values() for i in ids]
+    elsewhere = _reports(sought_elsewhere, full_text, not_retrieved_codes)
     return PrismaCounts(
         database_specific_results=dict(identified), duplicates=dedup.removed,
         excluded_automatic=len(automatic & set(records)), excluded_other=excluded_other,
@@ -156,7 +157,7 @@ def compute(identified: Mapping[str, int], dedup: DedupResult, screening: Mappin
         previous_reports=previous_studies if previous_reports is None and previous_studies is not None
         else previous_reports,
         other_specific_results={kind: len(ids) for kind, ids in other.items()},
-        other_sought_reports=sum(len(ids) for ids in other.values()),
+        other_sought_reports=len(sought_elsewhere),
         other_notretrieved_reports=elsewhere.not_retrieved, other_assessed=elsewhere.assessed,
         other_excluded=elsewhere.excluded,
     )

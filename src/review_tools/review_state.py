@@ -46,9 +46,14 @@ class ReviewState:
         return {r.id: r for r in self.all_records}
 
     @property
+    def other_records(self) -> list[Record]:
+        """The records found only by other methods, method by method."""
+        return [r for found in self.other.values() for r in found]
+
+    @property
     def all_records(self) -> list[Record]:
         """The database records, then those found only by other methods."""
-        return [*self.records, *(r for found in self.other.values() for r in found)]
+        return [*self.records, *self.other_records]
 
     @property
     def included(self) -> list[Record]:
@@ -64,7 +69,7 @@ class ReviewState:
             return [r for r in self.records if r.id not in automatic]
         sought = [r for r in self.records if r.id in self.title_abstract
                   and self.title_abstract[r.id].decision == INCLUDE]
-        return [*sought, *(r for found in self.other.values() for r in found)]
+        return [*sought, *self.other_records]
 
     def prisma_counts(self, previous_studies: int | None = None,
                       previous_reports: int | None = None) -> prisma.PrismaCounts:
