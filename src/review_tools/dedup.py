@@ -17,7 +17,6 @@
 from __future__ import annotations
 
 import csv
-import os
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
@@ -27,6 +26,7 @@ from pathlib import Path
 
 from rapidfuzz import fuzz
 
+from review_tools.atomic import atomic_write
 from review_tools.errors import ReviewToolsError
 from review_tools.records import Record, first_author_key, fold
 
@@ -434,13 +434,10 @@ def write_uncertain(result: DedupResult, records: Iterable[Record], path: str | 
             "journal_b": b.journal, "doi_a": a.doi, "doi_b": b.doi, "database_a": a.database,
             "database_b": b.database,
         })
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-    with tmp.open("w", encoding="utf-8", newline="") as fh:
+    with atomic_write(path) as fh:
         writer = csv.DictWriter(fh, UNCERTAIN_COLUMNS, extrasaction="ignore")
         writer.writeheader()
         writer.writerows(rows)
-    os.replace(tmp, path)
     return path
 
 

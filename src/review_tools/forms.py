@@ -9,12 +9,12 @@ one bad answer does not hide the rest of the file.
 from __future__ import annotations
 
 import csv
-import os
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
 import pandas as pd
 
+from review_tools.atomic import atomic_write
 from review_tools.errors import Problem, ProblemsError
 
 
@@ -75,17 +75,12 @@ def add_rows(path: Path, columns: Sequence[str], rows: Iterable[dict[str, str]],
     new = [r for r in rows if r.get(key) not in have]
     if not new:
         return 0
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-    with tmp.open("w", encoding="utf-8", newline="") as fh:
+    with atomic_write(path, sync=True) as fh:
         if existing_text.strip():
             fh.write(existing_text if existing_text.endswith("\n") else existing_text + "\n")
         else:
             csv.writer(fh, lineterminator="\n").writerow(header)
-        csv.DictWriter(fh, [h for h in header], extrasaction="ignore", lineterminator="\n").writerows(new)
-        fh.flush()
-        os.fsync(fh.fileno())
-    os.replace(tmp, path)
+        csv.DictWriter(fh, list(header), extrasaction="ignore", lineterminator="\n").writerows(new)
     return len(new)
 
 

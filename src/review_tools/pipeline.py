@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from review_tools import provenance
+from review_tools.atomic import atomic_write
 
 MANIFEST = "manifest.json"
 OUTPUT_PARAMETERS = ("figures_dir",)
@@ -129,9 +130,8 @@ def _read_manifest(reports: Path) -> dict[str, Any]:
 
 
 def _write_text_atomic(path: Path, text: str) -> None:
-    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
+    with atomic_write(path, newline=None) as fh:
+        fh.write(text)
 
 
 def _report_progress(stream: Any, i: int, total: int, res: NotebookResult) -> None:

@@ -12,6 +12,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from review_tools.atomic import atomic_write
 from review_tools.dedup import DedupResult
 from review_tools.errors import ReviewToolsError
 from review_tools.screening import EXCLUDE, INCLUDE, Decision
@@ -324,7 +325,6 @@ def export_prisma2020_csv(counts: PrismaCounts, template: str | Path, out: str |
     """Fill the ``n`` column of the PRISMA2020 R package's template CSV (its ``inst/extdata/PRISMA.csv``,
     read from where it is installed, not shipped here) so the diagram can be drawn there too."""
     import csv
-    import os
 
     template, out = Path(template), Path(out)
     with template.open(encoding="utf-8", newline="") as fh:
@@ -345,11 +345,8 @@ def export_prisma2020_csv(counts: PrismaCounts, template: str | Path, out: str |
             row["n"] = text[key]
         elif key in values:
             row["n"] = str(values[key])
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_name(f".{out.name}.tmp-{os.getpid()}")
-    with tmp.open("w", encoding="utf-8", newline="") as fh:
+    with atomic_write(out) as fh:
         writer = csv.DictWriter(fh, fields)
         writer.writeheader()
         writer.writerows(rows)
-    os.replace(tmp, out)
     return out

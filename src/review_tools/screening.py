@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import os
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -19,6 +18,7 @@ from pathlib import Path
 
 from sklearn.metrics import cohen_kappa_score
 
+from review_tools.atomic import atomic_write
 from review_tools.errors import ReviewToolsError
 from review_tools.protocol import STAGES, Protocol
 from review_tools.records import Record
@@ -134,18 +134,13 @@ def read_decision_file(path: Path) -> list[Decision]:
 
 
 def _append_atomically(path: Path, new: Sequence[Decision]) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-    with tmp.open("w", encoding="utf-8", newline="") as fh:
+    with atomic_write(path, sync=True) as fh:
         if path.exists():
             fh.write(path.read_text(encoding="utf-8"))
         else:
             csv.writer(fh, lineterminator="\n").writerow(COLUMNS)
         writer = csv.DictWriter(fh, COLUMNS, lineterminator="\n")
         writer.writerows(d.row() for d in new)
-        fh.flush()
-        os.fsync(fh.fileno())
-    os.replace(tmp, path)
 
 
 def fails_rule(rule, record: Record) -> bool:

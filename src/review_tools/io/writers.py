@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 import re
 from collections.abc import Iterable
 from pathlib import Path
@@ -17,6 +16,7 @@ import bibtexparser
 import rispy
 from bibtexparser.model import Entry, Field
 
+from review_tools.atomic import atomic_write
 from review_tools.records import RECORD_FIELDS, Record, fold
 
 RIS_TYPES = {"article": "JOUR", "book": "BOOK", "book chapter": "CHAP", "conference paper": "CPAPER",
@@ -117,8 +117,6 @@ def write_records(records: Iterable[Record], path: str | Path) -> Path:
         writer = WRITERS[path.suffix.lower()]
     except KeyError:
         raise ValueError(f"{path}: write .ris, .bib or .csv, not {path.suffix!r}") from None
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-    tmp.write_text(writer(list(records)), encoding="utf-8")
-    os.replace(tmp, path)
+    with atomic_write(path, newline=None) as fh:
+        fh.write(writer(list(records)))
     return path
