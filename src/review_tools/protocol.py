@@ -48,18 +48,28 @@ class Question(_Model):
 
 
 class Database(_Model):
-    """One database search as it was run: the PRISMA-S facts about it."""
+    """One database search as it was run: the PRISMA-S facts about it.  ``syntax`` names the search
+    syntax the string is written in (pubmed, scopus, wos, ebsco, proquest, ovid, cochrane, embase,
+    generic); without it the syntax is read from the platform and name ('EBSCOhost' -> ebsco)."""
 
     name: str = Field(min_length=1)
     platform: str = Field(min_length=1)
     date_searched: dt.date
     search_string: str = Field(min_length=1)
+    syntax: str | None = None
     language: str = "en"
     fields: str = ""
     limits: list[str] = Field(default_factory=list)
     hits: int | None = Field(default=None, ge=0)
     export_dir: str | None = None
     notes: str = ""
+
+    @property
+    def search_syntax(self) -> str:
+        """The syntax its search string is read in."""
+        from review_tools.query import syntax_for
+
+        return self.syntax or syntax_for(self.platform, self.name)
 
 
 class OtherMethod(_Model):
@@ -306,6 +316,7 @@ def _cross_checks(raw: Any, today: dt.date) -> list[tuple[tuple[Any, ...], str]]
             if lo is None and hi is None:
                 found.append((("criteria", i, "rule"), "year_range needs min, max or both"))
     _check_search_list(raw, "databases", "name", "database {value!r} is listed twice (also {first})", today, found)
+    _check_syntaxes(raw, found)
     _check_search_list(raw, "other_methods", "kind", "{value!r} is listed twice (also {first}); put all its files in "
                        "one folder", today, found)
     _check_appraisal(raw.get("appraisal"), found)
@@ -341,6 +352,77 @@ def _check_search_list(raw: dict, section: str, key: str, twice: str, today: dt.
             if value in seen:
                 found.append(((section, i, key), twice.format(value=value, first=f"{section}[{seen[value]}]")))
             seen.setdefault(value, i)
+
+
+def _check_syntaxes(raw: dict, found: list[tuple[tuple[Any, ...], str]]) -> None:
+    from review_tools.query import SYNTAXES
+
+    items = raw.get("databases")
+    for i, item in enumerate(items if isinstance(items, list) else []):
+        if isinstance(item, dict) and item.get("syntax") is not None and item.get("syntax") not in SYNTAXES:
+            close = difflib.get_close_matches(str(item.get("syntax")), SYNTAXES, n=1)
+            hint = f" (did you mean '{close[0]}'?)" if close else ""
+            found.append((("databases", i, "syntax"), f"{item.get('syntax')!r} is not one of {', '.join(SYNTAXES)}"
+                          f"{hint}"))
+
+
+def search_string_problems(protocol: Protocol, doc: Any, text: str, path: str) -> list[Problem]:
+    """Every database's search string read in its syntax; a string that does not parse is a problem at
+    the protocol line and column where the cause is, with the database's message and hint."""
+    from review_tools.query import QuerySyntaxError, analyse
+
+    problems = []
+    lines = text.splitlines()
+    for i, db in enumerate(protocol.databases):
+        try:
+            analyse(db.search_string, db.search_syntax)
+        except QuerySyntaxError as exc:
+            where = ("databases", i, "search_string")
+            line, column = _string_position(doc, where, lines, exc.position)
+            hint = f" (hint: {exc.hint})" if exc.hint else ""
+            problems.append(Problem(path, line, _format_loc(where),
+                                    f"{db.name} ({exc.syntax} syntax): {exc.message}"
+                                    f"{f' at column {column}' if column else ''}{hint}"))
+    return problems
+
+
+def _string_position(doc: Any, loc: tuple[Any, ...], lines: list[str], offset: int) -> tuple[int | None, int | None]:
+    """File line and column (1-based) of character ``offset`` of the string value at ``loc``: plain,
+    quoted and block scalars (``>-``, ``|``) are followed line by line as YAML joins them."""
+    node = doc
+    for key in loc[:-1]:
+        node = node[key]
+    try:
+        row, col = node.lc.value(loc[-1])
+    except (AttributeError, KeyError, TypeError):
+        return _line_of(doc, loc), None
+    if row >= len(lines):
+        return row + 1, None
+    head = lines[row][col:]
+    if head[:1] in (">", "|"):
+        segments = []
+        for r in range(row + 1, len(lines)):
+            stripped = lines[r].strip()
+            indent = len(lines[r]) - len(lines[r].lstrip())
+            if stripped and indent <= len(lines[row]) - len(lines[row].lstrip()):
+                break
+            if stripped:
+                segments.append((r, indent, len(stripped)))
+    else:
+        start = col + (1 if head[:1] in "'\"" else 0)
+        segments = [(row, start, len(lines[row]) - start)]
+        for r in range(row + 1, len(lines)):
+            stripped = lines[r].strip()
+            indent = len(lines[r]) - len(lines[r].lstrip())
+            if not stripped or indent <= len(lines[row]) - len(lines[row].lstrip()) or ":" in stripped.split(" ")[0]:
+                break
+            segments.append((r, indent, len(stripped)))
+    seen = 0
+    for r, start, length in segments:
+        if offset <= seen + length:
+            return r + 1, start + (offset - seen) + 1
+        seen += length + 1
+    return (segments[-1][0] + 1, None) if segments else (row + 1, None)
 
 
 def _check_appraisal(appraisal: Any, found: list[tuple[tuple[Any, ...], str]]) -> None:
@@ -393,8 +475,9 @@ def _plain(node: Any) -> Any:
     return node
 
 
-def load_protocol(path: str | Path, *, today: dt.date | None = None) -> Protocol:
-    """Load and validate a protocol; raise :class:`ProtocolError` listing every problem."""
+def load_protocol(path: str | Path, *, today: dt.date | None = None, check_strings: bool = True) -> Protocol:
+    """Load and validate a protocol, its search strings read in each database's syntax; raise
+    :class:`ProtocolError` listing every problem."""
     path = Path(path)
     doc = _read_yaml(path)
     if not isinstance(doc, dict):
@@ -420,4 +503,8 @@ def load_protocol(path: str | Path, *, today: dt.date | None = None) -> Protocol
         problems.sort(key=lambda p: (p[0] or 0, p[1]))
         raise ProtocolError([Problem(str(path), line, where, msg) for line, where, msg in problems])
     assert model is not None
+    if check_strings:
+        string_problems = search_string_problems(model, doc, path.read_text(encoding="utf-8"), str(path))
+        if string_problems:
+            raise ProtocolError(string_problems)
     return model

@@ -19,6 +19,7 @@ _DOI_IN = re.compile(r"10\.\d{4,9}/[^\s\"<>]+")
 _NON_WORD = re.compile(r"[\W_]+")
 _COMBINING = re.compile(r"[\u0300-\u036f]")
 _TAGS = re.compile(r"<[^>]{1,40}>")
+_ASCII_PUNCTUATION = str.maketrans({chr(c): " " for c in range(128) if not chr(c).isalnum()})
 
 
 @dataclass(slots=True)
@@ -75,10 +76,15 @@ def normalise_doi(value: str | None) -> str:
 
 def fold(text: str) -> str:
     """Lower-case letters and digits separated by single spaces: diacritics removed (ä -> a), markup
-    and punctuation gone, letters of other scripts (Cyrillic, Chinese) kept."""
-    text = _TAGS.sub(" ", text or "")
-    if not text.isascii():
-        text = _COMBINING.sub("", unicodedata.normalize("NFKD", text))
+    and punctuation gone, letters of other scripts (Cyrillic, Chinese) kept.  ASCII text (the common
+    case) goes through one character table instead of a regular expression: the same result, faster."""
+    if not text:
+        return ""
+    if "<" in text:
+        text = _TAGS.sub(" ", text)
+    if text.isascii():
+        return " ".join(text.lower().translate(_ASCII_PUNCTUATION).split())
+    text = _COMBINING.sub("", unicodedata.normalize("NFKD", text))
     return _NON_WORD.sub(" ", text.lower()).strip()
 
 

@@ -1,0 +1,161 @@
+"""Cochrane Library (CENTRAL, CDSR) search manager.
+
+From the Cochrane Library's search help (https://www.cochranelibrary.com/help/search-manager-help, as
+reprinted by the UCL, SGUL and Johns Hopkins Welch library guides): AND, OR, NOT; NEAR/n within n words
+in either order (NEAR alone is NEAR/6), NEXT for adjacent words in order; field labels after the term,
+phrase or group (``:ti,ab,kw``, ``:ti``, ``:ab``, ``:kw``, ``:au``, ``:so``, ``:pt``); MeSH as
+``[mh "Low Back Pain"]`` (exploded), ``[mh ^"Low Back Pain"]`` (not exploded), ``[mh vaccines/AE]``
+(qualifier), ``[mh vaccines [mj]]`` (major); the search manager prints ``MeSH descriptor: [Aged]
+explode all trees`` or ``... this term only``; ``*`` and ``?`` wildcards; lines ``#1`` ... and the date
+limit line "with Cochrane Library publication date Between Jan 2015 and Dec 2024".  The help does not
+state how AND and OR mix without parentheses; AND is read first and a note says so.  An untagged term
+searches title, abstract and keywords (the search manager's default).
+"""
+
+from __future__ import annotations
+
+import re
+from types import MappingProxyType
+
+from review_tools.query import limits as lim
+from review_tools.query.lexer import Token
+from review_tools.query.parser import Grammar, Parser, Proximity
+from review_tools.query.tree import (
+    EVERYTHING,
+    And,
+    Heading,
+    Limit,
+    Node,
+    Term,
+    combine,
+    fields_of,
+    subheading_code,
+    walk,
+    with_fields,
+)
+from review_tools.query.writing import Tag, Writer
+
+TAK = fields_of("title", "abstract", "keywords", "headings")
+LABELS: dict[str, tuple[str, ...]] = {
+    "ti": ("title",), "ab": ("abstract",), "kw": fields_of("keywords", "headings"), "au": ("author",),
+    "so": ("source",), "an": ("other",), "doi": ("other",), "tp": ("other",), "crg": ("other",),
+    "mh": ("headings",), "all": tuple(f for f in EVERYTHING if f != "fulltext"),
+}
+LIMIT_LABELS = {"pt": "doctype", "la": "language", "yr": "year", "py": "year"}
+_LABEL = re.compile(r"(?i):((?:[a-z]{2,3})(?:,[a-z]{2,3})*)$")
+
+
+class Cochrane(Grammar):
+    name = "cochrane"
+    label = "Cochrane Library"
+    help_pages = ("https://www.cochranelibrary.com/help/search-manager-help",
+                  "https://library-guides.ucl.ac.uk/cochrane/thesaurus-search")
+    proximity = (Proximity(re.compile(r"(?i)near/(\d+)"), False), Proximity(re.compile(r"(?i)near"), False, default=6),
+                 Proximity(re.compile(r"(?i)next/(\d+)"), True), Proximity(re.compile(r"(?i)next"), True, default=0))
+    default_fields = TAK
+    wildcards = MappingProxyType({"*": "*", "?": "?"})
+    writer = Writer(
+        "colon",
+        (Tag("ti", ("title",)), Tag("ab", ("abstract",)), Tag("kw", LABELS["kw"]), Tag("au", ("author",)),
+         Tag("so", ("source",))),
+        join_codes=",", near="NEAR/{n}", pre="NEXT/{n}", adjacent_pre="NEXT")
+
+    def write_heading(self, h: Heading, warn) -> str:
+        if h.vocabulary != "mesh":
+            warn(f"{h.vocabulary} heading '{h.text}' written as MeSH: check that MeSH has it")
+        text = f'"{h.text}"' if " " in h.text or (h.text and not h.text.isalnum()) else h.text
+        sub = f"/{subheading_code(h.subheading).upper()}" if h.subheading else ""
+        return f"[mh {'' if h.explode else '^'}{text}{sub}{' [mj]' if h.major else ''}]"
+
+    def write_limit(self, limit: Limit, warn) -> str | None:
+        if limit.kind == "doctype":
+            names = [lim.doctype_name(v) for v in limit.values]
+            body = " OR ".join(f'"{n}"' if " " in n else n for n in names)
+            return f"({body}):pt" if len(names) > 1 else f"{body}:pt"
+        return None
+    mixed_and_or_note = ("Cochrane Library: AND and OR are mixed without parentheses; read with AND first (the "
+                         "help does not say); add parentheses to be sure")
+
+    def split_word(self, tok: Token) -> tuple[Token, str]:
+        m = _LABEL.search(tok.text)
+        if m and m.start() > 0:
+            return Token("word", tok.text[:m.start()], tok.pos, tok.pos + m.start()), tok.text[m.start():]
+        return tok, ""
+
+    def has_postfix(self, p: Parser) -> bool:
+        tok = p.peek()
+        return tok is not None and tok.kind == "word" and _LABEL.fullmatch(tok.text) is not None
+
+    def postfix(self, p: Parser, node: Node) -> Node | None:
+        tok = p.peek()
+        if tok is None or tok.kind != "word" or not (m := _LABEL.fullmatch(tok.text)):
+            return None
+        p.i += 1
+        codes = m.group(1).lower().split(",")
+        unknown = [c for c in codes if c not in LABELS and c not in LIMIT_LABELS]
+        if unknown:
+            raise p.unknown_tag(f":{unknown[0]}", [f":{c}" for c in (*LABELS, *LIMIT_LABELS)], tok.pos,
+                                "Cochrane field label")
+        if len(codes) == 1 and codes[0] in LIMIT_LABELS:
+            values = [t.text for t in walk(node) if isinstance(t, Term)]
+            return lim.make(LIMIT_LABELS[codes[0]], values, text=p.text[max(0, tok.pos - 40):tok.end].strip())
+        return with_fields(node, fields_of(*{f for c in codes for f in LABELS.get(c, ())}))
+
+    def is_prefix(self, p: Parser, k: int) -> bool:
+        tok = p.peek(k)
+        return tok is not None and ((tok.kind == "bracket" and tok.text.lower().startswith("mh"))
+                                    or (tok.kind == "word" and tok.text.lower() in ("mesh", "with")))
+
+    def prefix(self, p: Parser, tok: Token) -> Node | None:
+        if tok.kind == "bracket" and re.match(r"(?i)mh\b", tok.text):
+            p.i += 1
+            return _mh(p, tok)
+        if tok.kind == "word" and tok.text.lower() == "mesh" and (nxt := p.peek(1)) is not None \
+                and nxt.text.lower().startswith("descriptor"):
+            return self._descriptor(p, tok)
+        if tok.kind == "word" and tok.text.lower() == "with":
+            return self._date_line(p, tok)
+        return None
+
+
+    def _descriptor(self, p: Parser, tok: Token) -> Node:
+        """``MeSH descriptor: [Aged] explode all trees`` / ``this term only`` / ``... with qualifier(s): [..]``."""
+        rest = p.text[tok.pos:]
+        m = re.match(r"(?is)mesh\s+descriptor:?\s*\[([^\]]+)\]\s*(explode all trees|this term only)?"
+                     r"(?:\s*and\s+with\s+qualifiers?\s*(?:\(s\))?\s*:?\s*\[([^\]]+)\])?", rest)
+        if m is None:
+            raise p.error("write MeSH descriptor: [Heading] explode all trees", tok.pos)
+        end = tok.pos + m.end()
+        while (t := p.peek()) is not None and t.pos < end:
+            p.i += 1
+        sub = (m.group(3) or "").split(" - ")[0].strip()
+        explode = (m.group(2) or "explode all trees").lower().startswith("explode")
+        return Heading(m.group(1).strip(), "mesh", explode=explode, subheading=sub)
+
+    def _date_line(self, p: Parser, tok: Token) -> Node:
+        """'with Cochrane Library publication date Between Jan 2015 and Dec 2024, in Trials' to the line end."""
+        line_end = p.text.find("\n", tok.pos)
+        end = len(p.text) if line_end < 0 else line_end
+        written = p.text[tok.pos:end].strip()
+        while (t := p.peek()) is not None and t.pos < end:
+            p.i += 1
+        years = re.findall(r"(?<!\d)(1[5-9]\d\d|2[01]\d\d)(?!\d)", written)
+        node: Node = lim.make("year", ["-".join(years[:2]) if len(years) > 1 else f">= {years[0]}"], text=written) \
+            if years else lim.make("other", [written], text=written)
+        where = re.search(r"(?i),?\s*in\s+(.+)$", written)
+        if where:
+            node = combine(And, node, lim.make("other", [where.group(1)], text=where.group(0).strip(", ")))
+        return node
+
+
+def _mh(p: Parser, tok: Token) -> Node:
+    body = tok.text[2:].strip()
+    major = bool(re.search(r"\[\s*mj\s*\]", body, re.IGNORECASE))
+    body = re.sub(r"\[\s*mj\s*\]", "", body, flags=re.IGNORECASE).strip()
+    explode = not body.startswith("^")
+    body = body.lstrip("^").strip()
+    text = body.strip('"“”').strip()
+    head, _, sub = text.partition("/")
+    if not head.strip() and not sub:
+        raise p.error("[mh ...] needs a heading", tok.pos)
+    return Heading(head.strip().strip('"'), "mesh", explode=explode, major=major, subheading=sub.strip().lower())

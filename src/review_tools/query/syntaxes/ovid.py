@@ -1,0 +1,266 @@
+"""Ovid (MEDLINE, Embase, PsycINFO ... on OvidSP), single lines and line-numbered strategies.
+
+From Ovid's syntax help as reprinted by libraries (Calder Memorial Library "Ovid manual"; BMA Library
+"Keyword searching: phrases", http://www.bma.org.uk/ap.nsf/Content/LIBMPUserGuide~KeywordSearching~Phrases;
+Thomas Jefferson University "Searching in OVID", http://jeffline.tju.edu/AISR/Forum/03/01/articles/ovid.html):
+words typed next to each other are a phrase; ``adj`` keeps them next to each other in order, ``adjN``
+finds them within N words in either order (``adj3`` allows two words between, so Ovid's N counts
+positions, not words between, unlike most databases -- see the proximity table of the University of
+Illinois Chicago guide); field tags follow the term or a group between dots (``.ti,ab.``, ``.tw.``,
+``.mp.``); ``exp X/`` explodes a subject heading, ``*X/`` focuses it, ``X/dt`` adds a subheading;
+``*`` and ``$`` truncate, ``$n`` at most n characters, ``#`` is exactly one character and ``?`` one or
+none.  Lines are numbered; ``or/1-3``, ``1 and 4``, ``limit 5 to (english language and yr="2015 -
+Current")`` and ``remove duplicates from 7`` combine them.  Ovid's help does not state how AND and OR
+mix without parentheses; this reading does AND first and notes it where a line mixes them.  An untagged
+term is a multi-purpose (.mp.) search.
+"""
+
+from __future__ import annotations
+
+import re
+from types import MappingProxyType
+
+from review_tools.query import limits as lim
+from review_tools.query.lexer import Token
+from review_tools.query.parser import Grammar, Parser, Proximity
+from review_tools.query.tree import (
+    EVERYTHING,
+    And,
+    Heading,
+    Limit,
+    Node,
+    Or,
+    Term,
+    combine,
+    fields_of,
+    subheading_code,
+    walk,
+    with_fields,
+)
+from review_tools.query.writing import Tag, Writer
+
+MP = fields_of("title", "abstract", "keywords", "headings", "other")
+FIELD_CODES: dict[str, tuple[str, ...]] = {
+    "ti": ("title",), "ab": ("abstract",), "tw": fields_of("title", "abstract"), "kw": ("keywords",),
+    "kf": ("keywords",), "ot": ("other",), "mp": MP, "sh": ("headings",), "hw": ("headings",),
+    "fs": ("headings",), "af": tuple(f for f in EVERYTHING if f != "fulltext"), "tx": EVERYTHING,
+    "au": ("author",), "fa": ("author",), "jn": ("source",), "jw": ("source",), "jx": ("source",),
+    "so": ("source",),
+    **{c: ("other",) for c in ("in", "nm", "rn", "id", "ui", "ox", "ct", "dv", "tn", "dm", "mf", "ac", "cw",
+                               "bt", "is", "ib", "cp", "ps", "gr", "vo", "ip", "pg", "do")},
+}
+LIMIT_CODES = {"pt": "doctype", "lg": "language", "yr": "year", "ed": "year", "dp": "year", "dd": "year",
+               "em": "other", "sb": "other", "up": "other"}
+_SUFFIX = re.compile(r"(?i)\.((?:[a-z]{2})(?:,[a-z]{2})*)\.?$")
+_HEADING_END = re.compile(r"(?i)/((?:[a-z]{2})(?:,[a-z]{2})*)?$")
+_COMBINE = re.compile(r"(?i)(or|and)/([\d\s,\-]+)")
+PUBMED_TAGS = ("majr", "mesh", "mh", "mesh terms", "tiab", "ti", "pt", "sh", "mesh major topic", "mesh:noexp",
+               "majr:noexp", "tw", "title/abstract", "title")
+LANGUAGE_NAMES = ("english", "finnish", "swedish", "german", "french", "spanish", "dutch", "italian",
+                  "portuguese", "norwegian", "danish", "chinese", "japanese", "russian", "korean", "polish")
+
+
+class Ovid(Grammar):
+    name = "ovid"
+    label = "Ovid"
+    help_pages = ("http://www.bma.org.uk/ap.nsf/Content/LIBMPUserGuide~KeywordSearching~Phrases",
+                  "http://jeffline.tju.edu/AISR/Forum/03/01/articles/ovid.html",
+                  "https://researchguides.uic.edu/searchstrategies/proximityoperators")
+    levels = (frozenset({"or"}), frozenset({"and", "not"}), frozenset({"near"}))
+    proximity = (Proximity(re.compile(r"(?i)adj(\d+)"), False, offset=1),
+                 Proximity(re.compile(r"(?i)adj"), True, default=0))
+    default_fields = MP
+    implicit = "phrase"
+    tagged_run = "phrase"
+    wildcards = MappingProxyType({"*": "*", "#": "?", "?": "#"})
+    bounded_truncation = re.compile(r"\$(\d*)")
+    mixed_and_or_note = ("Ovid: AND and OR are mixed without parentheses; read with AND first (Ovid's help does "
+                         "not say); add parentheses to be sure")
+    vocabulary = "mesh"
+    writer = Writer(
+        "suffix",
+        (Tag("ti", ("title",)), Tag("ab", ("abstract",)), Tag("kw", ("keywords",)), Tag("hw", ("headings",)),
+         Tag("mp", MP), Tag("af", FIELD_CODES["af"]), Tag("tx", EVERYTHING), Tag("au", ("author",)),
+         Tag("jw", ("source",)), Tag("ot", ("other",))),
+        join_codes=",", near="adj{n}", adjacent_pre="adj", offset=1,
+        wildcards=MappingProxyType({"*": "*", "?": "#", "#": "?"}), bounded="${n}")
+
+    def write_heading(self, h: Heading, warn) -> str:
+        if h.vocabulary not in ("mesh",):
+            warn(f"{h.vocabulary} heading '{h.text}' written as an Ovid subject heading: check it in the "
+                 "database's thesaurus")
+        text = f'"{h.text}"' if re.search(r"(?i)\b(?:and|or|not)\b", h.text) else h.text
+        if not h.text:
+            return f"{subheading_code(h.subheading)}.fs."
+        sub = subheading_code(h.subheading) if h.subheading else ""
+        return f"{'exp ' if h.explode else ''}{'*' if h.major else ''}{text}/{sub}"
+
+    def write_limit(self, limit: Limit, warn) -> str | None:
+        if limit.kind in ("doctype", "language"):
+            names = [lim.doctype_name(v) if limit.kind == "doctype" else lim.language_name(v) for v in limit.values]
+            body = " OR ".join(f'"{n}"' if " " in n else n for n in names)
+            return f"({body}).{'pt' if limit.kind == 'doctype' else 'lg'}." if len(names) > 1 else \
+                f"{body}.{'pt' if limit.kind == 'doctype' else 'lg'}."
+        if limit.kind == "year" and limit.low and limit.high and limit.high - limit.low < 50:
+            return "(" + " OR ".join(str(y) for y in range(limit.low, limit.high + 1)) + ").yr."
+        return None
+
+    # --- tags after a term or group ------------------------------------------------------------------
+
+    def split_word(self, tok: Token) -> tuple[Token, str]:
+        m = _SUFFIX.search(tok.text)
+        if m and m.start() > 0 and all(c in FIELD_CODES or c in LIMIT_CODES for c in m.group(1).lower().split(",")):
+            return Token("word", tok.text[:m.start()], tok.pos, tok.pos + m.start()), tok.text[m.start():]
+        return tok, ""
+
+    def has_postfix(self, p: Parser) -> bool:
+        tok = p.peek()
+        return tok is not None and tok.kind == "word" and _SUFFIX.fullmatch(tok.text) is not None
+
+    def postfix(self, p: Parser, node: Node) -> Node | None:
+        tok = p.peek()
+        if tok is None:
+            return None
+        if tok.kind == "bracket" and (tok.text.lower().startswith("mp=") or (isinstance(node, Heading)
+                                       and " ".join(tok.text.lower().split()) not in PUBMED_TAGS)):
+            p.i += 1  # Ovid's own annotation: [mp=title, abstract, ...] or [Drug Therapy]
+            return node
+        if tok.kind != "word":
+            return None
+        m = _SUFFIX.fullmatch(tok.text)
+        if m is None:
+            return None
+        codes = m.group(1).lower().split(",")
+        p.i += 1
+        unknown = [c for c in codes if c not in FIELD_CODES and c not in LIMIT_CODES]
+        if unknown:
+            raise p.unknown_tag(f".{unknown[0]}.", [f".{c}." for c in (*FIELD_CODES, *LIMIT_CODES)], tok.pos,
+                                "Ovid field")
+        if codes == ["fs"]:
+            return _floating(p, node, tok)
+        if len(codes) == 1 and codes[0] in LIMIT_CODES:
+            values = [t.text for t in walk(node) if isinstance(t, Term)]
+            written = p.text[max(0, tok.pos - 40):tok.end]
+            kind = LIMIT_CODES[codes[0]]
+            return lim.make(kind, values if kind != "year" else [" ".join(values)], text=written.strip())
+        fields = fields_of(*{f for c in codes for f in FIELD_CODES.get(c, ())})
+        return with_fields(node, fields)
+
+    # --- headings, line references, combinations ------------------------------------------------------
+
+    def _heading_ahead(self, p: Parser, k: int, explode: bool) -> int | None:
+        """Index (relative to p.i) of the token that closes a heading starting at ``k``, or None."""
+        j = k
+        while (tok := p.peek(j)) is not None and tok.kind in ("word", "phrase"):
+            if tok.kind == "word" and _HEADING_END.search(tok.text):
+                return j
+            if not explode and j > k and p.g.operator(_At(p, j)) is not None:
+                return None
+            j += 1
+        return None
+
+    def is_prefix(self, p: Parser, k: int) -> bool:
+        tok = p.peek(k)
+        if tok is None or tok.kind != "word":
+            return False
+        low = tok.text.lower()
+        return low in ("exp", "limit", "remove") or _COMBINE.fullmatch(tok.text) is not None or \
+            self._heading_ahead(p, k, False) is not None
+
+    def prefix(self, p: Parser, tok: Token) -> Node | None:
+        if tok.kind not in ("word", "phrase"):
+            return None
+        low = tok.text.lower()
+        if tok.kind == "word" and low == "limit":
+            return self._limit_line(p, tok)
+        nxt = p.peek(1)
+        if tok.kind == "word" and low == "remove" and nxt is not None and nxt.text.lower() == "duplicates":
+            p.i += 3 if (f := p.peek(2)) is not None and f.text.lower() == "from" else 2
+            return p.primary()
+        if tok.kind == "word" and (m := _COMBINE.fullmatch(tok.text)):
+            p.i += 1
+            return self._combine_lines(p, tok, m.group(1).lower(), m.group(2))
+        explode = tok.kind == "word" and low == "exp"
+        start = 1 if explode else 0
+        end = self._heading_ahead(p, start, explode)
+        if end is None:
+            if explode:
+                raise p.error("'exp' needs a subject heading ending in '/' (exp Aged/)", tok.pos)
+            return None
+        parts = [t for t in (p.peek(j) for j in range(start, end + 1)) if t is not None]
+        p.i += end + 1
+        last = parts[-1].text
+        m = _HEADING_END.search(last)
+        assert m is not None
+        parts_text = [t.text for t in parts[:-1]] + ([last[:m.start()]] if last[:m.start()] else [])
+        text = " ".join(parts_text).strip()
+        major = text.startswith("*")
+        text = text.lstrip("*").strip().strip('"')
+        if not text:
+            raise p.error("a subject heading is empty", tok.pos)
+        return Heading(text, self.vocabulary, explode=explode, major=major, subheading=(m.group(1) or "").lower())
+
+    def word(self, p: Parser, tok: Token) -> Node:
+        if tok.text.isdigit() and p.refs:
+            if tok.text not in p.refs:
+                raise p.error(f"line {tok.text} is not an earlier line of the strategy", tok.pos)
+            return p.refs[tok.text]
+        return super().word(p, tok)
+
+    def _combine_lines(self, p: Parser, tok: Token, how: str, spec: str) -> Node:
+        numbers: list[str] = []
+        for part in re.split(r"\s*,\s*", spec.strip()):
+            if "-" in part:
+                a, b = (int(x) for x in part.split("-", 1))
+                numbers += [str(n) for n in range(a, b + 1)]
+            elif part:
+                numbers.append(part)
+        missing = [n for n in numbers if n not in p.refs]
+        if missing or not numbers:
+            raise p.error(f"{tok.text} refers to line(s) {', '.join(missing) or '(none)'} not above it", tok.pos)
+        node = p.refs[numbers[0]]
+        for n in numbers[1:]:
+            node = combine(Or if how == "or" else And, node, p.refs[n])
+        return node
+
+    def _limit_line(self, p: Parser, tok: Token) -> Node:
+        """``limit 5 to (english language and yr="2015 - Current")``: the rest of the line."""
+        m = re.match(r"(?is)limit\s+(\d+)\s+to\s+(.+)$", p.text[tok.pos:].strip())
+        if m is None or m.group(1) not in p.refs:
+            raise p.error("write 'limit N to ...' with N an earlier line", tok.pos)
+        p.i = len(p.toks)
+        node = p.refs[m.group(1)]
+        body = m.group(2).strip()
+        while body.startswith("(") and body.endswith(")"):
+            body = body[1:-1].strip()
+        for item in re.split(r"\s+and\s+", body, flags=re.IGNORECASE):
+            node = combine(And, node, _ovid_limit(item.strip(), item))
+        return node
+
+
+def _floating(p: Parser, node: Node, tok: Token) -> Node:
+    """``abnormalities.fs.``: a floating subheading, whatever heading it qualifies."""
+    if not isinstance(node, Term):
+        raise p.error(".fs. follows one subheading, not a group", tok.pos)
+    return Heading("", "mesh", subheading=node.text)
+
+
+class _At:
+    def __init__(self, p: Parser, k: int):
+        self.p, self.k = p, k
+
+    def peek(self, j: int = 0) -> Token | None:
+        return self.p.peek(self.k + j)
+
+
+def _ovid_limit(item: str, written: str) -> Limit:
+    low = item.lower().strip()
+    m = re.match(r'(?i)yr\s*=\s*"?([^"]+)"?', low)
+    if m:
+        return lim.make("year", [m.group(1)], text=written)
+    lang = low.removesuffix(" language")
+    if lang in LANGUAGE_NAMES:
+        return lim.make("language", [lang], text=written)
+    if lim.doctype_family(low) or low in ("journal article", "article", "review", "systematic reviews"):
+        return lim.make("doctype", [low], text=written)
+    return lim.make("other", [item], text=written)

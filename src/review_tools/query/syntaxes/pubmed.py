@@ -1,0 +1,174 @@
+"""PubMed.
+
+From the PubMed User Guide (https://pubmed.ncbi.nlm.nih.gov/help/): Boolean operators AND, OR, NOT must
+be in upper case and are processed left to right (``salmonella OR eggs AND hamburger`` is
+``(salmonella OR eggs) AND hamburger``); a lower-case ``or`` is a search word.  Search tags follow a
+term in brackets, abbreviated or written out (``[tiab]``, ``[Title/Abstract]``, ``[MeSH Terms]``,
+``[Mesh:NoExp]``, ``[Majr]``, ``[pt]``, ``[la]``, ``[dp]``, ``[pdat]``); words before a tag are searched
+as a phrase (``Patient Education as Topic[MeSH Terms]``, ``primary care[tiab]``), untagged words are
+ANDed; ``[tiab]`` covers title, abstract and author keywords; ``*`` truncates the end of a word (no
+other wildcard); proximity ``"hip pain"[tiab:~2]`` allows at most 2 words between the terms, in any order
+(NLM Technical Bulletin 2022 Nov-Dec e4).  Publication dates are limits: ``2015/1/1:2025/05/23[pdat]``,
+``2015:2024[dp]``, ``"2015/01/01"[PDAT] : "2020/12/31"[PDAT]``.  An untagged term searches All Fields.
+"""
+
+from __future__ import annotations
+
+import re
+from types import MappingProxyType
+
+from review_tools.query import limits as lim
+from review_tools.query.lexer import Token
+from review_tools.query.parser import Grammar, Parser
+from review_tools.query.tree import EVERYTHING, Heading, Limit, Near, Node, Term, fields_of, subheading_code
+from review_tools.query.writing import Tag, Writer
+
+TIAB = fields_of("title", "abstract", "keywords")
+ALL_FIELDS = tuple(f for f in EVERYTHING if f != "fulltext")
+TAGS: dict[str, tuple[str, ...]] = {
+    "tiab": TIAB, "title/abstract": TIAB, "ti": ("title",), "title": ("title",), "ab": ("abstract",),
+    "abstract": ("abstract",), "tw": fields_of("title", "abstract", "keywords", "headings", "other"),
+    "text word": fields_of("title", "abstract", "keywords", "headings", "other"),
+    "text words": fields_of("title", "abstract", "keywords", "headings", "other"),
+    "all": ALL_FIELDS, "all fields": ALL_FIELDS, "ot": ("keywords",), "other term": ("keywords",),
+    "other terms": ("keywords",),
+    **{t: ("author",) for t in ("au", "author", "1au", "lastau", "fau", "full author name", "author - first",
+                                "author - last", "ir", "investigator", "cn", "corporate author", "fir")},
+    **{t: ("source",) for t in ("ta", "journal", "jour", "journal title")},
+    **{t: ("other",) for t in ("ad", "affiliation", "nm", "substance name", "supplementary concept", "rn",
+                               "ec/rn number", "pmid", "uid", "aid", "lid", "doi", "gr", "grant number", "ps",
+                               "personal name as subject", "si", "secondary source id", "ip", "issue", "vi",
+                               "volume", "pg", "pagination", "pl", "place of publication", "is", "issn", "jid",
+                               "cois", "conflict of interest statement", "book", "tt", "transliterated title",
+                               "pa", "pharmacological action")},
+}
+HEADINGS = {"mh": (True, False), "mesh": (True, False), "mesh terms": (True, False),
+            "majr": (True, True), "mesh major topic": (True, True)}
+SUBHEADING = ("sh", "subheading", "mesh subheading")
+LIMITS = {
+    **{t: "doctype" for t in ("pt", "publication type")},
+    **{t: "language" for t in ("la", "lang", "language")},
+    **{t: "year" for t in ("dp", "pdat", "publication date", "date - publication", "edat", "entrez date",
+                           "date - entrez", "crdt", "create date", "date - create", "mhda", "mesh date", "dcom",
+                           "completion date", "date - completion", "lr", "modification date", "epdat", "ppdat")},
+    **{t: "other" for t in ("sb", "subset", "filter", "filters", "text")},
+}
+KNOWN = sorted({*TAGS, *HEADINGS, *SUBHEADING, *LIMITS})
+PUBLICATION_TYPES = {"article": "journal article", "review": "review", "letter": "letter", "editorial": "editorial",
+                     "trial": "randomized controlled trial", "erratum": "published erratum",
+                     "conference": "congress", "preprint": "preprint"}
+PROXIMITY_TAGS = ("tiab", "title/abstract", "ti", "title", "ab", "abstract", "ad", "affiliation")
+
+
+class PubMed(Grammar):
+    name = "pubmed"
+    label = "PubMed"
+    help_pages = ("https://pubmed.ncbi.nlm.nih.gov/help/",
+                  "https://www.nlm.nih.gov/pubs/techbull/nd22/nd22_pubmed_proximity_search_available.html")
+    levels = (frozenset({"or", "and", "not"}),)
+    operators_upper_only = True
+    not_spellings = (("NOT",),)
+    default_fields = ALL_FIELDS
+    implicit = "and"
+    tagged_run = "phrase"
+    wildcards = MappingProxyType({"*": "*"})
+    leading_wildcard = False
+    writer = Writer(
+        "bracket",
+        (Tag("tiab", TIAB), Tag("ti", ("title",)), Tag("tw", TAGS["tw"]),
+         Tag("all", ALL_FIELDS), Tag("ot", ("keywords",)), Tag("au", ("author",)), Tag("ta", ("source",))),
+        wildcards=MappingProxyType({"*": "*"}), trailing_only=True, group_tags=False)
+
+    def write_heading(self, h: Heading, warn) -> str:
+        if h.vocabulary != "mesh":
+            warn(f"{h.vocabulary} heading '{h.text}' written as a MeSH heading: check that MeSH has it")
+        text = f"{h.text}/{subheading_code(h.subheading)}" if h.subheading else h.text
+        tag = "Majr" if h.major else "Mesh"
+        return f'"{text}"[{tag}{"" if h.explode else ":NoExp"}]'
+
+    def write_limit(self, limit: Limit, warn) -> str | None:
+        if limit.kind == "year":
+            lo, hi = limit.low or 1800, limit.high or 3000
+            text = f"{lo}:{hi}[dp]" if lo != hi else f"{lo}[dp]"
+        elif limit.kind == "language":
+            text = " OR ".join(f"{lim.language_name(v).lower()}[la]" for v in limit.values)
+        elif limit.kind == "doctype":
+            names = [PUBLICATION_TYPES.get(lim.doctype_family(v), v) for v in limit.values]
+            text = " OR ".join(f'"{n}"[pt]' if " " in n else f"{n}[pt]" for n in names)
+        else:
+            return None
+        text = f"({text})" if " OR " in text else text
+        return f"NOT {text}" if limit.exclude else text
+
+    def has_postfix(self, p: Parser) -> bool:
+        tok = p.peek()
+        return tok is not None and tok.kind == "bracket"
+
+    def check_run(self, p: Parser, run: list[Token], tagged: bool) -> None:
+        if tagged:
+            return
+        for tok in run:
+            if tok.upper in ("AND", "OR", "NOT") and tok.text != tok.upper:
+                raise p.error(f"'{tok.text}' in lower case is a search word in PubMed, not an operator", tok.pos,
+                              f"write {tok.upper}")
+
+    def postfix(self, p: Parser, node: Node) -> Node | None:
+        tok = p.peek()
+        if tok is None or tok.kind != "bracket":
+            return None
+        raw = " ".join(tok.text.split())
+        tag, _, option = raw.partition(":")
+        key, option = tag.strip().lower(), option.strip().lower()
+        if isinstance(node, Heading) and (key in HEADINGS or key in SUBHEADING):
+            p.i += 1  # 'psoriasis/dt[Majr]' read as a heading before its tag
+            explode, major = HEADINGS.get(key, (True, False))
+            return Heading(node.text, "mesh", explode=option != "noexp", major=major, subheading=node.subheading)
+        if not isinstance(node, Term):
+            raise p.error(f"PubMed puts a tag after one term or phrase, not after a group ([{tok.text}])", tok.pos,
+                          "tag each term inside the parentheses")
+        p.i += 1
+        if key in ("ab", "abstract"):
+            p.note("PubMed's list of search tags has no [ab]: read as the abstract; PubMed itself may not")
+        if key in HEADINGS or key in SUBHEADING:
+            if option not in ("", "noexp"):
+                raise p.error(f"unknown option :{option} of [{tag}]", tok.pos, "did you mean :noexp?")
+            explode, major = HEADINGS.get(key, (True, False))
+            text, _, sub = node.text.partition("/")
+            if key in SUBHEADING:
+                return Heading("", "mesh", explode=option != "noexp", subheading=node.text)
+            return Heading(text.strip(), "mesh", explode=explode and option != "noexp", major=major,
+                           subheading=sub.lstrip("*").strip())
+        if key in LIMITS:
+            return self._limit(p, LIMITS[key], node, tok)
+        if key not in TAGS:
+            raise p.unknown_tag(f"[{tok.text}]", [f"[{k}]" for k in KNOWN], tok.pos, "PubMed search tag")
+        fields = TAGS[key]
+        if option:
+            m = re.fullmatch(r"~\s*(\d+)", option)
+            if not m or key not in PROXIMITY_TAGS:
+                raise p.error(f"unknown option :{option} of [{tag}]", tok.pos,
+                              "proximity is written \"word word\"[tiab:~N] (title, title/abstract, affiliation)")
+            words = node.text.split()
+            if len(words) < 2:
+                raise p.error("a proximity search needs two or more words in quotes", tok.pos)
+            chain: Node = Term(words[0], fields)
+            for word in words[1:]:
+                chain = Near(chain, Term(word, fields), int(m.group(1)))
+            return chain
+        return Term(node.text, fields, phrase=node.phrase, exact=node.exact)
+
+    def _limit(self, p: Parser, kind: str, node: Term, tok: Token) -> Limit:
+        text = node.text
+        written = p.text[p.start:tok.end].strip()
+        if kind == "year":
+            nxt, second, tag = p.peek(), p.peek(1), p.peek(2)
+            if nxt is not None and nxt.text == ":" and second is not None and tag is not None \
+                    and tag.kind == "bracket" and tag.text.lower() == tok.text.lower():
+                text = f"{text}:{second.text}"
+                p.i += 3
+                written = f"{written} : {second.text}[{tag.text}]"
+            span = lim.year_range(text)
+            if span is None:
+                return lim.make("other", [text], text=written)
+            return Limit("year", (text,), span[0], span[1], text=written)
+        return lim.make(kind, [text], text=written)

@@ -1,0 +1,40 @@
+"""How a syntax writes a query: its field tags, operators, proximity and wildcards as a table.
+
+Each grammar in :mod:`review_tools.query.syntaxes` declares a :class:`Writer`; :mod:`translate` does the
+rest.  ``form`` says where a tag goes: ``function`` ``CODE(body)``, ``equals`` ``CODE=(body)``,
+``prefix`` ``CODE (body)``, ``bracket`` ``term[CODE]`` after every single term, ``suffix``
+``(body).CODE.``, ``colon`` ``(body):CODE``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+
+
+@dataclass(frozen=True)
+class Tag:
+    code: str
+    fields: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Writer:
+    form: str
+    tags: tuple[Tag, ...]
+    join_codes: str = ""  # codes combine into one tag with this separator (ti,ab): ProQuest, Ovid, Cochrane, Embase
+    untagged: tuple[str, ...] | None = None  # what an untagged term searches, where writing it untagged is best
+    and_: str = "AND"
+    or_: str = "OR"
+    not_: str = "NOT"
+    near: str = ""  # "W/{n}"; '' when the syntax has no proximity operator
+    pre: str = ""  # ordered proximity; '' when there is none
+    adjacent_pre: str = ""  # ordered with no word between (Ovid's adj, Cochrane's NEXT)
+    offset: int = 0  # added to the words-between count (Ovid's adjN and Embase's NEAR/n count positions)
+    wildcards: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({"*": "*", "?": "?"}))
+    bounded: str = ""  # at most n characters: "${n}" (Ovid)
+    trailing_only: bool = False  # wildcards only at the end of a word (PubMed)
+    quote: str = '"'
+    variants: bool = False
+    group_tags: bool = True  # a tag may cover a parenthesised group
