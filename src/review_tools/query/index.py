@@ -3,9 +3,9 @@
 FTS5 ships with Python's sqlite3 and does what a hand-made index did slowly: word postings with
 positions, phrases, prefixes and unordered proximity (``NEAR``, measured inside one column, in words
 between the phrases -- the tree's own definition).  Texts go in as :func:`review_tools.records.fold`
-would read them (the ``unicode61`` tokenizer folds case and diacritics; non-ASCII texts are folded in
-Python first, so ligatures and compatibility characters agree), so FTS5's tokens are the evaluator's
-words.  Whatever FTS5 cannot say exactly -- ordered or chained proximity, wildcards inside a word,
+would read them (the ``unicode61`` tokenizer folds case and diacritics; markup is removed and
+compatibility characters are decomposed first, so ligatures agree), so FTS5's tokens are the
+evaluator's words.  Whatever FTS5 cannot say exactly -- ordered or chained proximity, wildcards inside a word,
 proximity sides with too many alternatives, subject headings -- it narrows down to candidates, and the
 per-record evaluator decides on those only; limits are tested on arrays of the records' years,
 languages and document types.
@@ -24,6 +24,7 @@ import re
 import shutil
 import sqlite3
 import tempfile
+import unicodedata
 from collections.abc import Callable, Sequence
 
 import numpy as np
@@ -32,7 +33,7 @@ from review_tools.query import limits as lim
 from review_tools.query import match
 from review_tools.query.strategy import parse
 from review_tools.query.tree import And, Heading, Limit, Near, Node, Not, Or, Term, has_wildcard, term_words, terms
-from review_tools.records import Record, fold, normalise_language
+from review_tools.records import Record, normalise_language
 
 COLUMNS = ("title", "abstract", "keywords", "author", "source")
 FIELD_COLUMN = {"title": "title", "abstract": "abstract", "keywords": "keywords", "headings": "keywords",
@@ -44,12 +45,16 @@ _TAGS = re.compile(r"<[^>]{1,40}>")
 
 
 def _prepare(text: str) -> str:
-    """Text as the evaluator folds it, as far as FTS5's tokenizer does not do it itself."""
+    """Text as the evaluator reads it, as far as FTS5's tokenizer does not do that itself: markup
+    removed, compatibility characters (ligatures, full-width letters, superscripts) decomposed.  Case,
+    diacritics and punctuation are left to the ``unicode61`` tokenizer, which folds them the same way."""
     if not text:
         return ""
-    if not text.isascii():
-        return fold(text)
-    return _TAGS.sub(" ", text) if "<" in text else text
+    if "<" in text:
+        text = _TAGS.sub(" ", text)
+    if not text.isascii() and not unicodedata.is_normalized("NFKC", text):
+        text = unicodedata.normalize("NFKC", text)
+    return text
 
 
 def _rows(records: Sequence[Record], start: int, step: int):
@@ -273,9 +278,12 @@ class QueryIndex:
         if not cols:
             return "", True
         sides = [self._side(node.left), self._side(node.right)]
-        if any(s is None for s in sides):  # chains and what NEAR cannot take: the words must co-occur
-            words = [p for t in terms(node) for p in self._phrases(t)[0][:1]]
-            return (f"{cols} : ({' AND '.join(words)})" if words else ""), False
+        if any(s is None for s in sides):  # a chain: all its sides inside one window, or at least co-occurring
+            window = self._chain_window(node)
+            if window:
+                return f"{cols} : ({window})", False
+            together = self._cooccur(node)
+            return (f"{cols} : {together}" if together else ""), False
         left, right = sides
         assert left is not None and right is not None
         if not left[0] or not right[0]:
@@ -285,6 +293,41 @@ class QueryIndex:
         groups = [f"NEAR({a} {b}, {node.distance})" for a in left[0] for b in right[0]]
         exact = left[1] and right[1] and not node.ordered and not _may_overlap(node.left, node.right)
         return f"{cols} : ({' OR '.join(groups)})", exact
+
+    def _chain_window(self, node: Near) -> str:
+        """For a chain of proximity operators whose sides are terms or OR-groups: FTS5 NEAR groups with
+        every side inside one window as wide as the chain can be (a superset); '' if it cannot say."""
+        sides: list[list[str]] = []
+        width = 0
+        stack: list[Node] = [node]
+        while stack:
+            n = stack.pop()
+            if isinstance(n, Near):
+                width += n.distance
+                stack += [n.right, n.left]
+                continue
+            side = self._side(n)
+            if side is None or not side[0]:
+                return ""
+            sides.append(side[0])
+            width += max(len(p.split("+")) for p in side[0])
+        combos = 1
+        for side in sides:
+            combos *= len(side)
+        if combos > MAX_COMBINATIONS:
+            return ""
+        return " OR ".join(f"NEAR({' '.join(c)}, {width})" for c in itertools.product(*sides))
+
+    def _cooccur(self, node: Node) -> str:
+        """An FTS5 expression true wherever every side of a proximity chain occurs (a superset)."""
+        if isinstance(node, Term):
+            phrases = self._phrases(node)[0]
+            return "(" + " OR ".join(phrases) + ")" if phrases else ""
+        parts = [self._cooccur(p) for p in ((node.left, node.right) if isinstance(node, Near) else node.parts)]
+        if isinstance(node, Near):
+            return "" if not all(parts) else "(" + " AND ".join(parts) + ")"
+        parts = [p for p in parts if p]
+        return "(" + " OR ".join(parts) + ")" if parts else ""
 
     def _side(self, node: Node) -> tuple[list[str], bool] | None:
         """The phrases of one side of a proximity operator (a term or an OR of terms), or None."""

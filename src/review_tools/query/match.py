@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import functools
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
 
 from review_tools.query import limits as lim
@@ -116,7 +116,6 @@ class Document:
     def __init__(self, record: Record):
         self.record = record
         self._texts: dict[str, str] = {}
-        self._starts: dict[str, list[int]] = {}
 
     def text(self, field: str) -> str:
         name = RECORD_FIELDS.get(field)
@@ -129,22 +128,17 @@ class Document:
             self._texts[name] = fold(raw)
         return self._texts[name]
 
-    def word_of(self, field: str, offset: int) -> int:
-        """The index of the word at character ``offset`` of a field's folded text."""
-        name = RECORD_FIELDS[field]
-        if name not in self._starts:
-            text = self.text(field)
-            self._starts[name] = [0] + [m.end() for m in re.finditer(" ", text)]
-        return bisect_right(self._starts[name], offset) - 1
-
 
 def _spans(node: Node, doc: Document, field: str) -> list[tuple[int, int]]:
     """Word spans (first, last) where ``node`` matches in one field."""
     if isinstance(node, Term):
         text = doc.text(field)
         out = []
-        for m in term_regex(node).finditer(text):
-            out.append((doc.word_of(field, m.start()), doc.word_of(field, m.end() - 1)))
+        words, last = 0, 0
+        for m in term_regex(node).finditer(text):  # word indexes counted once along the text
+            words += text.count(" ", last, m.start())
+            last = m.start()
+            out.append((words, words + text.count(" ", m.start(), m.end())))
         return out
     if isinstance(node, Or):
         return [s for p in node.parts for s in _spans(p, doc, field)]
@@ -152,23 +146,35 @@ def _spans(node: Node, doc: Document, field: str) -> list[tuple[int, int]]:
         left = _spans(node.left, doc, field)
         if not left:
             return []
-        right = _spans(node.right, doc, field)
-        out = []
-        for a in left:
-            for b in right:
-                if (b[0] > a[1] and b[0] - a[1] - 1 <= node.distance) or \
-                        (not node.ordered and a[0] > b[1] and a[0] - b[1] - 1 <= node.distance):
-                    out.append((min(a[0], b[0]), max(a[1], b[1])))
-        return out
+        right = sorted(set(_spans(node.right, doc, field)))
+        if not right:
+            return []
+        starts = [b[0] for b in right]
+        by_end = sorted(right, key=lambda b: b[1])
+        ends = [b[1] for b in by_end]
+        out: set[tuple[int, int]] = set()
+        d = node.distance
+        for a in set(left):
+            for b in right[bisect_right(starts, a[1]):bisect_right(starts, a[1] + d + 1)]:
+                out.add((a[0], b[1]))
+            if not node.ordered:
+                for b in by_end[bisect_left(ends, a[0] - d - 1):bisect_left(ends, a[0])]:
+                    out.add((b[0], a[1]))
+        return sorted(out)
     raise TypeError(f"{type(node).__name__} cannot be checked by position")
 
 
 def shared_fields(node: Near) -> tuple[str, ...]:
-    """The fields every term of a proximity operator is searched in (where positions are compared)."""
+    """The fields every term of a proximity operator is searched in (where positions are compared), one
+    per text the records hold (keywords and headings are one text)."""
     fields: set[str] | None = None
     for t in terms(node):
         fields = set(t.fields or ()) if fields is None else fields & set(t.fields or ())
-    return tuple(f for f in (fields or ()) if f in RECORD_FIELDS)
+    out: dict[str, str] = {}
+    for f in (fields or ()):
+        if f in RECORD_FIELDS:
+            out.setdefault(RECORD_FIELDS[f], f)
+    return tuple(out.values())
 
 
 def _entry_parts(entry: str) -> tuple[str, str, bool]:

@@ -167,6 +167,7 @@ class Parser:
         self.nesting = 0
         self.notes: list[str] = []
         self.start = 0  # offset of the term, phrase or group a postfix hook is looking at
+        self.grouped: set[int] = set()  # ids of the nodes written in parentheses
 
     # --- helpers -------------------------------------------------------------------------------------
 
@@ -278,7 +279,6 @@ class Parser:
             return self.unary()
         node = self.expr(level + 1)
         chain: Op | None = None
-        mixed = False
         while (op := self.g.operator(self)) is not None and op.kind in self.g.levels[level]:
             optok = self.peek()
             assert optok is not None
@@ -292,12 +292,12 @@ class Parser:
             if other is not None:
                 raise self.error(f"operator {other.name} where a term is expected after {op.name}", nxt.pos)
             right = self.expr(level + 1)
-            if op.kind in ("and", "or") and chain is not None and chain.kind in ("and", "or") and chain.kind != op.kind:
-                mixed = True
+            if self.g.mixed_and_or_note and op.kind in ("and", "or") and any(
+                    isinstance(side, And | Or) and id(side) not in self.grouped and
+                    isinstance(side, And) != (op.kind == "and") for side in (node, right)):
+                self.note(self.g.mixed_and_or_note)
             node = self.combine(op, node, right, optok, chain)
             chain = op
-        if mixed and self.g.mixed_and_or_note:
-            self.note(self.g.mixed_and_or_note)
         return node
 
     def combine(self, op: Op, left: Node, right: Node, optok: Token, chain: Op | None) -> Node:
@@ -347,6 +347,10 @@ class Parser:
         if tok.kind == ")":
             raise self.error("a term is expected before ')'", tok.pos)
         op = self.g.operator(self)
+        if op is not None and op.kind in ("near", "pre") and "/" not in op.name:
+            self.i += 1  # 'N95' or 'W2' where a term stands is a word, not EBSCO's proximity operator
+            node: Node = self.term(tok.text, tok.pos)
+            return self.postfixes(node, tok)
         if op is not None:
             raise self.error(f"operator {op.name} where a term is expected", tok.pos,
                              "an operator needs a term on each side")
@@ -359,6 +363,7 @@ class Parser:
                     raise self.error("empty parentheses", tok.pos)
                 node = self.expr(0)
                 self.expect_close(tok)
+                self.grouped.add(id(node))
             elif tok.kind == "phrase":
                 self.i += 1
                 node = self.term(tok.text, tok.pos, phrase=True, exact=tok.quote == "{")
@@ -366,8 +371,12 @@ class Parser:
                 raise self.error(f"the field tag [{tok.text}] needs a term before it", tok.pos)
             else:
                 node = self.words()
+        return self.postfixes(node, tok)
+
+    def postfixes(self, node: Node, first: Token) -> Node:
+        """``node`` with the tags that follow it applied (``first``: its first token)."""
         while True:
-            self.start = tok.pos
+            self.start = first.pos
             tagged = self.g.postfix(self, node)
             if tagged is None:
                 return node
@@ -404,9 +413,11 @@ class Parser:
         return node
 
     def unknown_tag(self, tag: str, known: list[str], pos: int, what: str = "field tag") -> QuerySyntaxError:
-        close = difflib.get_close_matches(tag.lower(), [k.lower() for k in known], n=1, cutoff=0.6)
-        match = next((k for k in known if k.lower() == close[0]), close[0]) if close else ""
-        return self.error(f"unknown {what} {tag}", pos, f"did you mean {match}?" if match else "")
+        """An error for an unknown tag, with the nearest known one (the first listed wins a tie)."""
+        scores = [(difflib.SequenceMatcher(None, tag.lower(), k.lower()).ratio(), -i, k) for i, k in enumerate(known)]
+        best = max(scores, default=(0.0, 0, ""))
+        hint = f"did you mean {best[2]}?" if best[0] >= 0.6 else ""
+        return self.error(f"unknown {what} {tag}", pos, hint)
 
 
 def _kind_of(op: Op) -> tuple[bool, int, str]:

@@ -18,7 +18,8 @@ from review_tools.query.syntaxes import grammar
 from review_tools.query.tree import Heading, Node, depth, map_leaves, with_variants
 
 _NUMBERED = re.compile(r"^(\s*)(#|[Ss]|L)?(\d+)(?:[.):]\s*|\s+)(?=\S)")
-_HITS = re.compile(r"(?:\t+\s*\d[\d,]*|\s+\(\d[\d,]*\))\s*$")
+_HITS = re.compile(r"(?:\t+\s*\d[\d,]*|\s+\(\d[\d,]*\)|\s{2,}\d{1,3}(?:,\d{3})+|\s{3,}\d+)\s*$")
+_SEARCH_WORD = re.compile(r"(?i)^search(?::\s*|\s+)(?=\S)")
 
 
 @dataclass(frozen=True)
@@ -39,32 +40,21 @@ def analyse(text: str, syntax: str = "generic", *, variants: bool | None = None,
     on Ovid, for example); ``default_fields`` what an untagged term searches, where it should not be
     the syntax's own default (Polyglot's neutral syntax means the target database's default)."""
     g = grammar(syntax)
-    lines = text.splitlines()
-    filled = [(i, line) for i, line in enumerate(lines) if line.strip()]
-    numbered = [(i, _NUMBERED.match(line)) for i, line in filled]
+    numbered = _numbered_lines(text, pubmed=syntax == "pubmed")
     notes: list[str] = []
-    if len(filled) >= 2 and all(m is not None for _, m in numbered):
+    if numbered:
         refs: dict[str, Node] = {}
-        offsets = [0]
-        for line in lines:
-            offsets.append(offsets[-1] + len(line) + 1)
         tree: Node | None = None
-        for i, m in numbered:
-            assert m is not None
-            line = lines[i]
-            body_start = m.end()
-            body = _HITS.sub("", line[body_start:])
-            parser = Parser(body, g, refs, base=offsets[i] + body_start, full_text=text,
-                            default_fields=default_fields)
+        for number, start, body in numbered:
+            parser = Parser(body, g, refs, base=start, full_text=text, default_fields=default_fields)
             tree = parser.parse()
             notes += [n for n in parser.notes if n not in notes]
-            number = m.group(3)
             for key in (number, f"#{number}", f"S{number}", f"L{number}"):
                 refs[key] = tree
         assert tree is not None
         if depth(tree) > MAX_DEPTH:
             raise QuerySyntaxError(f"the strategy nests operators more than {MAX_DEPTH} deep", text,
-                                   offsets[numbered[-1][0]], syntax=g.label)
+                                   numbered[-1][1], syntax=g.label)
         count = len(numbered)
     else:
         parser = Parser(text, g, default_fields=default_fields)
@@ -81,6 +71,35 @@ def analyse(text: str, syntax: str = "generic", *, variants: bool | None = None,
 def parse(text: str, syntax: str = "generic", **options) -> Node:
     """The tree of a search string (or line-numbered strategy) in ``syntax``; see :func:`analyse`."""
     return analyse(text, syntax, **options).tree
+
+
+def _numbered_lines(text: str, pubmed: bool = False) -> list[tuple[str, int, str]]:
+    """The lines of a numbered strategy as (number, offset of the body in ``text``, body), a wrapped
+    line joined to the line it continues; [] when ``text`` is not a numbered strategy (fewer than two
+    numbered lines, or text before the first).  The body keeps its length, so offsets stay true: hit
+    counts and, in PubMed's history, a leading 'Search' are blanked, not cut."""
+    lines = text.splitlines(keepends=True)
+    out: list[list] = []
+    offset = 0
+    for line in lines:
+        m = _NUMBERED.match(line)
+        if m:
+            body = line[m.end():].rstrip("\r\n")
+            body = _blank(body, _HITS)
+            body = _blank(body, _SEARCH_WORD) if pubmed else body
+            out.append([m.group(3), offset + m.end(), body])
+        elif line.strip():
+            if not out:
+                return []
+            gap = offset - (out[-1][1] + len(out[-1][2]))
+            out[-1][2] += " " * gap + _blank(line.rstrip("\r\n"), _HITS)
+        offset += len(line)
+    return [tuple(entry) for entry in out] if len(out) >= 2 else []
+
+
+def _blank(text: str, pattern: re.Pattern[str]) -> str:
+    m = pattern.search(text)
+    return text if m is None else text[:m.start()] + " " * (m.end() - m.start()) + text[m.end():]
 
 
 def _vocabulary(node: Node, vocabulary: str) -> Node:

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from review_tools.query.strategy import parse
 from review_tools.query.syntaxes import grammar
-from review_tools.query.tree import And, Heading, Limit, Near, Node, Not, Or, Term, fields_of, terms, walk
+from review_tools.query.tree import And, Heading, Limit, Near, Node, Not, Or, Term, fields_of, has_wildcard, terms, walk
 from review_tools.query.writing import Tag, Writer
 
 _OPERATOR_WORD = re.compile(r"(?i)(and|or|not|near(/?\d+)?|same|adj\d*|next(/\d+)?|[nw]\d+|w/\d+|pre/\d+)")
@@ -90,10 +90,10 @@ class _Emitter:
         if cost >= 1:
             extra, missing = sorted(covers - want), sorted(want - covers)
             what = self.tag_name(plan)
-            parts = ([f"also searches {', '.join(extra)}"] if extra else []) + \
-                    ([f"does not search {', '.join(missing)}"] if missing else [])
+            parts = ([f"also searches {_names(extra)}"] if extra else []) + \
+                    ([f"does not search {_names(missing)}"] if missing else [])
             plan = Plan(plan.codes, plan.union, f"{self.g.label} {what} {' and '.join(parts)} (the string searched "
-                                                f"{', '.join(fields)})")
+                                                f"{_names(fields)})")
         return plan
 
     def tag_name(self, plan: Plan) -> str:
@@ -101,7 +101,7 @@ class _Emitter:
             return "(no field tag)"
         if plan.union:
             return " OR ".join(self.wrap(c, "x", False).replace("x", "").strip() or c for c in plan.codes)
-        return self.wrap(self.w.join_codes.join(plan.codes), "", False) or plan.codes[0]
+        return self.wrap(self.w.join_codes.join(plan.codes), "", False).strip() or plan.codes[0]
 
     def wrap(self, code: str, body: str, compound: bool) -> str:
         form = self.w.form
@@ -149,6 +149,10 @@ class _Emitter:
             plan = self.plan(node.fields or ())
             return self.tagged(plan, body, False), not plan.union or len(plan.codes) == 1
         if isinstance(node, Heading):
+            if not node.text and not getattr(self.g, "floating_subheadings", False):
+                self.warn(f"{self.g.label} has no floating subheadings: '{node.subheading}' searched as a word in "
+                          "the subject headings")
+                return self._node(Term(node.subheading, ("headings",), phrase=" " in node.subheading), inside)
             return self.g.write_heading(node, self.warn), True  # type: ignore[attr-defined]
         if isinstance(node, Limit):
             text = self.g.write_limit(node, self.warn)  # type: ignore[attr-defined]
@@ -216,12 +220,13 @@ class _Emitter:
         return self._node(And((node.left, node.right)), inside)
 
     def term(self, t: Term) -> str:
-        if self.w.variants and not t.variants and not t.exact:
+        plain = any(not has_wildcard(w) for w in t.text.split())
+        if self.w.variants and not t.variants and not t.exact and plain:
             self.warn(f"{self.g.label} also finds plurals and spelling variants of each word; the string did not")
         if t.variants and not self.w.variants:
             self.warn(f"{self.g.label} does not add plurals and spelling variants; the string's database did: add "
                       "them with OR where they matter")
-        words = [self.word(w) for w in t.text.split()]
+        words = [self.word(w.strip("'\"“”‘’")) for w in t.text.split() if w.strip("'\"“”‘’")]
         text = " ".join(words)
         if t.exact and self.g.name == "scopus":
             return "{" + text + "}"
@@ -259,6 +264,14 @@ class _Emitter:
             else:
                 out += part
         return out
+
+
+_FIELD_NAMES = {"keywords": "author keywords", "headings": "subject headings", "other": "other fields (affiliations, "
+                "substances, identifiers)", "fulltext": "full text", "source": "journal titles", "author": "authors"}
+
+
+def _names(fields) -> str:
+    return ", ".join(_FIELD_NAMES.get(f, f) for f in fields)
 
 
 _WILDCARD_NAMES = {"?": "exactly one character", "#": "one character or none", "*": "any characters"}

@@ -246,7 +246,8 @@ def combine(kind: type[And] | type[Or], left: Node, right: Node) -> Node:
 def normalise(node: Node) -> Node:
     """A canonical form for comparing meanings: nested AND/OR flattened, their parts in a fixed order,
     duplicates dropped, a single part unwrapped, a term a phrase exactly when it has several words
-    (``"on-line"`` and ``on-line`` are both the two words 'on line')."""
+    (``"on-line"`` and ``on-line`` are both the two words 'on line'), word variants only where a word
+    has no wildcard (they change nothing else)."""
     if isinstance(node, And | Or):
         parts: dict[str, Node] = {}
         for p in node.parts:
@@ -268,7 +269,9 @@ def normalise(node: Node) -> Node:
             left, right = right, left
         return replace(node, left=left, right=right)
     if isinstance(node, Term):
-        return replace(node, phrase=len(term_words(node.text)) > 1)
+        words = term_words(node.text)
+        return replace(node, phrase=len(words) > 1,
+                       variants=node.variants and any(not has_wildcard(w) for w in words))
     return node
 
 

@@ -10,7 +10,7 @@
 | ovid | Ovid (MEDLINE, Embase, PsycINFO ...) | OR, AND NOT, adj | adjN (N-1 between) | * $ $n # ? | .mp. |
 | cochrane | Cochrane Library | OR, AND NOT, NEAR NEXT | NEAR/n, NEXT | * ? | ti, ab, kw |
 | embase | Embase.com | OR, AND NOT, NEAR NEXT | NEAR/n (n-1 between) | * ? $ | all fields |
-| generic | anything else | OR, AND NOT, proximity | NEAR/n W/n PRE/n Nn Wn ADJn | * ? # | topic |
+| generic | anything else | OR, AND NOT, proximity | NEAR/n W/n PRE/n NEARn ADJn | * ? # | topic |
 
 Each module's docstring cites the help pages its table comes from.
 """

@@ -9,7 +9,9 @@ phrase or group (``:ti,ab,kw``, ``:ti``, ``:ab``, ``:kw``, ``:au``, ``:so``, ``:
 explode all trees`` or ``... this term only``; ``*`` and ``?`` wildcards; lines ``#1`` ... and the date
 limit line "with Cochrane Library publication date Between Jan 2015 and Dec 2024".  The help does not
 state how AND and OR mix without parentheses; AND is read first and a note says so.  An untagged term
-searches title, abstract and keywords (the search manager's default).
+searches title, abstract and keywords (the search manager's default).  The help does not say how words
+next to each other join; published strategies put unquoted multi-word terms inside NEAR ("(long term or
+side) near/5 effect*"), which the Library runs, so they are read as phrases.
 """
 
 from __future__ import annotations
@@ -53,12 +55,16 @@ class Cochrane(Grammar):
     proximity = (Proximity(re.compile(r"(?i)near/(\d+)"), False), Proximity(re.compile(r"(?i)near"), False, default=6),
                  Proximity(re.compile(r"(?i)next/(\d+)"), True), Proximity(re.compile(r"(?i)next"), True, default=0))
     default_fields = TAK
+    implicit = "phrase"
+    tagged_run = "phrase"
     wildcards = MappingProxyType({"*": "*", "?": "?"})
     writer = Writer(
         "colon",
         (Tag("ti", ("title",)), Tag("ab", ("abstract",)), Tag("kw", LABELS["kw"]), Tag("au", ("author",)),
          Tag("so", ("source",))),
         join_codes=",", near="NEAR/{n}", pre="NEXT/{n}", adjacent_pre="NEXT")
+
+    floating_subheadings = True
 
     def write_heading(self, h: Heading, warn) -> str:
         if h.vocabulary != "mesh":
@@ -104,14 +110,14 @@ class Cochrane(Grammar):
     def is_prefix(self, p: Parser, k: int) -> bool:
         tok = p.peek(k)
         return tok is not None and ((tok.kind == "bracket" and tok.text.lower().startswith("mh"))
-                                    or (tok.kind == "word" and tok.text.lower() in ("mesh", "with")))
+                                    or (tok.kind == "word" and tok.text.lower() in ("mesh", "with", "any")))
 
     def prefix(self, p: Parser, tok: Token) -> Node | None:
         if tok.kind == "bracket" and re.match(r"(?i)mh\b", tok.text):
             p.i += 1
             return _mh(p, tok)
-        if tok.kind == "word" and tok.text.lower() == "mesh" and (nxt := p.peek(1)) is not None \
-                and nxt.text.lower().startswith("descriptor"):
+        if tok.kind == "word" and tok.text.lower() in ("mesh", "any") and re.match(
+                r"(?i)(?:any\s+)?mesh\s+descriptor", p.text[tok.pos:]):
             return self._descriptor(p, tok)
         if tok.kind == "word" and tok.text.lower() == "with":
             return self._date_line(p, tok)
@@ -119,18 +125,28 @@ class Cochrane(Grammar):
 
 
     def _descriptor(self, p: Parser, tok: Token) -> Node:
-        """``MeSH descriptor: [Aged] explode all trees`` / ``this term only`` / ``... with qualifier(s): [..]``."""
-        rest = p.text[tok.pos:]
-        m = re.match(r"(?is)mesh\s+descriptor:?\s*\[([^\]]+)\]\s*(explode all trees|this term only)?"
-                     r"(?:\s*and\s+with\s+qualifiers?\s*(?:\(s\))?\s*:?\s*\[([^\]]+)\])?", rest)
-        if m is None:
-            raise p.error("write MeSH descriptor: [Heading] explode all trees", tok.pos)
+        """What the search manager prints for a MeSH line: ``MeSH descriptor: [Aged] explode all trees``,
+        ``... this term only``, ``... and with qualifier(s): [Drug therapy - DT]``, ``Any MeSH descriptor
+        with qualifier(s): [Radiotherapy - RT]``, and the older ``MeSH descriptor Cachexia, this term only``
+        and ``Any MeSH descriptor with qualifier: SU``."""
+        line = p.text[tok.pos:].split("\n", 1)[0]
+        m = re.match(r"(?i)any\s+mesh\s+descriptor\s+with\s+qualifiers?(?:\(s\))?\s*:?\s*"
+                     r"(?:\[([^\]]+)\]|([A-Za-z]{2})\b)", line)
+        if m:
+            heading = Heading("", "mesh", subheading=(m.group(1) or "").split(" - ")[-1].strip() or m.group(2))
+        else:
+            m = re.match(r"(?i)mesh\s+descriptor:?\s*(?:\[([^\]]+)\]|(.+?)),?\s*"
+                         r"(explode all trees|this term only)(?:\s*and\s+with\s+qualifiers?\s*(?:\(s\))?\s*:?\s*"
+                         r"\[([^\]]+)\])?", line)
+            if m is None:
+                raise p.error("write MeSH descriptor: [Heading] explode all trees", tok.pos)
+            sub = (m.group(4) or "").split(" - ")[-1].strip()
+            heading = Heading((m.group(1) or m.group(2)).strip(), "mesh",
+                              explode=m.group(3).lower().startswith("explode"), subheading=sub)
         end = tok.pos + m.end()
         while (t := p.peek()) is not None and t.pos < end:
             p.i += 1
-        sub = (m.group(3) or "").split(" - ")[0].strip()
-        explode = (m.group(2) or "explode all trees").lower().startswith("explode")
-        return Heading(m.group(1).strip(), "mesh", explode=explode, subheading=sub)
+        return heading
 
     def _date_line(self, p: Parser, tok: Token) -> Node:
         """'with Cochrane Library publication date Between Jan 2015 and Dec 2024, in Trials' to the line end."""

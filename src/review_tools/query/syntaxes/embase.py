@@ -17,7 +17,7 @@ from types import MappingProxyType
 from review_tools.query import limits as lim
 from review_tools.query.lexer import Lexing, Token
 from review_tools.query.parser import Grammar, Parser, Proximity
-from review_tools.query.tree import EVERYTHING, Heading, Limit, Node, Term, fields_of, walk, with_fields
+from review_tools.query.tree import EVERYTHING, Heading, Limit, Node, Term, fields_of, has_wildcard, walk, with_fields
 from review_tools.query.writing import Tag, Writer
 
 LABELS: dict[str, tuple[str, ...]] = {
@@ -125,5 +125,8 @@ class Embase(Grammar):
                 raise p.error(f"{tok.text} follows one Emtree term, not a group", tok.pos)
             if set(kinds) & {"lim", "py", "it", "la", "dtype"}:
                 raise p.error(f"{tok.text} follows a value in brackets ([english]/lim)", tok.pos)
+            if has_wildcard(node.text):
+                raise p.error(f"an Emtree term takes no wildcard: '{node.text}'{tok.text}", p.start,
+                              "search the truncated word as free text (word*:ti,ab) or pick the Emtree term")
             return Heading(node.text, "emtree", explode="exp" in kinds, major="mj" in kinds)
         return None

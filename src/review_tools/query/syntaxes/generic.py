@@ -2,7 +2,8 @@
 and for strings written for no database in particular: the common ground of the database syntaxes.
 
 AND, OR, NOT and AND NOT in any case, AND before OR, proximity tighter than both; proximity as NEAR/n,
-W/n, PRE/n (ordered), Nn, Wn (ordered), NEARn -- n words allowed between -- and ADJn as Ovid counts it;
+W/n, PRE/n (ordered), NEARn -- n words allowed between -- and ADJn as Ovid counts it (EBSCO's Nn and Wn only
+in the ebsco syntax, so that N95 stays a word);
 field tags as Scopus and ProQuest functions (``TITLE-ABS-KEY(...)``, ``noft(...)``), Web of Science
 ``TS=``, PubMed ``[tiab]`` and EBSCO prefixes (``TI x``); ``*`` any characters, ``?`` exactly one,
 ``#`` one or none; words next to each other are ANDed.  An untagged term searches title, abstract,
@@ -32,8 +33,7 @@ from review_tools.query.writing import Tag, Writer
 
 PROXIMITY = (
     Proximity(re.compile(r"(?i)(?:near|w)/(\d+)"), False), Proximity(re.compile(r"(?i)pre/(\d+)"), True),
-    Proximity(re.compile(r"(?i)near(\d+)"), False), Proximity(re.compile(r"N(\d+)"), False),
-    Proximity(re.compile(r"W(\d+)"), True), Proximity(re.compile(r"(?i)adj(\d+)"), False, offset=1),
+    Proximity(re.compile(r"(?i)near(\d+)"), False), Proximity(re.compile(r"(?i)adj(\d+)"), False, offset=1),
 )
 
 
@@ -101,5 +101,6 @@ class Polyglot(Generic):
     bounded_truncation = re.compile(r"\$(\d*)")
     implicit = "phrase"
     tagged_run = "phrase"
+    proximity = (*PROXIMITY, Proximity(re.compile(r"N(\d+)"), False), Proximity(re.compile(r"W(\d+)"), True))
     prefixes = (Ovid(), *Generic.prefixes)
     postfixes = (Ovid(), PubMed())

@@ -85,6 +85,8 @@ class Ovid(Grammar):
         join_codes=",", near="adj{n}", adjacent_pre="adj", offset=1,
         wildcards=MappingProxyType({"*": "*", "?": "#", "#": "?"}), bounded="${n}")
 
+    floating_subheadings = True
+
     def write_heading(self, h: Heading, warn) -> str:
         if h.vocabulary not in ("mesh",):
             warn(f"{h.vocabulary} heading '{h.text}' written as an Ovid subject heading: check it in the "
@@ -109,7 +111,8 @@ class Ovid(Grammar):
 
     def split_word(self, tok: Token) -> tuple[Token, str]:
         m = _SUFFIX.search(tok.text)
-        if m and m.start() > 0 and all(c in FIELD_CODES or c in LIMIT_CODES for c in m.group(1).lower().split(",")):
+        if m and m.start() > 0 and (tok.text.endswith(".") or all(c in FIELD_CODES or c in LIMIT_CODES
+                                                                   for c in m.group(1).lower().split(","))):
             return Token("word", tok.text[:m.start()], tok.pos, tok.pos + m.start()), tok.text[m.start():]
         return tok, ""
 

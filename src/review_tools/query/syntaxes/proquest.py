@@ -28,7 +28,7 @@ NOFT = tuple(f for f in EVERYTHING if f != "fulltext")
 FIELD_CODES: dict[str, tuple[str, ...]] = {
     "ti": ("title",), "ab": ("abstract",), "su": ("headings",), "if": ("keywords",), "noft": NOFT,
     "all": EVERYTHING, "ft": ("fulltext",), "au": ("author",), "pub": ("source",), "mesh": ("headings",),
-    "mainsubject": ("headings",), "de": ("headings",),
+    "mainsubject": ("headings",), "de": ("headings",), "sub": ("headings",),
     **{c: ("other",) for c in ("cc", "loc", "co", "per", "org", "isn", "issn", "isbn", "doi", "an", "pubid",
                                "ad", "affiliation", "nb")},
 }

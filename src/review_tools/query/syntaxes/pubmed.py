@@ -79,7 +79,11 @@ class PubMed(Grammar):
          Tag("all", ALL_FIELDS), Tag("ot", ("keywords",)), Tag("au", ("author",)), Tag("ta", ("source",))),
         wildcards=MappingProxyType({"*": "*"}), trailing_only=True, group_tags=False)
 
+    floating_subheadings = True
+
     def write_heading(self, h: Heading, warn) -> str:
+        if not h.text:
+            return f'"{h.subheading}"[sh]'
         if h.vocabulary != "mesh":
             warn(f"{h.vocabulary} heading '{h.text}' written as a MeSH heading: check that MeSH has it")
         text = f"{h.text}/{subheading_code(h.subheading)}" if h.subheading else h.text

@@ -20,7 +20,7 @@ from types import MappingProxyType
 from review_tools.query import limits as lim
 from review_tools.query.lexer import Token
 from review_tools.query.parser import Grammar, Parser, Proximity
-from review_tools.query.tree import Heading, Limit, Node, fields_of, walk, with_fields
+from review_tools.query.tree import And, Heading, Limit, Node, combine, fields_of, walk, with_fields
 from review_tools.query.writing import Tag, Writer
 
 TOPIC = fields_of("title", "abstract", "keywords", "headings")
@@ -156,15 +156,13 @@ class WebOfScience(Grammar):
         body = re.sub(r"(?i)^refined\s+by\s*:?", "", text).strip()
         parts: list[Node] = []
         for m in re.finditer(r"([A-Z][A-Z/ ]+?)\s*:\s*\(([^)]*)\)", body):
-            kind = REFINED.get(m.group(1).strip(), "other")
+            kind = REFINED.get(re.sub(r"^(?:AND|OR)\s+", "", m.group(1).strip()), "other")
             values = [v.strip() for v in re.split(r"\s+OR\s+", m.group(2)) if v.strip()]
             parts.append(lim.make(kind, values, text=m.group(0)))
         if not parts:
             raise p.error("'Refined by:' is not followed by FIELD: (values)", start)
         node = parts[0]
         for part in parts[1:]:
-            from review_tools.query.tree import And, combine
-
             node = combine(And, node, part)
         return node
 
@@ -175,9 +173,16 @@ class WebOfScience(Grammar):
         written = p.text[tok.pos:end].strip()
         while (t := p.peek()) is not None and t.pos < end:
             p.i += 1
-        m = re.match(r"(\w+)\s*[:=]\s*(.*)", written)
-        name, value = (m.group(1), m.group(2)) if m else (written, "")
-        if name.lower() == "timespan":
-            limit = lim.make("year", [value], text=written)
-            return limit if limit.low or limit.high else lim.make("other", [value], text=written)
-        return lim.make("other", [value], text=written)
+        parts: list[Node] = []
+        for m in re.finditer(r"(?i)\b(timespan|indexes|databases|editions)\s*[:=]\s*(.*?)(?=\.?\s+(?:timespan|"
+                             r"indexes|databases|editions)\b|\.?\s*$)", written):
+            value = m.group(2).strip()
+            limit = lim.make("year", [value], text=m.group(0)) if m.group(1).lower() == "timespan" else None
+            parts.append(limit if limit is not None and (limit.low or limit.high) else
+                         lim.make("other", [value], text=m.group(0).strip()))
+        if not parts:
+            raise p.error("a setting line needs a name and a value (Timespan: 2000-2020)", tok.pos)
+        node = parts[0]
+        for part in parts[1:]:
+            node = combine(And, node, part)
+        return node

@@ -1,0 +1,309 @@
+"""Each database's grammar: precedence as its help page states it, its field tags, limits and headings,
+and errors at the real cause with a hint."""
+
+from __future__ import annotations
+
+import pytest
+
+from review_tools.query import QuerySyntaxError, parse, syntax_for
+from review_tools.query.tree import TOPIC, And, Heading, Limit, Near, Not, Or, Term, fields_of, normalise
+
+
+def shape(node) -> str:
+    """A tree as a bracketed string of its words: And(a, Or(b, c)) -> '(a AND (b OR c))'."""
+    if isinstance(node, Term):
+        return node.text
+    if isinstance(node, And | Or):
+        op = " AND " if isinstance(node, And) else " OR "
+        return "(" + op.join(shape(p) for p in node.parts) + ")"
+    if isinstance(node, Not):
+        return f"({shape(node.keep)} NOT {shape(node.drop)})"
+    if isinstance(node, Near):
+        return f"({shape(node.left)} {'PRE' if node.ordered else 'NEAR'}{node.distance} {shape(node.right)})"
+    if isinstance(node, Heading):
+        return f"[{node.text}]"
+    if isinstance(node, Limit):
+        return f"<{node.kind}>"
+    raise TypeError(node)
+
+
+# Precedence, one table per database, each row from its help page (cited in the grammar's docstring).
+PRECEDENCE = [
+    # Scopus: OR, then W/n PRE/n, then AND, then AND NOT; "After the precedence rules are applied, the
+    # query is read left to right" (h_bscssrchboolop.htm examples, and the issue's example).
+    ("scopus", "KEY(mouse AND NOT cat OR dog)", "(mouse NOT (cat OR dog))"),
+    ("scopus", "KEY(mouse OR rat AND rodent)", "((mouse OR rat) AND rodent)"),
+    ("scopus", "KEY(rodent AND rat OR mouse)", "(rodent AND (rat OR mouse))"),
+    ("scopus", "KEY(cat AND dog AND NOT rodent OR mouse)", "((cat AND dog) NOT (rodent OR mouse))"),
+    ("scopus", "sensor W/15 robot AND water OR orbit OR planet",
+     "((sensor NEAR15 robot) AND (water OR orbit OR planet))"),
+    ("scopus", "cat pre/10 dog AND mouse", "((cat PRE10 dog) AND mouse)"),
+    ("scopus", '"a" OR "b" OR "c" AND (burn* OR fire*)', "((a OR b OR c) AND (burn* OR fire*))"),
+    ("scopus", "finland or finnish and pisa", "((finland OR finnish) AND pisa)"),
+    ("scopus", "wind power", "(wind AND power)"),
+    # PubMed: strictly left to right.
+    ("pubmed", "salmonella OR eggs AND hamburger", "((salmonella OR eggs) AND hamburger)"),
+    ("pubmed", "salmonella AND hamburger OR eggs", "((salmonella AND hamburger) OR eggs)"),
+    ("pubmed", "a NOT b OR c", "((a NOT b) OR c)"),
+    ("pubmed", "salmonella AND (hamburger OR eggs)", "(salmonella AND (hamburger OR eggs))"),
+    # Web of Science: NEAR/x, SAME, NOT, AND, OR (highest first).
+    ("wos", "copper OR lead AND algae", "(copper OR (lead AND algae))"),
+    ("wos", "(copper OR lead) AND algae", "((copper OR lead) AND algae)"),
+    ("wos", "a AND b NOT c", "(a AND (b NOT c))"),
+    ("wos", "a NOT b AND c", "((a NOT b) AND c)"),
+    ("wos", "a OR b NEAR/3 c", "(a OR (b NEAR3 c))"),
+    ("wos", "rainbow trout fish farm", "(rainbow AND trout AND fish AND farm)"),
+    # EBSCOhost: AND before OR; proximity tighter.
+    ("ebsco", "heart AND lung OR bypass", "((heart AND lung) OR bypass)"),
+    ("ebsco", "a OR b N3 c", "(a OR (b NEAR3 c))"),
+    # ProQuest: a phrase, OR, PRE/n, NEAR (W/n), AND, AND NOT (highest first).
+    ("proquest", "cat AND dog OR pet", "(cat AND (dog OR pet))"),
+    ("proquest", "cat AND dog PRE/2 pet", "(cat AND (dog PRE2 pet))"),
+    ("proquest", "cat AND dog W/2 pet", "(cat AND (dog NEAR2 pet))"),
+    ("proquest", "cat AND NOT dog AND pet", "(cat NOT (dog AND pet))"),
+    ("proquest", "cat AND su(dog) OR pet", "(cat AND (dog OR pet))"),
+    # Ovid: words next to each other are a phrase; AND read before OR (with a note).
+    ("ovid", "heart attack and risk", "(heart attack AND risk)"),
+    ("ovid", "a or b and c", "(a OR (b AND c))"),
+    # generic: AND before OR, proximity tighter.
+    ("generic", "a OR b AND c", "(a OR (b AND c))"),
+    ("generic", "a AND b NOT c", "((a AND b) NOT c)"),
+]
+
+
+@pytest.mark.parametrize(("syntax", "query", "expected"), PRECEDENCE, ids=[f"{s}:{q}" for s, q, _ in PRECEDENCE])
+def test_precedence_as_each_database_documents_it(syntax, query, expected) -> None:
+    assert shape(parse(query, syntax)) == expected
+
+
+def test_ovid_notes_an_and_or_mix_it_cannot_be_sure_of() -> None:
+    from review_tools.query import analyse
+
+    assert any("AND and OR are mixed" in n for n in analyse("a or b and c", "ovid").notes)
+    assert not analyse("(a or b) and c", "ovid").notes
+
+
+FIELDS = [
+    ("scopus", "TITLE-ABS-KEY(crm)", TOPIC),
+    ("scopus", "TITLE-ABS(crm)", fields_of("title", "abstract")),
+    ("scopus", "AUTHKEY(crm)", ("keywords",)),
+    ("scopus", "title-abs-key ( crm )", TOPIC),
+    ("wos", "TS=crm", TOPIC),
+    ("wos", "TS = (crm)", TOPIC),
+    ("wos", "TI=(crm)", ("title",)),
+    ("wos", "ALL=(crm)", fields_of("title", "abstract", "keywords", "headings", "author", "source", "other")),
+    ("pubmed", "crm[tiab]", fields_of("title", "abstract", "keywords")),
+    ("pubmed", "crm [Title/Abstract]", fields_of("title", "abstract", "keywords")),
+    ("pubmed", "crm[Title]", ("title",)),
+    ("pubmed", "crm[ot]", ("keywords",)),
+    ("ebsco", "TI crm", ("title",)),
+    ("ebsco", "AB crm", ("abstract",)),
+    ("ebsco", "TX crm", fields_of("title", "abstract", "keywords", "headings", "author", "source", "other",
+                                  "fulltext")),
+    ("proquest", "ti,ab(crm)", fields_of("title", "abstract")),
+    ("proquest", "noft(crm)", fields_of("title", "abstract", "keywords", "headings", "author", "source", "other")),
+    ("ovid", "crm.ti,ab.", fields_of("title", "abstract")),
+    ("ovid", "crm.tw.", fields_of("title", "abstract")),
+    ("ovid", "(crm).kf.", ("keywords",)),
+    ("cochrane", "crm:ti,ab,kw", TOPIC),
+    ("embase", "crm:ti,ab", fields_of("title", "abstract")),
+]
+
+
+@pytest.mark.parametrize(("syntax", "query", "fields"), FIELDS, ids=[f"{s}:{q}" for s, q, _ in FIELDS])
+def test_field_tags(syntax, query, fields) -> None:
+    node = parse(query, syntax)
+    assert isinstance(node, Term) and node.text == "crm" and node.fields == fields
+
+
+def test_untagged_terms_search_each_databases_default_fields() -> None:
+    assert parse("crm", "pubmed").fields == fields_of("title", "abstract", "keywords", "headings", "author",
+                                                      "source", "other")
+    assert parse("crm", "wos").fields == TOPIC
+    assert parse("crm", "generic").fields == TOPIC
+    assert parse("crm", "ovid").fields == fields_of("title", "abstract", "keywords", "headings", "other")
+
+
+def test_words_next_to_each_other_join_each_databases_way() -> None:
+    assert parse("primary care", "generic") == And((Term("primary"), Term("care")))
+    assert normalise(parse("primary care", "pubmed")) == normalise(parse("primary AND care", "pubmed"))
+    assert parse("primary care[tiab]", "pubmed") == Term("primary care", fields_of("title", "abstract", "keywords"),
+                                                        phrase=True)
+    assert parse("heart attack", "ovid") == Term("heart attack", parse("x", "ovid").fields, phrase=True)
+    node = parse("heart attack", "ebsco")
+    assert isinstance(node, Near) and node.distance == 5 and not node.ordered  # EBSCO's default N5
+
+
+def test_typographic_quotes_and_spaces_before_tags() -> None:
+    assert parse("“customer segmentation”", "generic") == Term("customer segmentation", phrase=True)
+    assert parse("„asiakkuuden hallinta“", "generic").text == "asiakkuuden hallinta"
+    assert parse('"peer support" [Title/Abstract]', "pubmed").fields == fields_of("title", "abstract", "keywords")
+    assert parse("{heart attack}", "scopus") == Term("heart attack", parse("x", "scopus").fields, phrase=True,
+                                                     exact=True)
+
+
+def test_wildcards_mean_what_each_database_says() -> None:
+    assert parse("wom?n", "scopus").text == "wom?n"  # exactly one character
+    assert parse("behavio#r", "ebsco").text == "behavio#r"  # one character or none
+    assert parse("behavio?r", "ovid").text == "behavio#r"  # Ovid's ? is one or none
+    assert parse("wom#n", "ovid").text == "wom?n"  # Ovid's # is exactly one
+    assert parse("colo$r", "wos").text == "colo#r"  # Web of Science's $ is one or none
+    assert parse("dog$1", "ovid").text == "dog*{1}"  # at most one character
+    assert parse("child$", "ovid").text == "child*"
+    assert parse("N95", "ebsco") == Term("N95", parse("x", "ebsco").fields, variants=True)  # a term, not an operator
+    assert parse("mask N95 respirator", "generic") == And((Term("mask"), Term("N95"), Term("respirator")))
+
+
+HEADINGS = [
+    ("pubmed", '"Aged"[Mesh]', Heading("Aged")),
+    ("pubmed", "Aged[mh]", Heading("Aged")),
+    ("pubmed", "Patient Education as Topic[MeSH Terms]", Heading("Patient Education as Topic")),
+    ("pubmed", '"Aged"[Mesh:NoExp]', Heading("Aged", explode=False)),
+    ("pubmed", '"Aged"[Majr]', Heading("Aged", major=True)),
+    ("pubmed", "psoriasis/dt[Majr]", Heading("psoriasis", major=True, subheading="drug therapy")),
+    ("ovid", "exp Aged/", Heading("Aged")),
+    ("ovid", "Aged/", Heading("Aged", explode=False)),
+    ("ovid", "exp *Breast Neoplasms/dt", Heading("Breast Neoplasms", major=True, subheading="drug therapy")),
+    ("ovid", "exp Customer Relations/", Heading("Customer Relations")),
+    ("ebsco", 'MH "Aged+"', Heading("Aged", "cinahl")),
+    ("ebsco", 'MH "Aged"', Heading("Aged", "cinahl", explode=False)),
+    ("ebsco", 'MM "Aged+"', Heading("Aged", "cinahl", major=True)),
+    ("proquest", 'SU.EXACT("Customer relations")', Heading("Customer relations", "thesaurus", explode=False)),
+    ("proquest", 'SU.EXACT.EXPLODE("Customer relations")', Heading("Customer relations", "thesaurus")),
+    ("proquest", 'MAINSUBJECT.EXACT("Marketing")', Heading("Marketing", "thesaurus", explode=False, major=True)),
+    ("cochrane", '[mh "Low Back Pain"]', Heading("Low Back Pain")),
+    ("cochrane", '[mh ^"Low Back Pain"]', Heading("Low Back Pain", explode=False)),
+    ("cochrane", "[mh vaccines/AE]", Heading("vaccines", subheading="adverse effects")),
+    ("cochrane", "[mh vaccines [mj]]", Heading("vaccines", major=True)),
+    ("cochrane", "MeSH descriptor: [Aged] explode all trees", Heading("Aged")),
+    ("cochrane", "MeSH descriptor: [Weight Loss] this term only", Heading("Weight Loss", explode=False)),
+    ("embase", "'heart infarction'/exp", Heading("heart infarction", "emtree")),
+    ("embase", "'heart infarction'/de", Heading("heart infarction", "emtree", explode=False)),
+]
+
+
+@pytest.mark.parametrize(("syntax", "query", "heading"), HEADINGS, ids=[f"{s}:{q}" for s, q, _ in HEADINGS])
+def test_subject_headings_are_their_own_node_kind(syntax, query, heading) -> None:
+    assert parse(query, syntax) == heading
+
+
+LIMITS = [
+    ("scopus", "PUBYEAR > 2014", ("year", 2015, None)),
+    ("scopus", "PUBYEAR>2014", ("year", 2015, None)),
+    ("scopus", "PUBYEAR AFT 2010", ("year", 2011, None)),
+    ("scopus", 'LIMIT-TO ( DOCTYPE , "ar" )', ("doctype", ("ar",))),
+    ("scopus", 'EXCLUDE ( DOCTYPE , "cp" )', ("doctype", ("cp",), True)),
+    ("scopus", 'LIMIT-TO(LANGUAGE, "English")', ("language", ("English",))),
+    ("scopus", "SUBJAREA(MEDI)", ("subject", ("MEDI",))),
+    ("scopus", "DOCTYPE(ar)", ("doctype", ("ar",))),
+    ("wos", "PY=(2015-2024)", ("year", 2015, 2024)),
+    ("wos", "PY=2019", ("year", 2019, 2019)),
+    ("wos", "DT=(Article)", ("doctype", ("Article",))),
+    ("wos", "LA=(English)", ("language", ("English",))),
+    ("pubmed", "2015/1/1:2025/05/23[pdat]", ("year", 2015, 2025)),
+    ("pubmed", '"2015/01/01"[PDAT] : "2020/12/31"[PDAT]', ("year", 2015, 2020)),
+    ("pubmed", "2015:2024[dp]", ("year", 2015, 2024)),
+    ("pubmed", "english[lang]", ("language", ("english",))),
+    ("pubmed", "review[pt]", ("doctype", ("review",))),
+    ("ebsco", "DT 2015-2024", ("year", 2015, 2024)),
+    ("ebsco", "LA English", ("language", ("English",))),
+    ("proquest", "pd(20150101-20241231)", ("year", 2015, 2024)),
+    ("proquest", 'la.exact("English")', ("language", ("English",))),
+    ("proquest", 'rtype.exact("Scholarly Journals")', ("source_type", ("Scholarly Journals",))),
+    ("proquest", "PEER(yes)", ("peer_reviewed", ("yes",))),
+    ("embase", "[english]/lim", ("language", ("english",))),
+    ("embase", "[2015-2024]/py", ("year", 2015, 2024)),
+]
+
+
+@pytest.mark.parametrize(("syntax", "query", "expected"), LIMITS, ids=[f"{s}:{q}" for s, q, _ in LIMITS])
+def test_limits_are_structured_filters(syntax, query, expected) -> None:
+    node = parse(query, syntax)
+    assert isinstance(node, Limit) and node.kind == expected[0]
+    if node.kind == "year":
+        assert (node.low, node.high) == expected[1:]
+    else:
+        assert node.values == expected[1] and node.exclude == (len(expected) > 2 and expected[2])
+    assert node.text  # kept as written, for the PRISMA-S table
+
+
+def test_web_of_science_refinement_lines_are_limits() -> None:
+    node = parse('TS=(crm) Refined by: DOCUMENT TYPES: ( ARTICLE OR REVIEW ) AND LANGUAGES: ( ENGLISH )', "wos")
+    kinds = [(n.kind, n.values) for n in node.parts if isinstance(n, Limit)]
+    assert kinds == [("doctype", ("ARTICLE", "REVIEW")), ("language", ("ENGLISH",))]
+    timespan = parse("TS=(crm)\nTimespan: 2000-2020. Indexes: SCI-EXPANDED", "wos")
+    assert any(isinstance(n, Limit) and (n.low, n.high) == (2000, 2020) for n in timespan.parts)
+
+
+def test_proximity_forms() -> None:
+    assert parse('"hip pain"[tiab:~2]', "pubmed") == Near(Term("hip", fields_of("title", "abstract", "keywords")),
+                                                         Term("pain", fields_of("title", "abstract", "keywords")), 2)
+    assert parse("salmon NEAR virus", "wos").distance == 15  # NEAR alone is NEAR/15
+    assert parse("a adj3 b", "ovid").distance == 2  # Ovid counts positions
+    assert parse("a adj b", "ovid").ordered and parse("a adj b", "ovid").distance == 0
+    assert parse("a NEAR/5 b", "embase").distance == 4  # "at most 4 words between"
+    assert parse("a W3 b", "ebsco").ordered
+    assert parse("a NEAR b", "proquest").distance == 4
+    node = parse("(screen* OR review*) W/3 (automat* OR test*)", "scopus")
+    assert isinstance(node, Near) and isinstance(node.left, Or) and isinstance(node.right, Or)
+
+
+INVALID = [
+    # (syntax, query, message part, column, hint part)
+    ("scopus", "bay PRE/6 ship* W/6 channel", "PRE/6 and W/6 in one chain", 17, "does not mix"),
+    ("scopus", "bay PRE/6 ship* PRE/0 channel", "in one chain", 17, "distances"),
+    ("scopus", "TITLE-ABS-KEY(bay PRE/6 (ship* AND channel))", "AND (written or implied) inside a proximity", 19,
+     "OR-groups"),
+    ("wos", "TS=(Brown NEAR spider bite)", "inside a proximity operator (NEAR)", 11, ""),
+    ("wos", "TS=(Germany NEAR/10 (monetary AND union))", "inside a proximity operator", 13, ""),
+    ("scopus", "TITLE-ABS-KEYS(crm)", "unknown Scopus field code TITLE-ABS-KEYS", 1, "did you mean TITLE-ABS-KEY?"),
+    ("wos", "TQ=(crm)", "unknown Web of Science field tag TQ=", 1, "did you mean TS=?"),
+    ("pubmed", "crm[tiabs]", "unknown PubMed search tag [tiabs]", 4, "did you mean [tiab]?"),
+    ("pubmed", "crm or pharma", "'or' in lower case is a search word in PubMed", 5, "write OR"),
+    ("pubmed", "wom?n", "'?' is not a wildcard in PubMed", 4, "PubMed wildcards: *"),
+    ("scopus", "crm NOT pharma", "NOT on its own is not a Scopus operator", 5, "AND NOT"),
+    ("generic", "(a OR (b AND c)", "'(' is never closed", 1, "add ')'"),
+    ("generic", "(a OR b AND) c", "a term is expected after AND, not ')'", 12, ""),
+    ("generic", "a AND (b OR ) AND c", "a term is expected after OR, not ')'", 13, ""),
+    ("generic", "a OR b)", "')' without '('", 7, ""),
+    ("generic", 'a AND "open', "quotation mark is never closed", 7, ""),
+    ("generic", "a AND", "the string ends after AND", 6, ""),
+    ("generic", "OR a", "operator OR where a term is expected", 1, ""),
+    ("generic", "a AND OR b", "operator OR where a term is expected after AND", 7, ""),
+    ("generic", "()", "empty parentheses", 1, ""),
+    ("generic", "", "empty search string", 1, ""),
+    ("generic", "a AND &", "'&' has no letters or digits", 7, ""),
+    ("ovid", "exp Aged", "'exp' needs a subject heading ending in '/'", 1, ""),
+    ("ovid", "crm.tq.", "unknown Ovid field .tq.", 4, ""),
+    ("ebsco", "TI a N3 AB b", "searched in different fields", 6, "same field"),
+]
+
+
+@pytest.mark.parametrize(("syntax", "query", "message", "column", "hint"), INVALID,
+                         ids=[f"{s}:{q}" for s, q, *_ in INVALID])
+def test_errors_name_the_real_cause_and_place(syntax, query, message, column, hint) -> None:
+    with pytest.raises(QuerySyntaxError) as info:
+        parse(query, syntax)
+    err = info.value
+    assert message in err.message, err.message
+    assert err.column == column, (err.column, str(err))
+    assert hint in err.hint
+    assert str(err).splitlines()[2] == "  " + " " * (column - 1) + "^"
+
+
+def test_deep_nesting_is_an_error_not_a_crash() -> None:
+    with pytest.raises(QuerySyntaxError, match="nested more than"):
+        parse("(" * 400 + "a" + ")" * 400)
+    deep = " AND ".join(f"(a{i} OR b{i})" for i in range(300))
+    assert len(parse(deep, "generic").parts) == 300  # long but flat strings are fine
+
+
+def test_the_syntax_of_a_database_from_its_platform() -> None:
+    assert syntax_for("EBSCOhost", "Business Source Elite") == "ebsco"
+    assert syntax_for("Ovid", "Embase") == "ovid"
+    assert syntax_for("Embase.com", "Embase") == "embase"
+    assert syntax_for("Elsevier", "Scopus") == "scopus"
+    assert syntax_for("Clarivate", "Web of Science Core Collection") == "wos"
+    assert syntax_for("NCBI", "PubMed") == "pubmed"
+    assert syntax_for("ProQuest", "ABI/INFORM") == "proquest"
+    assert syntax_for("Finna.fi", "Finna") == "generic"
