@@ -50,3 +50,26 @@ def test_forms_adds_rows_for_included_studies(tmp_path, capsys) -> None:
     assert "extraction.csv: 4 row(s) added" in out and "reviewer_1.csv: 0 row(s) added" in out
     assert main(["forms", "--project", str(tmp_path)]) == 0
     assert "extraction.csv: 0 row(s) added" in capsys.readouterr().out
+
+
+def test_validate_rejects_a_search_string_that_does_not_parse_with_line_and_column(tmp_path, capsys) -> None:
+    text = (ROOT / "review" / "protocol.yaml").read_text(encoding="utf-8")
+    text = text.replace('TITLE-ABS-KEY((segment* OR "customer classification")',
+                        'TITLE-ABS-KEYS((segment* OR "customer classification")')
+    bad = tmp_path / "review" / "protocol.yaml"
+    bad.parent.mkdir()
+    bad.write_text(text, encoding="utf-8")
+    line = next(i for i, row in enumerate(text.splitlines(), 1) if "TITLE-ABS-KEYS" in row)
+    column = text.splitlines()[line - 1].index("TITLE-ABS-KEYS") + 1
+    assert main(["validate", str(bad)]) == 2
+    err = capsys.readouterr().err
+    assert f"protocol.yaml:{line} databases[3].search_string" in err
+    assert f"unknown Scopus field code TITLE-ABS-KEYS at column {column}" in err and "did you mean TITLE-ABS-KEY?" in err
+
+
+def test_translate_prints_the_string_and_its_warnings(capsys) -> None:
+    assert main(["translate", "TITLE(crm) AND a PRE/2 b", "--from", "scopus", "--to", "wos", "ebsco"]) == 0
+    out = capsys.readouterr()
+    assert "wos: TI=(crm) AND ALL=(a NEAR/2 b)" in out.out
+    assert "ebsco: TI crm AND" in out.out
+    assert "no ordered proximity" in out.err

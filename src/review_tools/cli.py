@@ -13,10 +13,26 @@ DEFAULT_PROTOCOL = Path("review/protocol.yaml")
 
 def _validate(args: argparse.Namespace) -> int:
     from review_tools.protocol import load_protocol
+    from review_tools.query import analyse
 
     protocol = load_protocol(args.protocol)
     print(f"{args.protocol}: OK ({len(protocol.questions)} questions, {len(protocol.databases)} databases, "
           f"{len(protocol.criteria)} criteria, appraisal with {protocol.appraisal.instrument})")
+    for db in protocol.databases:
+        for note in analyse(db.search_string, db.search_syntax).notes:
+            print(f"note: {db.name} ({db.search_syntax}): {note}")
+    return 0
+
+
+def _translate(args: argparse.Namespace) -> int:
+    from review_tools.query import translate
+
+    text = sys.stdin.read() if args.string == "-" else args.string
+    for target in args.to:
+        out, warnings = translate(text, target, source=getattr(args, "from"))
+        print(f"{target}: {out}" if len(args.to) > 1 else out)
+        for warning in warnings:
+            print(f"warning: {warning}", file=sys.stderr)
     return 0
 
 
@@ -206,6 +222,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--protocol", type=Path, default=DEFAULT_PROTOCOL,
                    help="protocol whose screening decisions are carried over (record files)")
     p.set_defaults(func=_diff)
+
+    from review_tools.query import SYNTAXES
+
+    p = sub.add_parser("translate", help="a search string in other databases' syntax, with what changes")
+    p.add_argument("string", help="the search string or line-numbered strategy ('-' reads standard input)")
+    p.add_argument("--from", default="generic", choices=SYNTAXES, help="its syntax (default: generic)")
+    p.add_argument("--to", nargs="+", required=True, choices=[s for s in SYNTAXES if s != "polyglot"])
+    p.set_defaults(func=_translate)
 
     p = sub.add_parser("forms", help="add rows for newly included studies to the appraisal and extraction files")
     p.add_argument("--project", type=Path, default=Path("."))

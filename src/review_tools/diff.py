@@ -3,8 +3,8 @@
 Two kinds of comparison:
 
 * two protocol versions over the records already collected: each database's old and new search string is
-  run over that database's records (offline, with :mod:`review_tools.query`), so a researcher sees what a
-  changed string would add or drop before running it online;
+  run over that database's records (offline, with :mod:`review_tools.query`, each read in its database's
+  syntax), so a researcher sees what a changed string would add or drop before running it online;
 * two record sets (an earlier import and a new one): records added, removed and kept, matched through the
   stable ids and the ids merged by deduplication, with the screening decisions that carry over.
 """
@@ -34,8 +34,8 @@ def protocol_diff(old: Protocol, new: Protocol, records: Sequence[Record]) -> pd
     rows = []
     for name in [*old_db, *(n for n in new_db if n not in old_db)]:
         mine = _of_database(records, name)
-        o = set(query.run(old_db[name].search_string, mine)) if name in old_db else set()
-        n = set(query.run(new_db[name].search_string, mine)) if name in new_db else set()
+        o = set(query.run(old_db[name].search_string, mine, old_db[name].search_syntax)) if name in old_db else set()
+        n = set(query.run(new_db[name].search_string, mine, new_db[name].search_syntax)) if name in new_db else set()
         rows.append({
             "database": name,
             "change": "added" if name not in old_db else "removed" if name not in new_db else (

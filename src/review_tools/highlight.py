@@ -1,8 +1,10 @@
 """Search terms of the protocol, highlighted in titles and abstracts (HTML-escaped).
 
-The terms are read from the search strings with a simple tokenizer: quoted phrases and words, boolean
-operators, field tags and proximity operators dropped, ``*`` truncation kept as a word prefix.  Matching is
-case-insensitive and diacritic-aware (``asiakkuu*`` marks ``asiakkuuksien``; ``lääke*`` marks ``Laake``).
+The terms come from the protocol's search strings read in each database's syntax
+(:mod:`review_tools.query`), so field tags, operators, limits and line numbers are never taken for
+words, and PubMed's ``term[tiab]`` gives ``term``.  Subject headings are highlighted as phrases.
+Matching is case-insensitive and diacritic-aware (``asiakkuu*`` marks ``asiakkuuksien``; ``lääke*``
+marks ``Laake``); ``*`` marks the rest of a word, ``?`` and ``#`` one letter.
 """
 
 from __future__ import annotations
@@ -13,24 +15,23 @@ import unicodedata
 from collections.abc import Iterable
 
 from review_tools.protocol import Protocol
-
-_OPERATORS = {"and", "or", "not", "near", "adj", "w", "pre", "same", "with"}
-_TOKEN = re.compile(r'"([^"]+)"|([^\s()"]+)')
-_FIELD = re.compile(r"^[A-Za-z-]+\($|^[A-Z]{2}=|^\[[a-z]+\]$")
+from review_tools.query import QuerySyntaxError, parse
+from review_tools.query.tree import headings, terms
 
 
 def search_terms(protocol: Protocol) -> list[str]:
     """Distinct terms and phrases of all the protocol's search strings, longest first."""
-    terms: dict[str, None] = {}
+    found: dict[str, None] = {}
     for db in protocol.databases:
-        text = re.sub(r"\b[A-Za-z-]+\(", " ", db.search_string)  # TITLE-ABS-KEY(, noft(
-        text = re.sub(r"\b(?:NEAR|W|PRE|N)/?\d+\b", " ", text, flags=re.IGNORECASE)
-        for phrase, word in _TOKEN.findall(text):
-            term = (phrase or word).strip().strip(",;")
-            if not term or _FIELD.match(term) or term.lower() in _OPERATORS or len(term.rstrip("*?")) < 2:
-                continue
-            terms.setdefault(term.lower(), None)
-    return sorted(terms, key=len, reverse=True)
+        try:
+            tree = parse(db.search_string, db.search_syntax)
+        except QuerySyntaxError:
+            continue  # validate reports it; a report still shows the records
+        for text in [t.text for t in terms(tree)] + [h.text for h in headings(tree) if h.text]:
+            text = text.strip()
+            if len(re.sub(r"[*?#{}\d]", "", text)) >= 2:
+                found.setdefault(text.lower(), None)
+    return sorted(found, key=len, reverse=True)
 
 
 def _fold_char(c: str) -> str:
@@ -41,8 +42,9 @@ def _pattern(terms: Iterable[str]) -> re.Pattern[str] | None:
     parts = []
     for term in terms:
         folded = "".join(_fold_char(c) for c in term)
-        body = re.escape(folded.rstrip("*")).replace(r"\?", r"\w").replace(r"\ ", r"\s+")
-        parts.append(rf"\b{body}\w*" if folded.endswith("*") else rf"\b{body}\b")
+        body = re.escape(folded).replace(r"\*", r"\w*").replace(r"\?", r"\w").replace(r"\#", r"\w?")
+        body = re.sub(r"\\\s+|\s+", r"\\s+", body)
+        parts.append(rf"\b{body}\b" if not folded.endswith("*") else rf"\b{body}")
     return re.compile("|".join(parts), re.IGNORECASE) if parts else None
 
 
@@ -54,6 +56,8 @@ def highlight(text: str, terms: Iterable[str]) -> str:
     folded = "".join(_fold_char(c) if len(_fold_char(c)) == 1 else c for c in text)
     out, last = [], 0
     for m in pattern.finditer(folded):
+        if m.end() == m.start():
+            continue
         out.append(html.escape(text[last:m.start()]))
         out.append(f"<mark>{html.escape(text[m.start():m.end()])}</mark>")
         last = m.end()

@@ -19,19 +19,29 @@ def questions_table(protocol: Protocol) -> pd.DataFrame:
 
 
 def search_table(protocol: Protocol) -> pd.DataFrame:
-    """PRISMA-S items per database: name, platform, date, fields, exact string as run, limits, hits."""
-    return pd.DataFrame([
-        {
+    """PRISMA-S items per database: name, platform, date, fields, exact string as run and the syntax it
+    is read in, the limits written in the string (read from it) and those applied outside it, hits."""
+    from review_tools.query import QuerySyntaxError, parse
+    from review_tools.query.limits import describe_all
+
+    rows = []
+    for d in protocol.databases:
+        try:
+            in_string = "; ".join(describe_all(parse(d.search_string, d.search_syntax)))
+        except QuerySyntaxError as exc:
+            in_string = f"(the string does not parse: {exc.message})"
+        rows.append({
             "database": d.name,
             "platform": d.platform,
             "date searched": d.date_searched.isoformat(),
             "fields": d.fields,
             "search string (as run)": d.search_string,
+            "syntax": d.search_syntax,
+            "limits in the string": in_string,
             "limits": "; ".join(d.limits),
             "hits reported": "" if d.hits is None else d.hits,
-        }
-        for d in protocol.databases
-    ])
+        })
+    return pd.DataFrame(rows)
 
 
 def other_methods_table(protocol: Protocol) -> pd.DataFrame:
