@@ -21,3 +21,36 @@ def test_an_error_while_writing_leaves_the_old_file(tmp_path) -> None:
         fh.write("half")
         raise RuntimeError("crash")
     assert path.read_text(encoding="utf-8") == "old\n"
+
+
+def test_append_lines_cuts_a_line_a_killed_writer_left_half_written(tmp_path) -> None:
+    from review_tools.atomic import append_lines
+
+    path = tmp_path / "log.csv"
+    append_lines(path, ["r1,include\n"], header="id,decision\n")
+    with path.open("ab") as fh:
+        fh.write(b"r2,incl")  # what a writer killed mid-write leaves
+    append_lines(path, ["r3,exclude\n"])
+    assert path.read_text(encoding="utf-8") == "id,decision\nr1,include\nr3,exclude\n"
+
+
+def test_a_failed_write_removes_its_temporary_file_and_leftovers_go_under_the_lock(tmp_path) -> None:
+    from review_tools.atomic import locked
+
+    path = tmp_path / "form.csv"
+    with pytest.raises(OSError), atomic_write(path) as fh:
+        fh.write("x")
+        raise OSError(28, "No space left on device")
+    assert not list(tmp_path.glob(".form.csv.tmp-*"))
+    (tmp_path / ".form.csv.tmp-99999").write_text("left by a killed writer", encoding="utf-8")
+    with locked(path):
+        pass
+    assert not list(tmp_path.glob(".form.csv.tmp-*"))
+
+
+def test_a_lock_held_too_long_is_a_clear_error(tmp_path) -> None:
+    from review_tools.atomic import LockTimeout, locked
+
+    path = tmp_path / "log.csv"
+    with locked(path), pytest.raises(LockTimeout, match="another process"), locked(path, timeout=0.2):
+        pass

@@ -26,7 +26,7 @@ from pathlib import Path
 
 from rapidfuzz import fuzz
 
-from review_tools.atomic import atomic_write
+from review_tools.atomic import atomic_write, locked
 from review_tools.errors import ReviewToolsError
 from review_tools.records import Record, first_author_key, fold
 
@@ -401,7 +401,7 @@ def read_decisions(path: str | Path) -> dict[tuple[str, str], str]:
     if not path.exists():
         return {}
     out: dict[tuple[str, str], str] = {}
-    with path.open(encoding="utf-8", newline="") as fh:
+    with path.open(encoding="utf-8-sig", newline="") as fh:
         for line, row in enumerate(csv.DictReader(fh), 2):
             decision = (row.get("decision") or "").strip().lower()
             if not decision:
@@ -413,12 +413,18 @@ def read_decisions(path: str | Path) -> dict[tuple[str, str], str]:
 
 
 def write_uncertain(result: DedupResult, records: Iterable[Record], path: str | Path) -> Path:
-    """Write the uncertain pairs for a person to decide, keeping every decision already in the file."""
+    """Write the uncertain pairs for a person to decide, keeping every decision already in the file (read
+    and rewritten under the file's lock, so a decision saved meanwhile is not overwritten)."""
     path = Path(path)
+    with locked(path):
+        return _write_uncertain(result, records, path)
+
+
+def _write_uncertain(result: DedupResult, records: Iterable[Record], path: Path) -> Path:
     by_id = {r.id: r for r in records}
     old: dict[tuple[str, str], dict[str, str]] = {}
     if path.exists():
-        with path.open(encoding="utf-8", newline="") as fh:
+        with path.open(encoding="utf-8-sig", newline="") as fh:
             for row in csv.DictReader(fh):
                 if (row.get("decision") or "").strip():
                     old[tuple(sorted((row["id_a"], row["id_b"])))] = row  # type: ignore[index]

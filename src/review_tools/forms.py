@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from review_tools.atomic import atomic_write
+from review_tools.atomic import atomic_write, locked
 from review_tools.errors import Problem, ProblemsError
 
 
@@ -63,9 +63,15 @@ def _parse_rows(path: Path, text: str) -> tuple[list[str], list[tuple[int, dict[
 def add_rows(path: Path, columns: Sequence[str], rows: Iterable[dict[str, str]], key: str = "record_id") -> int:
     """Add the rows whose ``key`` the file does not have yet; never change a row already there.
 
-    The file is rewritten atomically (temporary file renamed over it), so an interrupted write leaves it
-    as it was.  Returns how many rows were added; raises :class:`FormError` for a file that is not UTF-8.
+    The file is read and rewritten under its lock (a second writer waits) and atomically (temporary file
+    renamed over it), so neither a concurrent writer nor an interrupted write loses a row.  Returns how
+    many rows were added; raises :class:`FormError` for a file that is not UTF-8.
     """
+    with locked(path):
+        return _add_rows(path, columns, rows, key)
+
+
+def _add_rows(path: Path, columns: Sequence[str], rows: Iterable[dict[str, str]], key: str) -> int:
     existing_text = _read_text(path) if path.exists() else ""
     header = columns
     have: set[str] = set()

@@ -1,16 +1,18 @@
 """Screening decisions: an append-only log per reviewer and stage, automatic criteria, agreement, carry-over.
 
 Decisions live in ``review/screening/<stage>__<reviewer>.csv``, one row per decision, never rewritten:
-a changed mind is a new row, and the latest row for a record wins.  Every write replaces the file
-atomically (the old rows plus the new ones go to a temporary file that is renamed over it), so a killed
-process leaves the file as it was before or after the write, never half written.  Reason codes are the
-protocol's criterion codes valid at the stage.
+a changed mind is a new row, and the latest row for a record wins.  New rows are appended under the
+file's lock with one write and fsync (:func:`review_tools.atomic.append_lines`), so two processes saving
+decisions to one file at once (two notebook kernels, two terminals) both keep every row, and a killed
+writer never leaves a half row that a later row runs into.  A file saved by Excel (UTF-8 with a BOM,
+CRLF line ends) reads the same.  Reason codes are the protocol's criterion codes valid at the stage.
 """
 
 from __future__ import annotations
 
 import csv
 import datetime as dt
+import io
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -18,7 +20,7 @@ from pathlib import Path
 
 from sklearn.metrics import cohen_kappa_score
 
-from review_tools.atomic import atomic_write
+from review_tools.atomic import append_lines
 from review_tools.errors import ReviewToolsError
 from review_tools.protocol import STAGES, Protocol
 from review_tools.records import Record
@@ -85,7 +87,8 @@ class DecisionLog:
             raise ScreeningError(f"excluding {d.record_id} needs a reason code (e.g. {sorted(valid)[0]})")
 
     def record(self, decisions: Sequence[Decision]) -> None:
-        """Validate all, then append them (grouped per file) atomically; nothing is written if any is bad."""
+        """Validate all, then append them (grouped per file, each file under its lock); nothing is written
+        if any is bad."""
         stamped = [d if d.timestamp else Decision(**{**d.__dict__, "timestamp": now()}) for d in decisions]
         for d in stamped:
             self.validate(d)
@@ -93,7 +96,7 @@ class DecisionLog:
         for d in stamped:
             by_file.setdefault(self.path(d.stage, d.reviewer), []).append(d)
         for path, new in by_file.items():
-            _append_atomically(path, new)
+            _append(path, new)
 
     def read(self, stage: str | None = None, reviewer: str | None = None) -> list[Decision]:
         """Every decision ever recorded (in file order), optionally for one stage and/or reviewer."""
@@ -116,31 +119,40 @@ class DecisionLog:
 
 
 def read_decision_file(path: Path) -> list[Decision]:
-    """Decisions in one file; a malformed row is an error naming the file and line."""
+    """Decisions in one file; a malformed row is an error naming the file and line.  A last line that a
+    killed writer cut off (no newline, and not a whole row) is not a decision and is left out."""
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ScreeningError(f"{path}: not UTF-8 text (byte {exc.start}); save it as CSV UTF-8") from None
+    lines = text.splitlines(keepends=True)
+    cut = bool(lines) and not lines[-1].endswith(("\n", "\r"))
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    missing = [c for c in COLUMNS if c not in (reader.fieldnames or [])]
+    if missing:
+        raise ScreeningError(f"{path}: missing column(s) {', '.join(missing)} (found: "
+                             f"{', '.join(reader.fieldnames or []) or 'no header'})")
     out = []
-    with path.open(encoding="utf-8", newline="") as fh:
-        reader = csv.DictReader(fh)
-        missing = [c for c in COLUMNS if c not in (reader.fieldnames or [])]
-        if missing:
-            raise ScreeningError(f"{path}: missing column(s) {', '.join(missing)}")
-        for line, row in enumerate(reader, 2):
-            if row["decision"] not in DECISIONS or not row["record_id"]:
-                raise ScreeningError(f"{path}:{line}: decision {row['decision']!r} for record "
-                                     f"{row['record_id']!r} is not one of {', '.join(DECISIONS)}")
-            out.append(Decision(row["record_id"], row["stage"], row["reviewer"], row["decision"],
-                                tuple(c for c in row["reasons"].split(";") if c), row["note"], row["timestamp"],
-                                row["source"]))
+    rows = list(reader)
+    for line, row in enumerate(rows, 2):
+        whole = all(row.get(c) is not None for c in COLUMNS) and None not in row
+        if cut and line == len(rows) + 1 and (not whole or row["decision"] not in DECISIONS):
+            break
+        if row["decision"] not in DECISIONS or not row["record_id"]:
+            raise ScreeningError(f"{path}:{line}: decision {row['decision']!r} for record "
+                                 f"{row['record_id']!r} is not one of {', '.join(DECISIONS)}")
+        out.append(Decision(row["record_id"], row["stage"], row["reviewer"], row["decision"],
+                            tuple(c for c in (row["reasons"] or "").split(";") if c), row["note"] or "",
+                            row["timestamp"] or "", row["source"] or ""))
     return out
 
 
-def _append_atomically(path: Path, new: Sequence[Decision]) -> None:
-    with atomic_write(path, sync=True) as fh:
-        if path.exists():
-            fh.write(path.read_text(encoding="utf-8"))
-        else:
-            csv.writer(fh, lineterminator="\n").writerow(COLUMNS)
-        writer = csv.DictWriter(fh, COLUMNS, lineterminator="\n")
-        writer.writerows(d.row() for d in new)
+def _append(path: Path, new: Sequence[Decision]) -> None:
+    buf = io.StringIO()
+    csv.DictWriter(buf, COLUMNS, lineterminator="\n").writerows(d.row() for d in new)
+    header = io.StringIO()
+    csv.writer(header, lineterminator="\n").writerow(COLUMNS)
+    append_lines(path, buf.getvalue().splitlines(keepends=True), header.getvalue())
 
 
 def fails_rule(rule, record: Record) -> bool:
