@@ -64,7 +64,8 @@ def test_validate_rejects_a_search_string_that_does_not_parse_with_line_and_colu
     assert main(["validate", str(bad)]) == 2
     err = capsys.readouterr().err
     assert f"protocol.yaml:{line} databases[3].search_string" in err
-    assert f"unknown Scopus field code TITLE-ABS-KEYS at column {column}" in err and "did you mean TITLE-ABS-KEY?" in err
+    assert f"unknown Scopus field code TITLE-ABS-KEYS at column {column}" in err
+    assert "did you mean TITLE-ABS-KEY?" in err
 
 
 def test_translate_prints_the_string_and_its_warnings(capsys) -> None:
@@ -73,3 +74,34 @@ def test_translate_prints_the_string_and_its_warnings(capsys) -> None:
     assert "wos: TI=(crm) AND ALL=(a NEAR/2 b)" in out.out
     assert "ebsco: TI crm AND" in out.out
     assert "no ordered proximity" in out.err
+
+
+def test_a_failed_import_leaves_the_previous_output_alone(tmp_path, capsys) -> None:
+    """A failed import once replaced the previous --out file with a header-only file."""
+    good = ROOT / "tests" / "data" / "kwok_2020_embase_excerpt.ris"
+    out = tmp_path / "records.csv"
+    assert main(["import", str(good), "--out", str(out)]) == 0
+    before = out.read_bytes()
+    broken = tmp_path / "broken.ris"
+    broken.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)))
+    assert main(["import", str(broken), "--out", str(out)]) == 1
+    assert out.read_bytes() == before
+    assert "nothing written" in capsys.readouterr().err
+
+
+def test_bad_paths_are_errors_not_tracebacks(tmp_path, capsys) -> None:
+    good = str(ROOT / "tests" / "data" / "kwok_2020_embase_excerpt.ris")
+    (tmp_path / "a_file").write_text("x", encoding="utf-8")
+    cases = [
+        (["import", str(tmp_path), "--out", str(tmp_path / "o.csv")], "is a folder"),
+        (["import", good, "--out", str(tmp_path / "o.xyz")], "write .ris, .bib, .csv, not '.xyz'"),
+        (["import", good, "--out", str(tmp_path)], "is a folder; give a file name"),
+        (["import", good, "--out", str(tmp_path / "a_file" / "o.csv")], "is a file, not a folder"),
+        (["dedup", good, "--out", str(tmp_path / "a_file")], "is a file; give a folder"),
+        (["import", "/dev/zero", "--out", str(tmp_path / "z.csv")], "not a regular file"),
+    ]
+    for argv, message in cases:
+        code = main(argv)
+        err = capsys.readouterr().err
+        assert code in (1, 2) and message in err, (argv, err)
+        assert "Traceback" not in err

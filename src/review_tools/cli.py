@@ -100,14 +100,34 @@ def _report_import(imported) -> bool:
     return bool(imported.problems or imported.file_errors)
 
 
-def _import(args: argparse.Namespace) -> int:
-    from review_tools.io.writers import write_records
+def _output_path(out: Path, suffixes: tuple[str, ...] | None) -> None:
+    """Refuse an --out that cannot be written before any work is done: a wrong extension, a folder where
+    a file is meant (or a file where a folder is), a path under a file."""
+    if suffixes is not None:
+        if out.is_dir():
+            raise ReviewToolsError(f"--out {out}: is a folder; give a file name ending in {', '.join(suffixes)}")
+        if out.suffix.lower() not in suffixes:
+            raise ReviewToolsError(f"--out {out}: write {', '.join(suffixes)}, not {out.suffix or 'no extension'!r}")
+    elif out.exists() and not out.is_dir():
+        raise ReviewToolsError(f"--out {out}: is a file; give a folder")
+    for parent in (out if suffixes is None else out.parent, *out.parents):
+        if parent.exists() and not parent.is_dir():
+            raise ReviewToolsError(f"--out {out}: {parent} is a file, not a folder")
 
+
+def _import(args: argparse.Namespace) -> int:
+    from review_tools.io.writers import WRITERS, write_records
+
+    _output_path(args.out, tuple(WRITERS))
     imported = _import_all(args)
     trouble = _report_import(imported)
+    if imported.file_errors:
+        print(f"nothing written to {args.out}: {len(imported.file_errors)} file(s) could not be read "
+              "(see above); the previous file, if any, is unchanged", file=sys.stderr)
+        return 1
     out = write_records(imported.records, args.out)
     print(f"{len(imported.records)} records written to {out}")
-    return 1 if (args.strict and trouble) or (imported.file_errors and not imported.records) else 0
+    return 1 if args.strict and trouble else 0
 
 
 def _dedup(args: argparse.Namespace) -> int:
@@ -117,8 +137,13 @@ def _dedup(args: argparse.Namespace) -> int:
     from review_tools.io.writers import write_records
     from review_tools.searches import UNCERTAIN_FILE
 
+    _output_path(args.out, None)
     imported = _import_all(args)
     trouble = _report_import(imported)
+    if imported.file_errors:
+        print(f"nothing written to {args.out}: {len(imported.file_errors)} file(s) could not be read "
+              "(see above)", file=sys.stderr)
+        return 1
     review_dir = (args.project / args.protocol).parent
     uncertain = review_dir / UNCERTAIN_FILE
     result = dedup.deduplicate(imported.records, dedup.read_decisions(uncertain))

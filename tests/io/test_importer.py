@@ -34,7 +34,7 @@ def test_empty_file(tmp_path) -> None:
 
 
 def test_binary_file(tmp_path) -> None:
-    with pytest.raises(ImportFileError, match=r"image\.ris: binary file"):
+    with pytest.raises(ImportFileError, match=r"image\.ris: a PNG image, not a text export"):
         import_file(_write(tmp_path, "image.ris", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00" * 20))
 
 

@@ -87,7 +87,7 @@ TABULAR = [
 
 
 def _text(path: Path) -> str:
-    return decode(path.read_bytes(), str(path))[0].lstrip("\ufeff")
+    return decode(path.read_bytes(), str(path)).text.lstrip("\ufeff")
 
 
 def _bib_entries(text: str) -> int:

@@ -7,8 +7,8 @@ import random
 from collections import Counter
 
 import pytest
-
 from benchmarks import polyglot
+
 from review_tools.query import TARGETS, parse, run, translate
 from review_tools.query.syntaxes import grammar
 from review_tools.query.tree import And, Heading, Near, Node, Not, Or, Term, combine, normalise
@@ -49,7 +49,7 @@ def _records(rng: random.Random, n: int = 150) -> list[Record]:
     out = []
     for _ in range(n):
         out.append(Record(title=" ".join(rng.choices(WORDS, k=rng.randint(2, 6))),
-                          abstract=" ".join(rng.choices(WORDS + ["the", "of", "and"], k=rng.randint(0, 25))),
+                          abstract=" ".join(rng.choices([*WORDS, "the", "of", "and"], k=rng.randint(0, 25))),
                           keywords=[" ".join(rng.choices(WORDS, k=2)) for _ in range(rng.randint(0, 3))]))
     assign_ids(out)
     return out

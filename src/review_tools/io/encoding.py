@@ -1,17 +1,35 @@
-"""Decode an export's bytes, detecting its encoding, and say which one was used.
+"""Decode an export's bytes, detecting its encoding, and say which one was used and what was damaged.
 
-Databases and reference managers write UTF-8 (with or without BOM), UTF-16 (EndNote, with or without
-BOM) and Windows cp1252 or latin-1.  The checks run in that order; a file with NUL bytes that is not
-UTF-16 is refused as binary.  Mixed line endings are normalised to ``\\n``.
+Databases and reference managers write UTF-8 (with or without BOM), UTF-16 (EndNote, Web of Science
+tab-delimited; with or without BOM) and Windows cp1252 or latin-1.  A file is decoded as the encoding it
+mostly is: one bad byte in a UTF-8 file is replaced (U+FFFD) and reported with its line, and does not
+switch the whole file to cp1252 (which would alter every non-ASCII character of every record); stray NUL
+bytes are removed and reported.  A truly binary file (PNG, ZIP, PDF, executables, mostly control bytes)
+is refused.  Mixed line endings are normalised to ``\\n``.
 """
 
 from __future__ import annotations
 
 import codecs
+from dataclasses import dataclass, field
 
 from review_tools.io.problems import ImportFileError
 
 _SAMPLE = 4096
+_MAGIC = {b"\x89PNG": "a PNG image", b"%PDF": "a PDF document", b"GIF8": "a GIF image", b"\xff\xd8\xff": "a JPEG image",
+          b"\x1f\x8b": "a gzip archive", b"\x7fELF": "a program", b"MZ": "a Windows program",
+          b"Rar!": "a RAR archive", b"7z\xbc\xaf": "a 7-Zip archive"}
+MAX_REPORTED = 20
+
+
+@dataclass
+class Decoded:
+    """The text, the encoding's name, and ``damage``: (line, what) for every byte that was not text."""
+
+    text: str
+    encoding: str
+    damage: list[tuple[int, str]] = field(default_factory=list)
+    errors: int = 0  # undecodable byte sequences, reported or not
 
 
 def _utf16_without_bom(data: bytes) -> str | None:
@@ -25,37 +43,85 @@ def _utf16_without_bom(data: bytes) -> str | None:
     return None
 
 
-def decode(data: bytes, source: str) -> tuple[str, str]:
-    """Return ``(text, encoding)``; raise :class:`ImportFileError` for empty or binary files."""
+def _binary(data: bytes, source: str) -> None:
+    for magic, what in _MAGIC.items():
+        if data.startswith(magic):
+            raise ImportFileError(f"{source}: {what}, not a text export")
+    sample = data[:_SAMPLE]
+    control = sum(1 for b in sample if b < 9 or (13 < b < 32 and b != 27))
+    if control > 0.1 * len(sample):
+        raise ImportFileError(f"{source}: binary file ({control} control bytes in the first {len(sample)}), "
+                              "not a text export")
+
+
+def decode(data: bytes, source: str) -> Decoded:
+    """The decoded text; raise :class:`ImportFileError` for empty or binary files."""
     if not data or (data[:_SAMPLE].isspace() and data.isspace()):
         raise ImportFileError(f"{source}: the file is empty")
-    for bom, name in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"),
-                      (codecs.BOM_UTF16_BE, "utf-16")):
+    for bom, name, label in ((codecs.BOM_UTF8, "utf-8", "UTF-8 with BOM"), (codecs.BOM_UTF16_LE, "utf-16-le",
+                                                                          "UTF-16 with BOM"),
+                             (codecs.BOM_UTF16_BE, "utf-16-be", "UTF-16 with BOM")):
         if data.startswith(bom):
-            label = {"utf-8-sig": "UTF-8 with BOM", "utf-16": "UTF-16 with BOM"}[name]
-            return _text(data, name, source), label
+            body = data[len(bom):]
+            if not body.strip(b"\x00 \t\r\n"):
+                raise ImportFileError(f"{source}: the file is empty (only a byte order mark)")
+            return _finish(_decode_reporting(body, name), label)
     if b"\x00" in data[:_SAMPLE]:
         name = _utf16_without_bom(data)
-        if name is None:
-            raise ImportFileError(f"{source}: binary file (NUL bytes), not a text export")
-        return _text(data, name, source), f"UTF-16 {'LE' if name.endswith('le') else 'BE'} without BOM"
+        if name is not None:
+            return _finish(_decode_reporting(data, name), f"UTF-16 {'LE' if name.endswith('le') else 'BE'} "
+                                                          "without BOM")
+    _binary(data, source)
     try:
-        return _text(data, "utf-8", source, strict=True), "UTF-8"
+        return _finish(Decoded(data.decode("utf-8"), "utf-8"), "UTF-8")
     except UnicodeDecodeError:
         pass
+    utf8 = _decode_reporting(data, "utf-8")
+    valid_multibyte = sum(1 for c in utf8.text if ord(c) > 127 and c != "\ufffd")
+    if valid_multibyte >= utf8.errors:  # mostly UTF-8: keep it, report the bad bytes
+        return _finish(utf8, "UTF-8")
     try:
-        return _text(data, "cp1252", source, strict=True), "cp1252"
+        return _finish(Decoded(data.decode("cp1252"), "cp1252"), "cp1252")
     except UnicodeDecodeError:
-        return _text(data, "latin-1", source), "latin-1"
+        return _finish(Decoded(data.decode("latin-1"), "latin-1"), "latin-1")
 
 
-def _text(data: bytes, encoding: str, source: str, strict: bool = False) -> str:
-    try:
-        text = data.decode(encoding, errors="strict")
-    except UnicodeDecodeError:
-        if strict:
-            raise
-        raise ImportFileError(f"{source}: cannot be decoded as {encoding}") from None
+def _decode_reporting(data: bytes, encoding: str) -> Decoded:
+    """Decode, replacing every undecodable byte sequence with U+FFFD and noting its line."""
+    parts: list[str] = []
+    damage: list[tuple[int, str]] = []
+    start = 0
+    decoder_errors = 0
+    while True:
+        try:
+            parts.append(data[start:].decode(encoding))
+            break
+        except UnicodeDecodeError as exc:
+            bad_at = start + exc.start
+            parts.append(data[start:bad_at].decode(encoding))
+            parts.append("\ufffd")
+            decoder_errors += 1
+            if decoder_errors <= MAX_REPORTED:
+                line = data.count(b"\n", 0, bad_at) + 1 if encoding == "utf-8" else \
+                    data.count("\n".encode(encoding), 0, bad_at) + 1
+                damage.append((line, f"byte(s) {data[bad_at:start + exc.end].hex(' ')} are not {encoding.upper()}: "
+                                     "replaced by \ufffd"))
+            start += exc.end
+    if decoder_errors > MAX_REPORTED:
+        damage.append((0, f"{decoder_errors - MAX_REPORTED} more undecodable byte sequences replaced"))
+    return Decoded("".join(parts), encoding, damage, decoder_errors)
+
+
+def _finish(decoded: Decoded, label: str) -> Decoded:
+    text = decoded.text
     if "\x00" in text:
-        raise ImportFileError(f"{source}: binary content (NUL characters) after decoding as {encoding}")
-    return text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
+        lines = [n for n, line in enumerate(text.split("\n"), 1) if "\x00" in line]
+        count = text.count("\x00")
+        decoded.damage.append((lines[0], f"{count} NUL byte(s) removed (lines {', '.join(map(str, lines[:10]))}"
+                                         f"{' ...' if len(lines) > 10 else ''})"))
+        text = text.replace("\x00", "")
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    decoded.text = text
+    decoded.encoding = label
+    return decoded

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import gc
 import re
+import stat
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
@@ -19,6 +20,7 @@ from review_tools.io.problems import ImportFileError, ImportProblem, ImportResul
 from review_tools.records import Record, assign_ids, normalise_doi, normalise_pages
 
 MAX_ABSTRACT = 100_000
+MAX_FILE_BYTES = 2 * 1024**3
 EXTENSIONS = {
     ".ris": "RIS", ".bib": "BibTeX", ".nbib": "MEDLINE", ".medline": "MEDLINE", ".csv": "CSV",
     ".tsv": "CSV", ".xlsx": "XLSX", ".isi": "Web of Science plain text",
@@ -30,7 +32,8 @@ _BIBTEX = re.compile(r"^\s*@\s*[A-Za-z]+\s*[{(]", re.MULTILINE)
 
 
 def detect_format(text: str) -> str | None:
-    """The export format from the text's first 20 kB, or None."""
+    """The export format from the text's first 20 kB, or None.  A header row with a title column makes
+    a CSV even when a cell further down starts with '@' (a title such as '@Home care ...')."""
     head = text[:20_000]
     first = head.lstrip("\ufeff").split("\n", 1)[0]
     if first.startswith("PT\tAU\t") or (first.count("\t") > 5 and "\tTI\t" in first and "\tUT" in first):
@@ -41,10 +44,12 @@ def detect_format(text: str) -> str | None:
         return "MEDLINE"
     if _WOS.search(head) and re.search(r"^ER\s*$", head, re.MULTILINE):
         return "Web of Science plain text"
-    if _BIBTEX.search(head):
-        return "BibTeX"
     low = first.lower()
-    if any(sep in first for sep in (",", ";", "\t")) and re.search(r"\btitle\b|\bti\b|\bdisplay_name\b", low):
+    csv_header = any(sep in first for sep in (",", ";", "\t")) and not first.lstrip().startswith("@") and \
+        re.search(r"\btitle\b|\bti\b|\bdisplay_name\b", low)
+    if not csv_header and _BIBTEX.search(head):
+        return "BibTeX"
+    if csv_header:
         return "Scopus CSV" if "source title" in low and ("eid" in low or "link" in low) else "CSV"
     return None
 
@@ -84,22 +89,64 @@ def _collector_paused() -> Iterator[None]:
             gc.enable()
 
 
+def read_bounded(path: Path, limit: int | None = None) -> bytes:
+    """A file's bytes, refusing folders, devices and files over ``limit`` bytes (MAX_FILE_BYTES) with an
+    error that says so, instead of a traceback or reading /dev/zero until memory runs out."""
+    source = str(path)
+    limit = MAX_FILE_BYTES if limit is None else limit
+    try:
+        info = path.stat()
+    except FileNotFoundError:
+        raise ImportFileError(f"{source}: file not found") from None
+    except OSError as exc:
+        raise ImportFileError(f"{source}: cannot be read ({exc.strerror})") from None
+    if stat.S_ISDIR(info.st_mode):
+        raise ImportFileError(f"{source}: is a folder; give the export files in it (or the folder's files)")
+    if not stat.S_ISREG(info.st_mode):
+        raise ImportFileError(f"{source}: not a regular file (a device or pipe)")
+    if info.st_size > limit:
+        raise ImportFileError(f"{source}: {info.st_size:,} bytes, more than the {limit:,} an export can have")
+    try:
+        with path.open("rb") as fh:
+            data = fh.read(limit + 1)
+    except OSError as exc:
+        raise ImportFileError(f"{source}: cannot be read ({exc.strerror})") from None
+    if len(data) > limit:
+        raise ImportFileError(f"{source}: more than {limit:,} bytes")
+    return data
+
+
+def _located(damage: list[tuple[int, str]], records: list[Record], source: str) -> list[ImportProblem]:
+    """Decoding damage as warnings on the records whose lines hold it."""
+    starts = [(r.line or 0, r.position) for r in records]
+    out = []
+    for line, what in damage:
+        position = None
+        for start, pos in starts:
+            if start <= line:
+                position = pos
+            else:
+                break
+        out.append(ImportProblem(source, line or None, position, what))
+    return out
+
+
 @_collector_paused()
 def import_file(path: str | Path, *, database: str = "", mapping: Mapping[str, str] | None = None) -> ImportResult:
     """Read one export; raise :class:`ImportFileError` only when nothing in the file can be read."""
     path = Path(path)
     source = str(path)
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise ImportFileError(f"{source}: file not found") from None
+    data = read_bounded(path)
     problems: list[ImportProblem] = []
     hint = EXTENSIONS.get(path.suffix.lower())
+    damage: list[tuple[int, str]] = []
+    text = ""
     if data.startswith(b"PK\x03\x04"):
         fmt, encoding = "XLSX", "binary (XLSX)"
         records, found = tabular.read_xlsx(path, source, mapping)
     else:
-        text, encoding = decode(data, source)
+        decoded = decode(data, source)
+        text, encoding, damage = decoded.text, decoded.encoding, decoded.damage
         fmt = detect_format(text)
         if fmt is None and mapping and any(sep in text.split("\n", 1)[0] for sep in (",", ";", "\t")):
             fmt = "CSV"  # the user's column mapping says which column holds the title
@@ -122,6 +169,11 @@ def import_file(path: str | Path, *, database: str = "", mapping: Mapping[str, s
     problems.extend(found)
     if not records and not any(p.skipped for p in problems):
         raise ImportFileError(f"{source}: {fmt} file with no records")
+    problems.extend(_located(damage, records, source))
+    if text and not text.endswith("\n") and records and fmt != "BibTeX":
+        last = records[-1]
+        problems.append(ImportProblem(source, last.line, last.position, "the file ends in the middle of a line: "
+                                      "it may have been cut off; check this last record"))
     for rec in records:
         rec.database = database or rec.database
     _check(records, source, problems)

@@ -40,6 +40,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "url": ("link", "url", "urls"),
 }
 _SCOPUS_AUTHOR_SPLIT = re.compile(r"(?<=\.),\s+")
+FIELD_LIMIT = 64 * 1024 * 1024
 
 
 def _resolve(header: list[str], mapping: Mapping[str, str] | None) -> dict[str, int]:
@@ -121,6 +122,7 @@ def sniff_delimiter(text: str) -> str:
 def read_csv(text: str, source: str, mapping: Mapping[str, str] | None = None,
              fmt: str = "CSV") -> tuple[list[Record], list[ImportProblem]]:
     """Read delimited text (delimiter sniffed from the header: comma, semicolon or tab)."""
+    csv.field_size_limit(FIELD_LIMIT)  # abstracts longer than the csv module's 131,072 are cut later, with a warning
     delimiter = "\t" if fmt == "Web of Science tab-delimited" else sniff_delimiter(text)
     reader = csv.reader(io.StringIO(text), delimiter=delimiter, quoting=csv.QUOTE_NONE if delimiter == "\t"
                         and fmt == "Web of Science tab-delimited" else csv.QUOTE_MINIMAL)
