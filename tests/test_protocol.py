@@ -138,3 +138,74 @@ def test_missing_file_and_non_mapping(tmp_path) -> None:
     listy.write_text("- a\n- b\n", encoding="utf-8")
     with pytest.raises(ProtocolError, match="must be a mapping"):
         load_protocol(listy)
+
+
+def _variant(tmp_path, old: str, new: str) -> Path:
+    text = (ROOT / "review" / "protocol.yaml").read_text(encoding="utf-8")
+    assert old in text
+    path = tmp_path / "review" / "protocol.yaml"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize(("old", "new", "message"), [
+    ("export_dir: searches/scopus", "export_dir: ../../../../etc", "'../../../../etc' is outside the review folder"),
+    ("export_dir: searches/scopus", "export_dir: /etc", "'/etc' is outside the review folder"),
+    ("reviewers: [", "reviewers: ['../outside/x', ", "a reviewer name is letters"),
+])
+def test_paths_and_names_must_stay_inside_the_review(tmp_path, old, new, message) -> None:
+    path = _variant(tmp_path, old, new)
+    with pytest.raises(ProtocolError) as info:
+        load_protocol(path)
+    assert message in str(info.value)
+    line = next(i for i, row in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if new.split(":")[0] in row
+                and new.split(": ", 1)[1][:5] in row)
+    assert info.value.problems[0].line == line
+
+
+def test_an_outside_export_folder_is_read_only_when_allowed(tmp_path) -> None:
+    from review_tools.searches import import_searches
+
+    path = _variant(tmp_path, "export_dir: searches/scopus", "export_dir: ../outside")
+    (tmp_path / "outside").mkdir()
+    (tmp_path / "outside" / "x.ris").write_text("TY  - JOUR\nTI  - Outside\nER  - \n", encoding="utf-8")
+    protocol = load_protocol(path, allow_outside=True)
+    refused = import_searches(protocol, path.parent)
+    assert any("outside the review folder" in e for e in refused.file_errors) and not refused.records
+    allowed = import_searches(protocol, path.parent, allow_outside=True)
+    assert [r.title for r in allowed.records] == ["Outside"]
+
+
+ATTACKS = [
+    ("alias bomb", lambda t: 'a: &a ["lol","lol"]\nb: &b [*a,*a,*a]\nc: [*b,*b,*b]\n' + t, 2, "aliases"),
+    ("impossible date", lambda t: t.replace("date_searched: 2024-09-16", "date_searched: 2024-02-30", 1), None,
+     "day is out of range"),
+    ("5000-digit integer", lambda t: t.replace("seed: 20241213", "seed: " + "9" * 5000, 1), None, "4300 digits"),
+    ("deep nesting", lambda t: t + "\nextra: " + "[" * 10_000 + "]" * 10_000 + "\n", None, "nested more than 50"),
+    ("NUL byte", lambda t: t.replace("title: Customer", "title: Cust\x00omer", 1), None, "NUL character"),
+    ("binary tag", lambda t: t.replace("language: en            # report", "language: !!binary ZW4=  # report", 1),
+     None, "!!binary"),
+    ("unterminated quote", lambda t: t.replace("title: Customer segmentation as a tool",
+                                               'title: "Customer segmentation as a tool', 1), None,
+     "never closed"),
+]
+
+
+@pytest.mark.parametrize(("name", "change", "line", "message"), ATTACKS, ids=[a[0] for a in ATTACKS])
+def test_hostile_protocols_give_errors_with_lines_not_hangs_or_tracebacks(tmp_path, name, change, line, message):
+    text = change((ROOT / "review" / "protocol.yaml").read_text(encoding="utf-8"))
+    path = tmp_path / "protocol.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ProtocolError) as info:
+        load_protocol(path)
+    problem = info.value.problems[0]
+    assert message in str(info.value)
+    assert problem.line is not None
+    if line is not None:
+        assert problem.line == line
+
+
+def test_a_folder_given_as_the_protocol_is_an_error(tmp_path) -> None:
+    with pytest.raises(ProtocolError, match="is a folder"):
+        load_protocol(tmp_path)

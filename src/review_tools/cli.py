@@ -85,7 +85,8 @@ def _import_all(args: argparse.Namespace):
         assign_ids(imported.records)
         return imported
     protocol_path = args.project / args.protocol
-    return import_searches(load_protocol(protocol_path), protocol_path.parent)
+    return import_searches(load_protocol(protocol_path, allow_outside=args.allow_outside), protocol_path.parent,
+                           allow_outside=args.allow_outside)
 
 
 def _report_import(imported) -> bool:
@@ -239,6 +240,8 @@ def build_parser() -> argparse.ArgumentParser:
                        help=f"output ({'a .csv, .ris or .bib file' if name == 'import' else 'a folder'}; "
                             f"default {default_out})")
         p.add_argument("--strict", action="store_true", help="exit 1 if any record had a problem")
+        p.add_argument("--allow-outside", action="store_true",
+                       help="read export folders the protocol names outside the review folder")
         p.set_defaults(func=func)
 
     p = sub.add_parser("diff", help="what new search strings or a new export add, remove and keep")

@@ -11,13 +11,15 @@ import datetime as dt
 import difflib
 import re
 from collections.abc import Iterable, Sequence
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
-from ruamel.yaml.error import MarkedYAMLError
+from ruamel.yaml.composer import Composer, ComposerError
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.events import AliasEvent
 
 from review_tools.errors import Problem, ProblemsError
 
@@ -25,6 +27,9 @@ STAGES = ("title_abstract", "full_text")
 Stage = Literal["title_abstract", "full_text"]
 BUILTIN_INSTRUMENTS = ("mmat_2018", "jbi_qualitative", "casp_qualitative", "aacods")
 _CODE_PREFIX = {"inclusion": "I", "exclusion": "E"}
+REVIEWER_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+MAX_PROTOCOL_BYTES = 1_000_000
+MAX_NESTING = 50
 
 
 class ProtocolError(ProblemsError):
@@ -289,7 +294,7 @@ def _message(err: dict[str, Any], loc: tuple[Any, ...]) -> str:
     return f"{err['msg']} (got {value!r})" if value is not None else err["msg"]
 
 
-def _cross_checks(raw: Any, today: dt.date) -> list[tuple[tuple[Any, ...], str]]:
+def _cross_checks(raw: Any, today: dt.date, allow_outside: bool = False) -> list[tuple[tuple[Any, ...], str]]:
     """Checks that span several fields or items; run on the raw data so they work even when other parts
     of the protocol are broken."""
     found: list[tuple[tuple[Any, ...], str]] = []
@@ -317,6 +322,7 @@ def _cross_checks(raw: Any, today: dt.date) -> list[tuple[tuple[Any, ...], str]]
                 found.append((("criteria", i, "rule"), "year_range needs min, max or both"))
     _check_search_list(raw, "databases", "name", "database {value!r} is listed twice (also {first})", today, found)
     _check_syntaxes(raw, found)
+    _check_inside(raw, found, allow_outside)
     _check_search_list(raw, "other_methods", "kind", "{value!r} is listed twice (also {first}); put all its files in "
                        "one folder", today, found)
     _check_appraisal(raw.get("appraisal"), found)
@@ -352,6 +358,37 @@ def _check_search_list(raw: dict, section: str, key: str, twice: str, today: dt.
             if value in seen:
                 found.append(((section, i, key), twice.format(value=value, first=f"{section}[{seen[value]}]")))
             seen.setdefault(value, i)
+
+
+def _check_inside(raw: dict, found: list[tuple[tuple[Any, ...], str]], allow_outside: bool) -> None:
+    """Paths and names that become paths stay inside the review folder: export folders are relative and
+    do not climb out with '..'; reviewer names are plain names (they name the appraisal files)."""
+    for section in ("databases", "other_methods"):
+        items = raw.get(section)
+        for i, item in enumerate(items if isinstance(items, list) else []):
+            folder = item.get("export_dir") if isinstance(item, dict) else None
+            if isinstance(folder, str) and folder.strip() and not allow_outside and not is_inside(folder):
+                found.append(((section, i, "export_dir"), f"{folder!r} is outside the review folder; give a folder "
+                              "inside it (e.g. searches/scopus), or import an outside folder with --allow-outside"))
+    appraisal = raw.get("appraisal") if isinstance(raw.get("appraisal"), dict) else {}
+    reviewers = appraisal.get("reviewers") if isinstance(appraisal.get("reviewers"), list) else []
+    for i, name in enumerate(reviewers):
+        if isinstance(name, str) and not REVIEWER_NAME.match(name):
+            found.append((("appraisal", "reviewers", i), f"{name!r}: a reviewer name is letters, digits, '_', '-' "
+                          "or '.' (it names the reviewer's file)"))
+
+
+def is_inside(relative: str) -> bool:
+    """Whether a path written in the protocol stays inside the folder it is relative to."""
+    path = PurePosixPath(relative.replace("\\", "/"))
+    if path.is_absolute() or re.match(r"^[A-Za-z]:", relative) or relative.startswith("~"):
+        return False
+    depth = 0
+    for part in path.parts:
+        depth += -1 if part == ".." else (0 if part == "." else 1)
+        if depth < 0:
+            return False
+    return True
 
 
 def _check_syntaxes(raw: dict, found: list[tuple[tuple[Any, ...], str]]) -> None:
@@ -451,39 +488,140 @@ def _check_appraisal(appraisal: Any, found: list[tuple[tuple[Any, ...], str]]) -
         found.append((("appraisal", "threshold"), f"{thr} is above 100 (scoring is percent_yes)"))
 
 
+class _NoAliases(Composer):
+    """A composer that refuses aliases (``*name``): a protocol never needs them, and nested aliases can
+    expand a few lines into billions of values ("billion laughs")."""
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        if self.parser.check_event(AliasEvent):
+            event = self.parser.peek_event()
+            raise ComposerError(None, None, "aliases (*name) are not allowed in a protocol; write the value out",
+                                event.start_mark)
+        return super().compose_node(parent, index)
+
+
+def _fail(path: Path, line: int | None, message: str) -> ProtocolError:
+    return ProtocolError([Problem(str(path), line, "", message)])
+
+
 def _read_yaml(path: Path) -> Any:
+    """The protocol's YAML, or a :class:`ProtocolError` with the line of whatever makes it unreadable:
+    not a file, too large, not UTF-8, NUL bytes, nested too deep, aliases, invalid dates or numbers."""
+    if path.is_dir():
+        raise _fail(path, None, "is a folder; give the protocol file (review/protocol.yaml)")
     try:
-        text = path.read_text(encoding="utf-8")
+        size = path.stat().st_size
+        if size > MAX_PROTOCOL_BYTES:
+            raise _fail(path, None, f"{size:,} bytes; a protocol has at most {MAX_PROTOCOL_BYTES:,}")
+        data = path.read_bytes()
     except FileNotFoundError:
-        raise ProtocolError([Problem(str(path), None, "", "file not found")]) from None
-    except UnicodeDecodeError as exc:
-        raise ProtocolError([Problem(str(path), None, "", f"not UTF-8 text ({exc.reason})")]) from None
+        raise _fail(path, None, "file not found") from None
+    except OSError as exc:
+        raise _fail(path, None, f"cannot be read ({exc.strerror})") from None
     try:
-        return YAML(typ="rt").load(text)
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise _fail(path, data.count(b"\n", 0, exc.start) + 1, f"not UTF-8 text ({exc.reason})") from None
+    if "\x00" in text:
+        raise _fail(path, text.count("\n", 0, text.index("\x00")) + 1, "a NUL character (the file is damaged or "
+                    "not text)")
+    deep = _too_deep(text)
+    if deep:
+        raise _fail(path, deep, f"nested more than {MAX_NESTING} levels deep")
+    yaml = YAML(typ="rt")
+    yaml.Composer = _NoAliases
+    try:
+        return yaml.load(text)
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
-        raise ProtocolError([Problem(str(path), line, "", f"YAML syntax error: {exc.problem}")]) from None
+        opened = _open_quote(text, line)
+        hint = f" (the quotation mark opened on line {opened} is never closed)" if opened else ""
+        raise _fail(path, opened or line, f"YAML syntax error: {exc.problem}{hint}") from None
+    except YAMLError as exc:
+        raise _fail(path, None, f"YAML error: {exc}") from None
+    except (ValueError, OverflowError) as exc:  # a date or number ruamel cannot build (2024-02-30, 5000 digits)
+        line = _bad_scalar_line(text)
+        raise _fail(path, line, f"a value that is not valid: {str(exc).split(';')[0]}") from None
+    except RecursionError:
+        raise _fail(path, None, f"nested more than {MAX_NESTING} levels deep") from None
 
 
-def _plain(node: Any) -> Any:
-    """ruamel's round-trip containers as plain dicts and lists (pydantic wants those)."""
+def _too_deep(text: str) -> int | None:
+    """The first line where brackets or indentation nest deeper than MAX_NESTING (None if none)."""
+    depth = 0
+    for number, line in enumerate(text.splitlines(), 1):
+        stripped = line.split(" #", 1)[0]
+        if (len(line) - len(line.lstrip(" "))) // 2 > MAX_NESTING:
+            return number
+        quote = ""
+        for c in stripped:
+            if quote:
+                quote = "" if c == quote else quote
+            elif c in "\"'":
+                quote = c
+            elif c in "[{":
+                depth += 1
+                if depth > MAX_NESTING:
+                    return number
+            elif c in "]}":
+                depth = max(0, depth - 1)
+    return None
+
+
+def _open_quote(text: str, error_line: int | None) -> int | None:
+    """The line before ``error_line`` whose value opens a double or single quote it does not close."""
+    lines = text.splitlines()
+    for number in range(min(error_line or len(lines), len(lines)), 0, -1):
+        line = lines[number - 1]
+        m = re.match(r"\s*(?:-\s+)?[^\s:#][^:#]*:\s+([\"'])(.*)$", line)
+        if m:
+            q, rest = m.group(1), m.group(2).replace("\\\"", "").replace("''", "")
+            if q not in rest.split("#", 1)[0]:
+                return number
+    return None
+
+
+def _bad_scalar_line(text: str) -> int | None:
+    """The first line with a date that does not exist or an integer too long to read."""
+    for number, line in enumerate(text.splitlines(), 1):
+        for m in re.finditer(r"(?<![\d-])(\d{4})-(\d{1,2})-(\d{1,2})(?![\d-])", line):
+            try:
+                dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+            except ValueError:
+                return number
+        if re.search(r"\d{4000,}", line):
+            return number
+    return None
+
+
+def _plain(node: Any, loc: tuple[Any, ...] = (), found: list[tuple[tuple[Any, ...], str]] | None = None) -> Any:
+    """ruamel's round-trip containers as plain dicts and lists (pydantic wants those); values a protocol
+    cannot hold (``!!binary``, other tagged values) become problems in ``found``."""
     if isinstance(node, dict):
-        return {str(k): _plain(v) for k, v in node.items()}
+        return {str(k): _plain(v, (*loc, str(k)), found) for k, v in node.items()}
     if isinstance(node, list):
-        return [_plain(v) for v in node]
+        return [_plain(v, (*loc, i), found) for i, v in enumerate(node)]
+    if isinstance(node, bytes | bytearray) or (node is not None and not isinstance(
+            node, str | int | float | bool | dt.date)):
+        if found is not None:
+            found.append((loc, f"a {type(node).__name__} value (a YAML tag such as !!binary?); write plain text"))
+        return None
     return node
 
 
-def load_protocol(path: str | Path, *, today: dt.date | None = None, check_strings: bool = True) -> Protocol:
+def load_protocol(path: str | Path, *, today: dt.date | None = None, check_strings: bool = True,
+                  allow_outside: bool = False) -> Protocol:
     """Load and validate a protocol, its search strings read in each database's syntax; raise
-    :class:`ProtocolError` listing every problem."""
+    :class:`ProtocolError` listing every problem.  ``allow_outside`` lets export folders lie outside the
+    review folder (the user's explicit choice on the command line)."""
     path = Path(path)
     doc = _read_yaml(path)
     if not isinstance(doc, dict):
         raise ProtocolError([Problem(str(path), 1, "", "the protocol must be a mapping of fields")])
-    raw = _plain(doc)
-    problems: list[tuple[int | None, str, str]] = []
+    tagged: list[tuple[tuple[Any, ...], str]] = []
+    raw = _plain(doc, (), tagged)
+    problems: list[tuple[int | None, str, str]] = [(_line_of(doc, loc), _format_loc(loc), msg) for loc, msg in tagged]
     model = None
     try:
         model = Protocol.model_validate(raw)
@@ -497,7 +635,7 @@ def load_protocol(path: str | Path, *, today: dt.date | None = None, check_strin
                 continue
             seen.add(loc)
             problems.append((_line_of(doc, loc), _format_loc(loc), _message(err, loc)))
-    for loc, msg in _cross_checks(raw, today or dt.date.today()):
+    for loc, msg in _cross_checks(raw, today or dt.date.today(), allow_outside):
         problems.append((_line_of(doc, loc), _format_loc(loc), msg))
     if problems:
         problems.sort(key=lambda p: (p[0] or 0, p[1]))

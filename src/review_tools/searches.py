@@ -41,25 +41,32 @@ def export_files(folder: Path) -> list[Path]:
     return sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith((".", "README")))
 
 
-def import_searches(protocol: Protocol, review_dir: str | Path) -> SearchImport:
+def import_searches(protocol: Protocol, review_dir: str | Path, *, allow_outside: bool = False) -> SearchImport:
     """Import every export file of every database; a file that cannot be read at all is listed in
-    ``file_errors`` and the others are still imported."""
-    return _import([(db.name, db.export_dir) for db in protocol.databases], review_dir)
+    ``file_errors`` and the others are still imported.  Export folders outside the review folder are
+    refused unless ``allow_outside``."""
+    return _import([(db.name, db.export_dir) for db in protocol.databases], review_dir, allow_outside)
 
 
-def import_other_methods(protocol: Protocol, review_dir: str | Path) -> SearchImport:
+def import_other_methods(protocol: Protocol, review_dir: str | Path, *, allow_outside: bool = False) -> SearchImport:
     """Import the exports of the protocol's other methods (websites, organisations, citation searching),
     each record carrying its method's name ('Citation searching') as its database."""
-    return _import([(m.source, m.export_dir) for m in protocol.other_methods], review_dir)
+    return _import([(m.source, m.export_dir) for m in protocol.other_methods], review_dir, allow_outside)
 
 
-def _import(sources: list[tuple[str, str | None]], review_dir: str | Path) -> SearchImport:
+def _import(sources: list[tuple[str, str | None]], review_dir: str | Path, allow_outside: bool) -> SearchImport:
     out = SearchImport()
+    root = Path(review_dir).resolve()
     for name, export_dir in sources:
         out.results[name] = []
         if not export_dir:
             continue
-        for path in export_files(Path(review_dir) / export_dir):
+        folder = (root / export_dir).resolve()
+        if not allow_outside and not folder.is_relative_to(root):
+            out.file_errors.append(f"{export_dir}: the export folder of {name} is outside the review folder "
+                                   f"{root}; not read (use --allow-outside to read it)")
+            continue
+        for path in export_files(folder):
             try:
                 out.results[name].append(import_file(path, database=name))
             except ImportFileError as exc:
