@@ -11,6 +11,7 @@ from collections.abc import Mapping
 
 from review_tools.appraisal import StudyAppraisal, rated_items
 from review_tools.instruments import Instrument
+from review_tools.plotting import pyplot
 
 COLOURS = {"positive": "#5aae61", "unclear": "#f1c232", "negative": "#d6604d", "na": "#bdbdbd",
            "blank": "#ffffff"}
@@ -28,18 +29,9 @@ def category(answer: str | None, instrument: Instrument) -> str:
     return "negative" if answer.casefold() == "no" else "unclear"
 
 
-def _pyplot():
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    return plt
-
-
 def traffic_light(final: Mapping[str, StudyAppraisal], instrument: Instrument, labels: Mapping[str, str]):
     """One row per study (in the order of ``labels``), one circle per item coloured by the answer."""
-    plt = _pyplot()
+    plt = pyplot()
     items = [i.id for i in rated_items(instrument)]
     studies = [r for r in labels if r in final]
     fig, ax = plt.subplots(figsize=(1.4 + 0.55 * len(items) + 2.6, 0.9 + 0.45 * max(len(studies), 1)))
@@ -69,7 +61,7 @@ def traffic_light(final: Mapping[str, StudyAppraisal], instrument: Instrument, l
 
 def summary_bar(final: Mapping[str, StudyAppraisal], instrument: Instrument):
     """Per item, a horizontal bar split by the share of studies giving each answer."""
-    plt = _pyplot()
+    plt = pyplot()
     items = rated_items(instrument)
     fig, ax = plt.subplots(figsize=(9, 0.8 + 0.42 * len(items)))
     for row, item in enumerate(items):

@@ -242,11 +242,11 @@ def diagram(counts: PrismaCounts, *, language: str = "en"):
     the 'other methods' column on the right; an updated review (``counts.previous_studies`` given) also the
     'previous studies' column on the left and the totals at the bottom.  The counts are checked first, so a
     diagram that does not add up is never drawn."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
     from matplotlib.patches import FancyBboxPatch
+
+    from review_tools.plotting import pyplot
+
+    plt = pyplot()
 
     counts.check()
     t = LABELS[language]

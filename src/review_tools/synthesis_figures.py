@@ -4,20 +4,13 @@ from __future__ import annotations
 
 import pandas as pd
 
-
-def _pyplot():
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    return plt
+from review_tools.plotting import pyplot
 
 
 def studies_per_year(dist: pd.DataFrame, column: str = "year"):
     """Vertical bars of included studies per publication year (every year in the range shown, so gaps
     are visible); ``dist`` is :func:`review_tools.synthesis.distribution` of the years."""
-    plt = _pyplot()
+    plt = pyplot()
     years = dist[dist[column].map(lambda v: isinstance(v, int))]
     fig, ax = plt.subplots(figsize=(8, 3.2))
     if len(years):
@@ -36,7 +29,7 @@ def studies_per_year(dist: pd.DataFrame, column: str = "year"):
 def frequency_bar(freq: pd.DataFrame, title: str):
     """Horizontal bars of studies per choice (``freq`` from :func:`review_tools.synthesis.frequencies`),
     most frequent on top, each labelled with its count and share."""
-    plt = _pyplot()
+    plt = pyplot()
     fig, ax = plt.subplots(figsize=(8, 0.8 + 0.4 * len(freq)))
     ax.barh(range(len(freq)), freq["studies"], color="#55a868")
     for i, (n, pct) in enumerate(zip(freq["studies"], freq["percent"], strict=True)):

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-import matplotlib
-
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
+
+from review_tools.plotting import pyplot
+
+plt = pyplot()
 
 COLOURS = {"strategic": "#1b6ca8", "key": "#3ea55e", "strategic opportunity": "#e0a526", "transactional": "#9aa3ad"}
 
