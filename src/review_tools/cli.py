@@ -135,6 +135,7 @@ def _dedup(args: argparse.Namespace) -> int:
     import csv
 
     from review_tools import dedup
+    from review_tools.csv_cells import safe_row
     from review_tools.io.writers import write_records
     from review_tools.searches import UNCERTAIN_FILE
 
@@ -154,7 +155,7 @@ def _dedup(args: argparse.Namespace) -> int:
         writer = csv.DictWriter(fh, ["removed_id", "kept_id", "database", "source_file", "position", "title",
                                      "reason"])
         writer.writeheader()
-        writer.writerows(result.log)
+        writer.writerows(safe_row(row) for row in result.log)
     dedup.write_uncertain(result, imported.records, uncertain)
     print(f"{len(imported.records)} records, {result.removed} duplicates removed, {len(result.records)} left; "
           f"{len(result.uncertain)} uncertain pairs to decide in {uncertain}")

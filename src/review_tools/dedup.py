@@ -27,6 +27,7 @@ from pathlib import Path
 from rapidfuzz import fuzz
 
 from review_tools.atomic import atomic_write, locked
+from review_tools.csv_cells import from_cell, safe_row
 from review_tools.errors import ReviewToolsError
 from review_tools.records import Record, first_author_key, fold
 
@@ -408,7 +409,7 @@ def read_decisions(path: str | Path) -> dict[tuple[str, str], str]:
                 continue
             if decision not in (DUPLICATE, DISTINCT):
                 raise ReviewToolsError(f"{path}:{line}: decision {decision!r} must be duplicate, distinct or empty")
-            out[tuple(sorted((row["id_a"], row["id_b"])))] = decision  # type: ignore[index]
+            out[tuple(sorted((from_cell(row["id_a"]), from_cell(row["id_b"]))))] = decision  # type: ignore[index]
     return out
 
 
@@ -427,6 +428,7 @@ def _write_uncertain(result: DedupResult, records: Iterable[Record], path: Path)
         with path.open(encoding="utf-8-sig", newline="") as fh:
             for row in csv.DictReader(fh):
                 if (row.get("decision") or "").strip():
+                    row = {k: from_cell(v) if isinstance(v, str) else v for k, v in row.items()}
                     old[tuple(sorted((row["id_a"], row["id_b"])))] = row  # type: ignore[index]
     rows = list(old.values())
     for u in result.uncertain:
@@ -443,7 +445,7 @@ def _write_uncertain(result: DedupResult, records: Iterable[Record], path: Path)
     with atomic_write(path) as fh:
         writer = csv.DictWriter(fh, UNCERTAIN_COLUMNS, extrasaction="ignore")
         writer.writeheader()
-        writer.writerows(rows)
+        writer.writerows(safe_row(row) for row in rows)
     return path
 
 

@@ -15,6 +15,7 @@ from pathlib import Path
 import pandas as pd
 
 from review_tools.atomic import atomic_write, locked
+from review_tools.csv_cells import from_cell, safe_row
 from review_tools.errors import Problem, ProblemsError
 
 
@@ -56,7 +57,8 @@ def _parse_rows(path: Path, text: str) -> tuple[list[str], list[tuple[int, dict[
                 problems.append(Problem(str(path), line, "", f"{len(cells)} cells but {len(header)} columns "
                                         "in the header (an unquoted comma?); the row is skipped"))
                 continue
-        rows.append((line, {h: (cells[i].strip() if i < len(cells) else "") for i, h in enumerate(header) if h}))
+        rows.append((line, {h: (from_cell(cells[i].strip()) if i < len(cells) else "") for i, h in enumerate(header)
+                            if h}))
     return header, rows, problems
 
 
@@ -86,7 +88,8 @@ def _add_rows(path: Path, columns: Sequence[str], rows: Iterable[dict[str, str]]
             fh.write(existing_text if existing_text.endswith("\n") else existing_text + "\n")
         else:
             csv.writer(fh, lineterminator="\n").writerow(header)
-        csv.DictWriter(fh, list(header), extrasaction="ignore", lineterminator="\n").writerows(new)
+        csv.DictWriter(fh, list(header), extrasaction="ignore", lineterminator="\n").writerows(
+            safe_row(row) for row in new)
     return len(new)
 
 

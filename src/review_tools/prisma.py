@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from review_tools.atomic import atomic_write
+from review_tools.csv_cells import safe_row
 from review_tools.dedup import DedupResult
 from review_tools.errors import ReviewToolsError
 from review_tools.screening import EXCLUDE, INCLUDE, Decision
@@ -348,5 +349,5 @@ def export_prisma2020_csv(counts: PrismaCounts, template: str | Path, out: str |
     with atomic_write(out) as fh:
         writer = csv.DictWriter(fh, fields)
         writer.writeheader()
-        writer.writerows(rows)
+        writer.writerows(safe_row(row) for row in rows)
     return out

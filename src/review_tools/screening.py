@@ -21,6 +21,7 @@ from pathlib import Path
 from sklearn.metrics import cohen_kappa_score
 
 from review_tools.atomic import append_lines
+from review_tools.csv_cells import from_cell, safe_row
 from review_tools.errors import ReviewToolsError
 from review_tools.protocol import STAGES, Protocol
 from review_tools.records import Record
@@ -136,6 +137,7 @@ def read_decision_file(path: Path) -> list[Decision]:
     rows = list(reader)
     for line, row in enumerate(rows, 2):
         whole = all(row.get(c) is not None for c in COLUMNS) and None not in row
+        row = {k: from_cell(v) if isinstance(v, str) else v for k, v in row.items()}
         if cut and line == len(rows) + 1 and (not whole or row["decision"] not in DECISIONS):
             break
         if row["decision"] not in DECISIONS or not row["record_id"]:
@@ -149,7 +151,7 @@ def read_decision_file(path: Path) -> list[Decision]:
 
 def _append(path: Path, new: Sequence[Decision]) -> None:
     buf = io.StringIO()
-    csv.DictWriter(buf, COLUMNS, lineterminator="\n").writerows(d.row() for d in new)
+    csv.DictWriter(buf, COLUMNS, lineterminator="\n").writerows(safe_row(d.row()) for d in new)
     header = io.StringIO()
     csv.writer(header, lineterminator="\n").writerow(COLUMNS)
     append_lines(path, buf.getvalue().splitlines(keepends=True), header.getvalue())

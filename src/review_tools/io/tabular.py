@@ -13,6 +13,7 @@ import re
 from collections.abc import Mapping
 from pathlib import Path
 
+from review_tools.csv_cells import from_cell
 from review_tools.io.problems import ImportFileError, ImportProblem
 from review_tools.records import Record, join_pages, normalise_language, parse_year, split_keywords
 
@@ -95,7 +96,7 @@ def _rows_to_records(rows: list[list[str]], source: str, mapping: Mapping[str, s
 
         def get(name: str, row: list[str] = row) -> str:
             i = cols.get(name)
-            return row[i].strip() if i is not None and i < len(row) else ""
+            return from_cell(row[i].strip()) if i is not None and i < len(row) else ""
 
         rec = Record(
             title=get("title"), abstract=get("abstract"), authors=_authors(get("authors")),

@@ -17,6 +17,7 @@ import rispy
 from bibtexparser.model import Entry, Field
 
 from review_tools.atomic import atomic_write
+from review_tools.csv_cells import to_cell
 from review_tools.records import RECORD_FIELDS, Record, fold
 
 RIS_TYPES = {"article": "JOUR", "book": "BOOK", "book chapter": "CHAP", "conference paper": "CPAPER",
@@ -102,7 +103,7 @@ def to_csv(records: Iterable[Record]) -> str:
         row = []
         for name in RECORD_FIELDS:
             value = getattr(r, name)
-            row.append("; ".join(value) if isinstance(value, list) else ("" if value is None else value))
+            row.append(to_cell("; ".join(value) if isinstance(value, list) else ("" if value is None else value)))
         writer.writerow(row)
     return out.getvalue()
 
