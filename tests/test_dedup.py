@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import random
 
 import pytest
 
@@ -204,3 +205,15 @@ def test_the_work_not_its_erratum_is_kept() -> None:
     assert kept.databases == ["Scopus", "Embase"] and kept.duplicate_ids == [notice.id]
     assert [(row["removed_id"], row["kept_id"]) for row in result.log] == [(notice.id, article.id)]
     assert "an erratum of the same record" in result.log[0]["reason"]
+
+
+def test_compared_text_is_bounded_for_titles_holding_whole_articles() -> None:
+    words = ["customer", "segmentation", "pharmaceutical", "relationship", "management", "(value)", "of"]
+    rng = random.Random(7)
+    records = _recs(*(Record(title=" ".join(rng.choice(words) for _ in range(22_000))[:180_000],
+                             authors=["Smith, J" * 10_000], journal="J" * 100_000, year=2020) for _ in range(200)))
+    keys = [dedup._key(r) for r in records]
+    assert max(len(k.title) for k in keys) <= dedup.TITLE_CHARS
+    assert max(len(k.journal) + len(k.authors) for k in keys) <= 2 * dedup.FIELD_CHARS
+    result = dedup.deduplicate(records)
+    assert len(result.records) + result.removed == 200

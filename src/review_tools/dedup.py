@@ -47,6 +47,11 @@ _CITATION_NOTE = re.compile(r"\s*\((?=[A-Z])(?:[^()]|\([^()]*\)?)*\)?\s*\.?\s*$"
 _PAGE = re.compile(r"^[Ss]?(\d+)$")
 _DIGITS = re.compile(r"\d+")
 MIN_SAME_RECORD_TITLE = 30
+# Compared text is bounded: edit distance grows with the product of the lengths, and a damaged export can
+# put a whole article into a title (200 titles of 180 kB took hours).  The longest real titles are near
+# 600 characters, so two titles that agree on their first 1,000 characters are the same title here.
+TITLE_CHARS = 1000
+FIELD_CHARS = 300
 
 
 def clean_title(title: str) -> str:
@@ -105,11 +110,13 @@ class _Key:
 
 def _key(r: Record) -> _Key:
     volume = _DIGITS.search(r.volume or "")
-    names = " ".join(sorted({t for a in r.authors[:3] for t in fold(a).split() if len(t) >= 3 and t != "null"}))
-    title, erratum = erratum_title(r.title or "")
+    names = " ".join(sorted({t for a in r.authors[:3] for t in fold(a[:FIELD_CHARS]).split()
+                             if len(t) >= 3 and t != "null"}))
+    title, erratum = erratum_title((r.title or "")[:2 * TITLE_CHARS])
     return _Key(
-        doi=r.doi, title=fold(clean_title(title)), year=r.year, author=first_author_key(r.authors),
-        authors=names, journal=fold(r.journal), volume=volume.group(0) if volume else "",
+        doi=r.doi, title=fold(clean_title(title))[:TITLE_CHARS], year=r.year,
+        author=first_author_key([a[:FIELD_CHARS] for a in r.authors[:1]]), authors=names,
+        journal=fold(r.journal[:FIELD_CHARS]), volume=volume.group(0) if volume else "",
         page=_page_range(r.pages), abstract=fold(r.abstract[:400]), erratum=erratum,
     )
 
