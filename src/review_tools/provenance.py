@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import platform
 import subprocess
 from collections.abc import Iterable, Mapping
@@ -74,17 +75,30 @@ def source_digest() -> str:
     return h.hexdigest()
 
 
-def git_state(directory: Path) -> dict[str, Any]:
-    """Commit and dirty flag of the git checkout at ``directory`` (None where it is not one)."""
-    def git(*args: str) -> str | None:
-        try:
-            done = subprocess.run(["git", *args], cwd=directory, capture_output=True, text=True, timeout=10)
-        except (OSError, subprocess.TimeoutExpired):
-            return None
-        return done.stdout if done.returncode == 0 else None
+# A received review's repository configuration is not trusted: ``git status`` would otherwise run its
+# fsmonitor command, hooks and the clean filters its attributes name.
+_GIT_SAFE = ("-c", "core.fsmonitor=false", "-c", "core.hooksPath=/dev/null", "-c", "core.untrackedCache=false")
 
-    commit = git("rev-parse", "HEAD")
-    status = git("status", "--porcelain", "--untracked-files=no")
+
+def _git(directory: Path, *args: str) -> str | None:
+    env = {**os.environ, "GIT_TERMINAL_PROMPT": "0", "GIT_OPTIONAL_LOCKS": "0"}
+    try:
+        done = subprocess.run(["git", *_GIT_SAFE, *args], cwd=directory, capture_output=True, text=True,
+                              timeout=10, env=env, stdin=subprocess.DEVNULL)
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    return done.stdout if done.returncode == 0 else None
+
+
+def git_state(directory: Path) -> dict[str, Any]:
+    """Commit and dirty flag of the git checkout at ``directory`` (None where it is not one), found without
+    running anything the repository configures: fsmonitor and hooks are switched off and every filter driver
+    (``filter.<name>.clean``/``process``) is emptied, which git treats as no filter."""
+    commit = _git(directory, "rev-parse", "--verify", "HEAD")
+    drivers = _git(directory, "config", "--name-only", "--get-regexp", r"^filter\..*\.(clean|process)$") or ""
+    no_filters = [arg for key in drivers.split() for arg in ("-c", f"{key}=")]
+    status = _git(directory, *no_filters, "status", "--porcelain", "--untracked-files=no",
+                  "--ignore-submodules=all")
     return {
         "commit": commit.strip() if commit else None,
         "dirty": bool(status.strip()) if status is not None else None,
