@@ -5,6 +5,8 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import pytest
+
 from review_tools.cli import main
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -40,6 +42,14 @@ def test_run_exits_non_zero_when_a_notebook_fails(tmp_path, notebook_writer, cap
     assert "1 notebook(s) failed: 02_bad" in err and "ZeroDivisionError" in err
     executed = (tmp_path / "reports" / "notebooks" / "01_ok.ipynb").read_text(encoding="utf-8")
     assert "20241213 fi" in executed  # the protocol's seed and the --language override reached the notebook
+
+
+@pytest.mark.parametrize("value", ["0", "-5", "soon", "nan"])
+def test_run_timeout_must_be_seconds_above_zero(value: str, capsys) -> None:
+    with pytest.raises(SystemExit) as exc:
+        main(["run", "--timeout", value])
+    assert exc.value.code == 2
+    assert f"{value!r} is not a number of seconds above 0" in capsys.readouterr().err
 
 
 def test_forms_adds_rows_for_included_studies(tmp_path, capsys) -> None:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
+import threading
 from pathlib import Path
 
 from review_tools.errors import ReviewToolsError
@@ -56,9 +58,15 @@ def _run(args: argparse.Namespace) -> int:
     config = pipeline.RunConfig(
         project_dir=project, parameters=parameters, notebooks_dir=args.notebooks_dir,
         reports_dir=args.reports_dir, show_code=args.show_code, force=args.force, jobs=args.jobs,
-        title=protocol.title, notes=notes,
+        timeout=args.timeout, title=protocol.title, notes=notes,
     )
-    result = pipeline.run(config)
+    try:
+        result = pipeline.run(config)
+    except KeyboardInterrupt:
+        reports = config.resolve(args.reports_dir)
+        kept = f"{reports} keeps the previous report set" if reports.exists() else "no reports were written"
+        print(f"Stopped: the running notebooks were ended and {kept}.", file=sys.stderr)
+        return 130
     index = result.reports_dir / "index.html"
     if result.failed:
         names = ", ".join(n.name for n in result.failed)
@@ -226,6 +234,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--show-code", action="store_true", help="keep the code cells in the HTML")
     p.add_argument("--force", action="store_true", help="rerun every notebook even if nothing changed")
     p.add_argument("--jobs", type=int, default=2, help="notebooks run at once (default: 2)")
+    p.add_argument("--timeout", type=_seconds, default=None,
+                   help="stop a notebook that runs longer than this many seconds (default: no limit)")
     p.set_defaults(func=_run)
 
     for name, func, default_out, what in (
@@ -273,13 +283,36 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = 0.0
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds above 0")
+    return value
+
+
+def _terminate(_signum: int, _frame: object) -> None:
+    raise KeyboardInterrupt  # SIGTERM stops a command the way Ctrl-C does: cleaned up, one line
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    main_thread = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGTERM, _terminate) if main_thread else None
     try:
         return args.func(args)
     except ReviewToolsError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:
+        print("Stopped; every file is written whole or not at all, so nothing half-written was kept.",
+              file=sys.stderr)
+        return 130
+    finally:
+        if main_thread:
+            signal.signal(signal.SIGTERM, previous)
 
 
 if __name__ == "__main__":

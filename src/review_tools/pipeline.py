@@ -4,17 +4,19 @@
 * A notebook whose inputs did not change (its own bytes, its parameters, the sha256 of every input file
   its path parameters name, review-tools' version and source) is not executed again.
 * Notebooks run ``jobs`` at a time (each in its own kernel process); results are taken in run order.
-* The new report set is built in a staging folder next to ``reports/`` and swapped in at the end, so an
-  interrupted run never leaves half a report set; a failing notebook still gets its HTML (showing the
-  failing cell), the others are kept, and the run reports failure.
+* The new report set is built in a staging folder next to ``reports/`` and swapped in at the end
+  (:mod:`review_tools.publish`), so an interrupted run never leaves half a report set or none; a failing
+  notebook still gets its HTML (showing the failing cell), the others are kept, and the run reports failure.
+* ``timeout`` bounds each notebook's run time; a stopped run (Ctrl-C, SIGTERM) kills the running kernels
+  (:mod:`review_tools.kernels`) and removes its staging folder at once.
 """
 
 from __future__ import annotations
 
 import ast
 import datetime as dt
+import errno
 import json
-import os
 import shutil
 import sys
 import time
@@ -24,8 +26,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from review_tools import provenance
+from review_tools import provenance, publish
 from review_tools.atomic import atomic_write
+from review_tools.errors import ReviewToolsError
 
 MANIFEST = "manifest.json"
 OUTPUT_PARAMETERS = ("figures_dir",)
@@ -43,6 +46,7 @@ class RunConfig:
     show_code: bool = False
     force: bool = False
     jobs: int = 2
+    timeout: float | None = None  # seconds per notebook
     title: str = "Review reports"
     notes: tuple[str, ...] = ()
 
@@ -84,8 +88,6 @@ def discover_notebooks(directory: Path) -> list[Path]:
     """The report notebooks, in run order (their names start with a number: ``01_protocol.ipynb``)."""
     found = sorted(p for p in directory.glob("*.ipynb") if p.name[:1].isdigit())
     if not found:
-        from review_tools.errors import ReviewToolsError
-
         raise ReviewToolsError(f"{directory}: no notebooks named like 01_name.ipynb")
     return found
 
@@ -168,11 +170,11 @@ def _carry(src: Path, dst: Path) -> None:
 
 
 def _execute(config: RunConfig, notebook: Path, params: dict[str, Any], stage: Path) -> NotebookResult:
-    import nbformat
     import papermill
+    from nbclient.exceptions import CellTimeoutError
     from papermill.exceptions import PapermillExecutionError
 
-    from review_tools import htmlexport
+    from review_tools import htmlexport, kernels
 
     name = notebook.stem
     out_nb = stage / "notebooks" / f"{name}.ipynb"
@@ -183,6 +185,7 @@ def _execute(config: RunConfig, notebook: Path, params: dict[str, Any], stage: P
         figures.mkdir(parents=True, exist_ok=True)
         run_params["figures_dir"] = str(figures)
     started, t0 = _now(), time.perf_counter()
+    deadline = None if config.timeout is None else time.monotonic() + config.timeout
     error = None
     try:
         # The kernel starts in the project folder through nbclient's resources, not papermill's cwd=,
@@ -191,13 +194,19 @@ def _execute(config: RunConfig, notebook: Path, params: dict[str, Any], stage: P
             str(notebook), str(out_nb), parameters=run_params, kernel_name=KERNEL,
             progress_bar=False, log_output=False, extra_arguments=["--log-level=ERROR"],
             resources={"metadata": {"path": str(config.project_dir)}},
+            kernel_manager_class=kernels.TrackedKernelManager, shutdown_kernel="immediate",
+            timeout_func=None if deadline is None else lambda _cell: max(1, int(deadline - time.monotonic())),
         )
     except PapermillExecutionError as exc:
         error = f"{exc.ename}: {exc.evalue}"
-    except Exception as exc:  # a kernel that died or could not start: still report this notebook
+    except CellTimeoutError:
+        error = f"stopped after {config.timeout:g} s, the run's --timeout for each notebook"
+    except Exception as exc:  # a kernel that died or could not start, a full disk: still report it
         error = f"{type(exc).__name__}: {exc}"
+    if kernels.stopping():
+        return NotebookResult(name=name, status="failed", title=name, error="run stopped")
     duration = time.perf_counter() - t0
-    nb = nbformat.read(out_nb, as_version=4) if out_nb.exists() else nbformat.read(notebook, as_version=4)
+    nb = _read_executed(out_nb, notebook)
     failed = error is not None
     title = htmlexport.notebook_title(nb, name)
     page = htmlexport.to_html(nb, show_code=config.show_code, failed=failed, subtitle=title)
@@ -209,12 +218,35 @@ def _execute(config: RunConfig, notebook: Path, params: dict[str, Any], stage: P
     )
 
 
+def _read_executed(out_nb: Path, notebook: Path) -> Any:
+    """The executed notebook, or the source notebook when the executed one was not written whole (a
+    kernel that never started, a full disk)."""
+    import nbformat
+
+    try:
+        return nbformat.read(out_nb, as_version=4)
+    except (OSError, ValueError):
+        return nbformat.read(notebook, as_version=4)
+
+
 def run(config: RunConfig, *, stream: Any = None,
         on_result: Callable[[NotebookResult], None] | None = None) -> RunResult:
     """Run every notebook that needs it and publish the report set; see the module docstring."""
-    stream = stream or sys.stderr
     reports = config.resolve(config.reports_dir)
     notebooks = discover_notebooks(config.resolve(config.notebooks_dir))
+    with publish.publishing(reports):
+        try:
+            return _run(config, notebooks, reports, stream or sys.stderr, on_result)
+        except OSError as exc:
+            if exc.errno != errno.ENOSPC:
+                raise
+            raise ReviewToolsError(f"no space left on the disk holding {reports.parent} "
+                                   f"({exc.filename or 'while writing the reports'}); the previous reports "
+                                   "are kept: free some space and run again") from None
+
+
+def _run(config: RunConfig, notebooks: list[Path], reports: Path, stream: Any,
+         on_result: Callable[[NotebookResult], None] | None) -> RunResult:
     old = _read_manifest(reports)
     old_by_name = {n["name"]: n for n in old.get("notebooks", [])}
     code = provenance.source_digest() + provenance.package_versions(["review-tools"])["review-tools"]
@@ -235,62 +267,48 @@ def run(config: RunConfig, *, stream: Any = None,
         print(f"Reports in {reports} are up to date ({len(results)} notebooks); nothing to run.", file=stream)
         return RunResult(results, reports, written=False)
 
-    _remove_stale_staging(reports)
-    stage = reports.with_name(f".{reports.name}.staging-{os.getpid()}")
-    stage.mkdir(parents=True)
-    (stage / "notebooks").mkdir()
+    from review_tools import kernels
+
+    kernels.reset()
     results: list[NotebookResult] = []
     all_inputs: dict[str, str] = {}
     started, t0 = _now(), time.perf_counter()
-    pool = ThreadPoolExecutor(max_workers=max(1, config.jobs))
-    try:
-        # Longest first (by the last run's duration): with two workers the long notebook no longer starts
-        # last and holds up the end of the run.  Results are still taken, and reported, in run order.
-        to_run = [(nb, params) for nb, params, _, _, prev in plans if prev is None]
-        to_run.sort(key=lambda item: -(old_by_name.get(item[0].stem, {}).get("duration_s") or 0.0))
-        futures = {nb.stem: pool.submit(_execute, config, nb, params, stage) for nb, params in to_run}
-        for i, (nb, params, hashes, key, prev) in enumerate(plans, 1):
-            if prev is not None:
-                res = NotebookResult(**{**_result_fields(prev), "status": "cached"})
-                for rel in (f"{nb.stem}.html", f"notebooks/{nb.stem}.ipynb", f"figures/{nb.stem}"):
-                    _carry(reports / rel, stage / rel)
-            else:
-                res = futures[nb.stem].result()
-            _report_progress(stream, i, len(plans), res)
-            res.cache_key, res.parameters, res.inputs = key, params, sorted(hashes)
-            all_inputs.update(hashes)
-            results.append(res)
-            if on_result:
-                on_result(res)
-        _write_index_and_manifest(config, stage, results, all_inputs, started, time.perf_counter() - t0)
-        _swap_in(stage, reports)
-    except BaseException:
-        pool.shutdown(wait=True, cancel_futures=True)
-        shutil.rmtree(stage, ignore_errors=True)
-        raise
-    pool.shutdown()
+    with publish.staging(reports) as stage:
+        (stage / "notebooks").mkdir()
+        pool = ThreadPoolExecutor(max_workers=max(1, config.jobs))
+        try:
+            # Longest first (by the last run's duration): with two workers the long notebook no longer
+            # starts last and holds up the end of the run.  Results are still taken, and reported, in
+            # run order.
+            to_run = [(nb, params) for nb, params, _, _, prev in plans if prev is None]
+            to_run.sort(key=lambda item: -(old_by_name.get(item[0].stem, {}).get("duration_s") or 0.0))
+            futures = {nb.stem: pool.submit(_execute, config, nb, params, stage) for nb, params in to_run}
+            for i, (nb, params, hashes, key, prev) in enumerate(plans, 1):
+                if prev is not None:
+                    res = NotebookResult(**{**_result_fields(prev), "status": "cached"})
+                    for rel in (f"{nb.stem}.html", f"notebooks/{nb.stem}.ipynb", f"figures/{nb.stem}"):
+                        _carry(reports / rel, stage / rel)
+                else:
+                    res = futures[nb.stem].result()
+                _report_progress(stream, i, len(plans), res)
+                res.cache_key, res.parameters, res.inputs = key, params, sorted(hashes)
+                all_inputs.update(hashes)
+                results.append(res)
+                if on_result:
+                    on_result(res)
+            _write_index_and_manifest(config, stage, results, all_inputs, started, time.perf_counter() - t0)
+            publish.swap_in(stage, reports)
+        except BaseException:
+            kernels.kill_all()
+            pool.shutdown(wait=True, cancel_futures=True)
+            raise
+        pool.shutdown()
     return RunResult(results, reports, written=True)
 
 
 def _result_fields(prev: Mapping[str, Any]) -> dict[str, Any]:
     keep = NotebookResult.__dataclass_fields__
     return {k: v for k, v in prev.items() if k in keep}
-
-
-def _remove_stale_staging(reports: Path) -> None:
-    for p in reports.parent.glob(f".{reports.name}.staging-*"):
-        shutil.rmtree(p, ignore_errors=True)
-    for p in reports.parent.glob(f".{reports.name}.old-*"):
-        shutil.rmtree(p, ignore_errors=True)
-
-
-def _swap_in(stage: Path, reports: Path) -> None:
-    """Replace ``reports`` by ``stage`` with two renames, so readers see the old or the new set, whole."""
-    old = reports.with_name(f".{reports.name}.old-{os.getpid()}")
-    if reports.exists():
-        os.replace(reports, old)
-    os.replace(stage, reports)
-    shutil.rmtree(old, ignore_errors=True)
 
 
 def _write_index_and_manifest(config: RunConfig, stage: Path, results: list[NotebookResult],
