@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import shutil
+
 import pytest
 
 from review_tools.atomic import atomic_write
@@ -54,3 +56,11 @@ def test_a_lock_held_too_long_is_a_clear_error(tmp_path) -> None:
     path = tmp_path / "log.csv"
     with locked(path), pytest.raises(LockTimeout, match="another process"), locked(path, timeout=0.2):
         pass
+
+
+def test_a_failed_write_names_the_target_not_the_temporary_file(tmp_path) -> None:
+    target = tmp_path / "gone" / "records.csv"
+    with pytest.raises(OSError) as info, atomic_write(target) as fh:
+        fh.write("x")
+        shutil.rmtree(target.parent)  # the folder vanishes before the rename
+    assert info.value.filename == str(target)

@@ -115,3 +115,18 @@ def test_bad_paths_are_errors_not_tracebacks(tmp_path, capsys) -> None:
         err = capsys.readouterr().err
         assert code in (1, 2) and message in err, (argv, err)
         assert "Traceback" not in err
+
+
+def test_a_write_the_system_refuses_is_one_line_not_a_traceback(tmp_path, monkeypatch, capsys) -> None:
+    import errno
+
+    from review_tools.io import writers
+
+    def full(_records, path):
+        raise OSError(errno.ENOSPC, "No space left on device", str(path))
+
+    monkeypatch.setattr(writers, "write_records", full)
+    out = tmp_path / "records.csv"
+    assert main(["import", str(ROOT / "tests" / "data" / "kwok_2020_embase_excerpt.ris"), "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"error: {out}: No space left on device") and "Traceback" not in err

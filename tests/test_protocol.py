@@ -209,3 +209,9 @@ def test_hostile_protocols_give_errors_with_lines_not_hangs_or_tracebacks(tmp_pa
 def test_a_folder_given_as_the_protocol_is_an_error(tmp_path) -> None:
     with pytest.raises(ProtocolError, match="is a folder"):
         load_protocol(tmp_path)
+
+
+@pytest.mark.skipif(not Path("/dev/zero").exists(), reason="no /dev/zero on this system")
+def test_a_device_given_as_the_protocol_is_an_error_not_a_read_until_memory_runs_out() -> None:
+    with pytest.raises(ProtocolError, match="not a regular file"):
+        load_protocol("/dev/zero")

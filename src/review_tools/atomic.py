@@ -75,9 +75,11 @@ def atomic_write(path: Path, *, newline: str | None = "", sync: bool = False) ->
                 fh.flush()
                 os.fsync(fh.fileno())
         os.replace(tmp, path)
-    except BaseException:
+    except BaseException as exc:
         with contextlib.suppress(OSError):
             tmp.unlink()
+        if isinstance(exc, OSError) and exc.filename == str(tmp):  # name the file the user asked for
+            raise OSError(exc.errno, exc.strerror, str(path)) from exc
         raise
 
 

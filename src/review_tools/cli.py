@@ -310,6 +310,11 @@ def main(argv: list[str] | None = None) -> int:
         print("Stopped; every file is written whole or not at all, so nothing half-written was kept.",
               file=sys.stderr)
         return 130
+    except OSError as exc:  # a full disk, a read-only or vanished folder: the system's reason, no traceback
+        where = exc.filename or "writing a file"
+        print(f"error: {where}: {exc.strerror or exc}; files are written whole or not at all, so none was "
+              "left half-written", file=sys.stderr)
+        return 2
     finally:
         if main_thread:
             signal.signal(signal.SIGTERM, previous)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import re
+import stat
 from collections.abc import Iterable, Sequence
 from pathlib import Path, PurePosixPath
 from typing import Annotated, Any, Literal
@@ -504,20 +505,25 @@ def _fail(path: Path, line: int | None, message: str) -> ProtocolError:
     return ProtocolError([Problem(str(path), line, "", message)])
 
 
-def _read_yaml(path: Path) -> Any:
-    """The protocol's YAML, or a :class:`ProtocolError` with the line of whatever makes it unreadable:
-    not a file, too large, not UTF-8, NUL bytes, nested too deep, aliases, invalid dates or numbers."""
-    if path.is_dir():
-        raise _fail(path, None, "is a folder; give the protocol file (review/protocol.yaml)")
+def _read_text(path: Path) -> str:
+    """The protocol's text, or a :class:`ProtocolError` saying why it cannot be one: not a regular file
+    (a folder, /dev/zero), too large, not UTF-8, NUL bytes."""
     try:
-        size = path.stat().st_size
-        if size > MAX_PROTOCOL_BYTES:
-            raise _fail(path, None, f"{size:,} bytes; a protocol has at most {MAX_PROTOCOL_BYTES:,}")
-        data = path.read_bytes()
+        info = path.stat()
+        if stat.S_ISDIR(info.st_mode):
+            raise _fail(path, None, "is a folder; give the protocol file (review/protocol.yaml)")
+        if not stat.S_ISREG(info.st_mode):
+            raise _fail(path, None, "not a regular file (a device or pipe); give the protocol file")
+        if info.st_size > MAX_PROTOCOL_BYTES:
+            raise _fail(path, None, f"{info.st_size:,} bytes; a protocol has at most {MAX_PROTOCOL_BYTES:,}")
+        with path.open("rb") as fh:
+            data = fh.read(MAX_PROTOCOL_BYTES + 1)
     except FileNotFoundError:
         raise _fail(path, None, "file not found") from None
     except OSError as exc:
         raise _fail(path, None, f"cannot be read ({exc.strerror})") from None
+    if len(data) > MAX_PROTOCOL_BYTES:
+        raise _fail(path, None, f"more than {MAX_PROTOCOL_BYTES:,} bytes")
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -525,6 +531,12 @@ def _read_yaml(path: Path) -> Any:
     if "\x00" in text:
         raise _fail(path, text.count("\n", 0, text.index("\x00")) + 1, "a NUL character (the file is damaged or "
                     "not text)")
+    return text
+
+
+def _read_yaml(path: Path, text: str) -> Any:
+    """The protocol's YAML, or a :class:`ProtocolError` with the line of whatever makes it unreadable:
+    nested too deep, aliases, syntax errors, invalid dates or numbers."""
     deep = _too_deep(text)
     if deep:
         raise _fail(path, deep, f"nested more than {MAX_NESTING} levels deep")
@@ -616,7 +628,8 @@ def load_protocol(path: str | Path, *, today: dt.date | None = None, check_strin
     :class:`ProtocolError` listing every problem.  ``allow_outside`` lets export folders lie outside the
     review folder (the user's explicit choice on the command line)."""
     path = Path(path)
-    doc = _read_yaml(path)
+    text = _read_text(path)
+    doc = _read_yaml(path, text)
     if not isinstance(doc, dict):
         raise ProtocolError([Problem(str(path), 1, "", "the protocol must be a mapping of fields")])
     tagged: list[tuple[tuple[Any, ...], str]] = []
@@ -642,7 +655,7 @@ def load_protocol(path: str | Path, *, today: dt.date | None = None, check_strin
         raise ProtocolError([Problem(str(path), line, where, msg) for line, where, msg in problems])
     assert model is not None
     if check_strings:
-        string_problems = search_string_problems(model, doc, path.read_text(encoding="utf-8"), str(path))
+        string_problems = search_string_problems(model, doc, text, str(path))
         if string_problems:
             raise ProtocolError(string_problems)
     return model
