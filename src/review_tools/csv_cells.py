@@ -6,13 +6,17 @@ LibreOffice and Google Sheets: a record title such as ``=HYPERLINK("http://evil.
 would run when a reviewer opens the file.  As OWASP recommends ("CSV Injection"), such a cell is written
 with a leading apostrophe, which spreadsheets show as text; review-tools removes that apostrophe again
 when it reads its own files, so the value round-trips unchanged.
+
+A carriage return inside a value is written as a line feed: the csv writer quotes a cell only for the
+characters of its own line terminator (LF here), so a bare CR went out unquoted and split the row when the
+file was read back (a decision log with such a note could no longer be read).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
 
 
 def _needs_mark(text: str) -> bool:
@@ -21,8 +25,10 @@ def _needs_mark(text: str) -> bool:
 
 def to_cell(value: object) -> str:
     """A value as a cell a spreadsheet shows as text (a value that itself starts with apostrophes before a
-    formula character gets one more, so that :func:`from_cell` gives it back exactly)."""
+    formula character gets one more, so that :func:`from_cell` gives it back exactly); CR becomes LF."""
     text = "" if value is None else str(value)
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
     return "'" + text if _needs_mark(text) else text
 
 

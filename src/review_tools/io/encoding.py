@@ -81,9 +81,22 @@ def decode(data: bytes, source: str) -> Decoded:
     if valid_multibyte >= utf8.errors:  # mostly UTF-8: keep it, report the bad bytes
         return _finish(utf8, "UTF-8")
     try:
-        return _finish(Decoded(data.decode("cp1252"), "cp1252"), "cp1252")
+        return _finish(_single_byte(data, "cp1252"), "cp1252")
     except UnicodeDecodeError:
-        return _finish(Decoded(data.decode("latin-1"), "latin-1"), "latin-1")
+        return _finish(_single_byte(data, "latin-1"), "latin-1")
+
+
+def _single_byte(data: bytes, encoding: str) -> Decoded:
+    """A file that is not UTF-8, read as a Windows/ISO single-byte encoding: every byte is some character,
+    so the guess is never an error -- the warning names the lines with non-ASCII characters to check (a
+    damaged byte in an ASCII file reads as a letter such as 'ÿ')."""
+    text = data.decode(encoding)
+    lines = [(n, "".join(sorted({c for c in line if ord(c) > 127})))
+             for n, line in enumerate(text.splitlines(), 1) if not line.isascii()]
+    shown = "; ".join(f"line {n}: {chars[:10]!r}" for n, chars in lines[:5])
+    more = f" and {len(lines) - 5} more lines" if len(lines) > 5 else ""
+    return Decoded(text, encoding, [(lines[0][0], f"not UTF-8, read as {encoding}; check the non-ASCII characters "
+                                                  f"({shown}{more})")])
 
 
 def _decode_reporting(data: bytes, encoding: str) -> Decoded:
