@@ -614,7 +614,8 @@ def quick_cases() -> list[Case]:
 
 
 def all_cases() -> list[Case]:
-    return [*quick_cases(), *import_cases(f for f in EXTERNAL_EXPORTS if f.exists()), concurrency_case(2, 1000), concurrency_case(4, 1000),
+    return [*quick_cases(), *import_cases(f for f in EXTERNAL_EXPORTS if f.exists()),
+            concurrency_case(2, 1000), concurrency_case(4, 1000),
             *(sigkill_case(r) for r in range(60)), *(stop_case(r) for r in range(3))]
 
 

@@ -217,3 +217,26 @@ def test_compared_text_is_bounded_for_titles_holding_whole_articles() -> None:
     assert max(len(k.journal) + len(k.authors) for k in keys) <= 2 * dedup.FIELD_CHARS
     result = dedup.deduplicate(records)
     assert len(result.records) + result.removed == 200
+
+
+def test_a_large_block_of_copies_is_not_compared_pair_by_pair(monkeypatch) -> None:
+    """90 copies of one work: pairs already linked by duplicate verdicts are skipped (4,005 comparisons
+    before, which made 100,000 such records take minutes); the result is the same one cluster."""
+    copies = _recs(*(Record(**{**BASE, "title": BASE["title"] + ("" if i % 2 else "."), "doi": ""})
+                     for i in range(90)))
+    calls = []
+    real = dedup.compare
+    monkeypatch.setattr(dedup, "compare", lambda x, y: calls.append(1) or real(x, y))
+    result = dedup.deduplicate(copies)
+    assert len(result.records) == 1 and result.removed == 89
+    assert len(calls) < 400
+
+
+def test_a_large_block_of_different_works_still_compares_every_pair(monkeypatch) -> None:
+    works = _recs(*(Record(title=f"Customer segmentation study number {i} of pharmacies in region {i * 7}",
+                           authors=[f"Author{i}, A."], year=2000 + i % 20, journal="J") for i in range(40)))
+    calls = []
+    real = dedup.compare
+    monkeypatch.setattr(dedup, "compare", lambda x, y: calls.append(1) or real(x, y))
+    assert len(dedup.deduplicate(works).records) == 40
+    assert len(calls) >= 40 * 39 // 2
