@@ -89,6 +89,7 @@ class Grammar:
     leading_wildcard = True
     strict_chains = False
     mixed_and_or_note = ""
+    tag_suffixes: tuple[re.Pattern[str], ...] = ()  # tags written glued to a word (``:ti,ab``, ``.ti,ab.``)
 
     # --- operators -----------------------------------------------------------------------------------
 
@@ -127,7 +128,8 @@ class Grammar:
         return None
 
     def has_postfix(self, p: Parser) -> bool:
-        return False
+        tok = p.peek()
+        return tok is not None and tok.kind == "word" and any(s.fullmatch(tok.text) for s in self.tag_suffixes)
 
     def check_run(self, p: Parser, run: list[Token], tagged: bool) -> None:
         """A chance to reject a run of juxtaposed words before they are joined (PubMed's lower-case 'or')."""
@@ -144,7 +146,15 @@ class Grammar:
 
     def split_word(self, tok: Token) -> tuple[Token, str]:
         """A word with a tag glued to its end (Ovid's ``segment*.ti,ab.``): the word and the glued tag."""
+        for suffix in self.tag_suffixes:
+            m = suffix.search(tok.text)
+            if m and m.start() > 0 and self.splits_at(m, tok):
+                return Token("word", tok.text[:m.start()], tok.pos, tok.pos + m.start()), tok.text[m.start():]
         return tok, ""
+
+    def splits_at(self, m: re.Match[str], tok: Token) -> bool:
+        """Whether a tag suffix found in a word really is one (Ovid: only its field or limit codes)."""
+        return True
 
     def finish(self, p: Parser, node: Node) -> Node:
         """Last touches once the whole string is read (default fields are filled in by the parser)."""
@@ -174,6 +184,18 @@ class Parser:
     def peek(self, k: int = 0) -> Token | None:
         j = self.i + k
         return self.toks[j] if 0 <= j < len(self.toks) else None
+
+    def skip_to(self, end: int) -> None:
+        """Move past every token that starts before offset ``end`` (a construct read from the text)."""
+        while (tok := self.peek()) is not None and tok.pos < end:
+            self.i += 1
+
+    def rest_of_line(self, tok: Token) -> str:
+        """The text from ``tok`` to the end of its line, stripped; its tokens are consumed."""
+        line_end = self.text.find("\n", tok.pos)
+        end = len(self.text) if line_end < 0 else line_end
+        self.skip_to(end)
+        return self.text[tok.pos:end].strip()
 
     def error(self, message: str, pos: int | None = None, hint: str = "") -> QuerySyntaxError:
         if pos is None:

@@ -57,6 +57,7 @@ class Cochrane(Grammar):
     default_fields = TAK
     implicit = "phrase"
     tagged_run = "phrase"
+    tag_suffixes = (_LABEL,)
     wildcards = MappingProxyType({"*": "*", "?": "?"})
     writer = Writer(
         "colon",
@@ -81,16 +82,6 @@ class Cochrane(Grammar):
         return None
     mixed_and_or_note = ("Cochrane Library: AND and OR are mixed without parentheses; read with AND first (the "
                          "help does not say); add parentheses to be sure")
-
-    def split_word(self, tok: Token) -> tuple[Token, str]:
-        m = _LABEL.search(tok.text)
-        if m and m.start() > 0:
-            return Token("word", tok.text[:m.start()], tok.pos, tok.pos + m.start()), tok.text[m.start():]
-        return tok, ""
-
-    def has_postfix(self, p: Parser) -> bool:
-        tok = p.peek()
-        return tok is not None and tok.kind == "word" and _LABEL.fullmatch(tok.text) is not None
 
     def postfix(self, p: Parser, node: Node) -> Node | None:
         tok = p.peek()
@@ -143,18 +134,12 @@ class Cochrane(Grammar):
             sub = (m.group(4) or "").split(" - ")[-1].strip()
             heading = Heading((m.group(1) or m.group(2)).strip(), "mesh",
                               explode=m.group(3).lower().startswith("explode"), subheading=sub)
-        end = tok.pos + m.end()
-        while (t := p.peek()) is not None and t.pos < end:
-            p.i += 1
+        p.skip_to(tok.pos + m.end())
         return heading
 
     def _date_line(self, p: Parser, tok: Token) -> Node:
         """'with Cochrane Library publication date Between Jan 2015 and Dec 2024, in Trials' to the line end."""
-        line_end = p.text.find("\n", tok.pos)
-        end = len(p.text) if line_end < 0 else line_end
-        written = p.text[tok.pos:end].strip()
-        while (t := p.peek()) is not None and t.pos < end:
-            p.i += 1
+        written = p.rest_of_line(tok)
         years = re.findall(r"(?<!\d)(1[5-9]\d\d|2[01]\d\d)(?!\d)", written)
         node: Node = lim.make("year", ["-".join(years[:2]) if len(years) > 1 else f">= {years[0]}"], text=written) \
             if years else lim.make("other", [written], text=written)

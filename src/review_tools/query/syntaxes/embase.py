@@ -43,6 +43,7 @@ class Embase(Grammar):
                  Proximity(re.compile(r"(?i)next"), True, default=1, offset=1))
     default_fields = tuple(f for f in EVERYTHING if f != "fulltext")
     wildcards = MappingProxyType({"*": "*", "?": "?", "$": "#"})
+    tag_suffixes = (_LABEL, _SLASH)
     writer = Writer(
         "colon",
         (Tag("ti", ("title",)), Tag("ab", ("abstract",)), Tag("kw", ("keywords",)), Tag("de", ("headings",)),
@@ -69,17 +70,6 @@ class Embase(Grammar):
             text = " OR ".join(f"[{v}]/lim" for v in values)
             return f"({text})" if len(values) > 1 else text
         return None
-
-    def split_word(self, tok: Token) -> tuple[Token, str]:
-        for pattern in (_LABEL, _SLASH):
-            m = pattern.search(tok.text)
-            if m and m.start() > 0:
-                return Token("word", tok.text[:m.start()], tok.pos, tok.pos + m.start()), tok.text[m.start():]
-        return tok, ""
-
-    def has_postfix(self, p: Parser) -> bool:
-        tok = p.peek()
-        return tok is not None and tok.kind == "word" and bool(_LABEL.fullmatch(tok.text) or _SLASH.fullmatch(tok.text))
 
     def prefix(self, p: Parser, tok: Token) -> Node | None:
         nxt = p.peek(1)

@@ -70,6 +70,7 @@ class Ovid(Grammar):
     proximity = (Proximity(re.compile(r"(?i)adj(\d+)"), False, offset=1),
                  Proximity(re.compile(r"(?i)adj"), True, default=0))
     default_fields = MP
+    tag_suffixes = (_SUFFIX,)
     implicit = "phrase"
     tagged_run = "phrase"
     wildcards = MappingProxyType({"*": "*", "#": "?", "?": "#"})
@@ -109,16 +110,9 @@ class Ovid(Grammar):
 
     # --- tags after a term or group ------------------------------------------------------------------
 
-    def split_word(self, tok: Token) -> tuple[Token, str]:
-        m = _SUFFIX.search(tok.text)
-        if m and m.start() > 0 and (tok.text.endswith(".") or all(c in FIELD_CODES or c in LIMIT_CODES
-                                                                   for c in m.group(1).lower().split(","))):
-            return Token("word", tok.text[:m.start()], tok.pos, tok.pos + m.start()), tok.text[m.start():]
-        return tok, ""
-
-    def has_postfix(self, p: Parser) -> bool:
-        tok = p.peek()
-        return tok is not None and tok.kind == "word" and _SUFFIX.fullmatch(tok.text) is not None
+    def splits_at(self, m: re.Match[str], tok: Token) -> bool:
+        return tok.text.endswith(".") or all(c in FIELD_CODES or c in LIMIT_CODES
+                                             for c in m.group(1).lower().split(","))
 
     def postfix(self, p: Parser, node: Node) -> Node | None:
         tok = p.peek()

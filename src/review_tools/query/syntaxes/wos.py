@@ -168,11 +168,7 @@ class WebOfScience(Grammar):
 
     def _setting(self, p: Parser, tok: Token) -> Node:
         """'Timespan: 2000-2020' / 'Timespan=All years' / 'Indexes=SCI-EXPANDED, SSCI' up to the line end."""
-        line_end = p.text.find("\n", tok.pos)
-        end = len(p.text) if line_end < 0 else line_end
-        written = p.text[tok.pos:end].strip()
-        while (t := p.peek()) is not None and t.pos < end:
-            p.i += 1
+        written = p.rest_of_line(tok)
         parts: list[Node] = []
         for m in re.finditer(r"(?i)\b(timespan|indexes|databases|editions)\s*[:=]\s*(.*?)(?=\.?\s+(?:timespan|"
                              r"indexes|databases|editions)\b|\.?\s*$)", written):
