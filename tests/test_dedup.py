@@ -94,28 +94,29 @@ def test_two_dois_are_never_joined_through_a_third_record() -> None:
     assert any("different DOIs" in u.reason for u in result.uncertain)
 
 
+def decide(path, decision: str) -> None:
+    """A person's decision on the first pair of an uncertain-pairs file, saved as a spreadsheet would."""
+    rows = list(csv.DictReader(path.open(encoding="utf-8")))
+    rows[0]["decision"] = decision
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.DictWriter(fh, dedup.UNCERTAIN_COLUMNS)
+        writer.writeheader()
+        writer.writerows(rows)
+
+
 def test_person_decisions_are_read_back(tmp_path) -> None:
     records = _recs(Record(**BASE), Record(**{**BASE, "title": BASE["title"] + " of Finland", "pages": "",
                                               "volume": ""}))
     result = dedup.deduplicate(records)
     assert len(result.uncertain) == 1 and len(result.records) == 2
     path = dedup.write_uncertain(result, records, tmp_path / "dedup" / "uncertain_pairs.csv")
-    rows = list(csv.DictReader(path.open(encoding="utf-8")))
-    rows[0]["decision"] = "duplicate"
-    with path.open("w", encoding="utf-8", newline="") as fh:
-        writer = csv.DictWriter(fh, dedup.UNCERTAIN_COLUMNS)
-        writer.writeheader()
-        writer.writerows(rows)
+    decide(path, "duplicate")
     again = dedup.deduplicate(records, dedup.read_decisions(path))
     assert len(again.records) == 1 and again.uncertain == []
     assert "decided by a person" in again.log[0]["reason"]
     dedup.write_uncertain(again, records, path)  # a rerun keeps the decision in the file
     assert [r["decision"] for r in csv.DictReader(path.open(encoding="utf-8"))] == ["duplicate"]
-    rows[0]["decision"] = "maybe"
-    with path.open("w", encoding="utf-8", newline="") as fh:
-        writer = csv.DictWriter(fh, dedup.UNCERTAIN_COLUMNS)
-        writer.writeheader()
-        writer.writerows(rows)
+    decide(path, "maybe")
     with pytest.raises(dedup.ReviewToolsError, match=r"uncertain_pairs\.csv:2: decision 'maybe'"):
         dedup.read_decisions(path)
 
