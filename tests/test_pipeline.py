@@ -203,8 +203,9 @@ def test_parallel_notebooks_all_run_in_the_project_folder(tmp_path, notebook_wri
     result = pipeline.run(RunConfig(project_dir=tmp_path, parameters={}, jobs=2))
     assert [n.status for n in result.notebooks] == ["ok"] * 4
     for i in range(4):
-        text = (tmp_path / "reports" / "notebooks" / f"0{i}_cwd.ipynb").read_text(encoding="utf-8")
-        assert f"CWD={tmp_path}" in text
+        nb = json.loads((tmp_path / "reports" / "notebooks" / f"0{i}_cwd.ipynb").read_text(encoding="utf-8"))
+        printed = ["".join(o["text"]) for c in nb["cells"] for o in c.get("outputs", []) if o.get("name") == "stdout"]
+        assert printed == ["CWD=.\n"]  # the project folder, written relative to the project in the report
     assert Path.cwd() == before
 
 
@@ -287,3 +288,13 @@ def test_ctrl_c_stops_a_run_at_once_with_one_line(tmp_path, notebook_writer) -> 
     for pid in kernels:
         with pytest.raises(ProcessLookupError):
             os.kill(pid, 0)
+
+
+def test_published_notebooks_hold_no_path_of_this_machine(project: Path) -> None:
+    """papermill's input/output paths and the figures folder parameter held the absolute staging path."""
+    pipeline.run(_config(project))
+    for path in (project / "reports" / "notebooks").glob("*.ipynb"):
+        text = path.read_text(encoding="utf-8")
+        assert str(project) not in text and ".reports.staging" not in text, path.name
+    text = (project / "reports" / "notebooks" / "01_a.ipynb").read_text(encoding="utf-8")
+    assert "reports/figures/01_a" in text

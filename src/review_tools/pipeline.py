@@ -170,6 +170,7 @@ def _carry(src: Path, dst: Path) -> None:
 
 
 def _execute(config: RunConfig, notebook: Path, params: dict[str, Any], stage: Path) -> NotebookResult:
+    import nbformat
     import papermill
     from nbclient.exceptions import CellTimeoutError
     from papermill.exceptions import PapermillExecutionError
@@ -206,7 +207,9 @@ def _execute(config: RunConfig, notebook: Path, params: dict[str, Any], stage: P
     if kernels.stopping():
         return NotebookResult(name=name, status="failed", title=name, error="run stopped")
     duration = time.perf_counter() - t0
-    nb = _read_executed(out_nb, notebook)
+    nb = _without_machine_paths(_read_executed(out_nb, notebook), config, stage)
+    if out_nb.exists():
+        nbformat.write(nb, out_nb)
     failed = error is not None
     title = htmlexport.notebook_title(nb, name)
     page = htmlexport.to_html(nb, show_code=config.show_code, failed=failed, subtitle=title)
@@ -227,6 +230,23 @@ def _read_executed(out_nb: Path, notebook: Path) -> Any:
         return nbformat.read(out_nb, as_version=4)
     except (OSError, ValueError):
         return nbformat.read(notebook, as_version=4)
+
+
+def _without_machine_paths(nb: Any, config: RunConfig, stage: Path) -> Any:
+    """The notebook with this machine's folders written relative to the project (papermill's input and
+    output paths, the figures folder given as a parameter): the reports travel to examiners, and the staging
+    folder's name is wrong once the set is swapped in."""
+    import nbformat
+
+    reports = config.resolve(config.reports_dir)
+    try:
+        published = reports.relative_to(config.project_dir).as_posix()
+    except ValueError:
+        published = reports.name
+    text = nbformat.writes(nb)
+    for folder, shown in ((stage, published), (config.project_dir, ".")):
+        text = text.replace(json.dumps(str(folder))[1:-1], json.dumps(shown)[1:-1])
+    return nbformat.reads(text, as_version=4)
 
 
 def run(config: RunConfig, *, stream: Any = None,
