@@ -28,6 +28,7 @@ import html.parser
 import io
 import os
 import random
+import re
 import shutil
 import signal
 import subprocess
@@ -299,8 +300,6 @@ PROTOCOL_ATTACKS: tuple[tuple[str, Callable[[str], str], bool], ...] = (
 
 def _reviewer_attack(name: str) -> Callable[[str], str]:
     def apply(text: str) -> str:
-        import re
-
         found = re.search(r"^(\s*reviewers:\s*)\[([^\]]*)\]", text, re.MULTILINE)
         if found:
             return text[:found.start()] + f"{found.group(1)}[{name!r}]" + text[found.end():]
