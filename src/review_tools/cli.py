@@ -206,6 +206,53 @@ def _forms(args: argparse.Namespace) -> int:
     return 0
 
 
+def _search(args: argparse.Namespace) -> int:
+    from review_tools import live_search
+    from review_tools.protocol import load_protocol
+
+    protocol_path = args.project / args.protocol
+    protocol = load_protocol(protocol_path)
+    plans, errors = live_search.make_plans(protocol, args.database)
+    for error in errors:
+        print(f"error: {error}", file=sys.stderr)
+    if not plans and not errors:
+        print(f"{protocol_path}: no database has a connector; add connector: (one of openalex, pubmed, europepmc, "
+              "crossref, arxiv, scopus) to a database to search it from here", file=sys.stderr)
+        return 2
+    failed = bool(errors)
+    for plan in plans:
+        try:
+            print(f"{plan.database.name} ({plan.connector.label}, {plan.connector.base}): {plan.query}")
+            for warning in plan.warnings:
+                print(f"  warning: {warning}")
+            if args.dry_run:
+                print(f"  {live_search.dry_run(plan, args.since):,} records reported")
+                continue
+            outcome = live_search.run_search(plan, protocol_path.parent, since=args.since,
+                                             progress=sys.stderr.isatty(), say=lambda text: print(f"  {text}"))
+            print(f"  {outcome.reported if outcome.reported is not None else '?'} reported, {outcome.fetched:,} "
+                  f"fetched, {outcome.kept:,} saved to {outcome.export} ({outcome.status})")
+            if outcome.mismatch:
+                print(f"  note: {outcome.mismatch}")
+            for note in outcome.notes[len(plan.warnings):]:
+                print(f"  note: {note}")
+        except ReviewToolsError as exc:
+            failed = True
+            print(f"error: {exc}", file=sys.stderr)
+        finally:
+            plan.close()
+    return 1 if failed else 0
+
+
+def _date(text: str):
+    import datetime as dt
+
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date (YYYY-MM-DD)") from None
+
+
 def _init(args: argparse.Namespace) -> int:
     from review_tools.scaffold import scaffold
 
@@ -269,6 +316,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--from", default="generic", choices=SYNTAXES, help="its syntax (default: generic)")
     p.add_argument("--to", nargs="+", required=True, choices=[s for s in SYNTAXES if s != "polyglot"])
     p.set_defaults(func=_translate)
+
+    p = sub.add_parser("search", help="run the protocol's searches through the databases' APIs and save the results")
+    p.add_argument("--project", type=Path, default=Path("."))
+    p.add_argument("--protocol", type=Path, default=DEFAULT_PROTOCOL, help="relative to the project")
+    p.add_argument("--database", action="append", default=[], metavar="NAME",
+                   help="search only this database (repeatable; default: every database with a connector)")
+    p.add_argument("--since", type=_date, default=None, metavar="DATE",
+                   help="only records added on or after this date (YYYY-MM-DD), for an update search")
+    p.add_argument("--dry-run", action="store_true", help="print the translated queries and the APIs' counts only")
+    p.set_defaults(func=_search)
 
     p = sub.add_parser("forms", help="add rows for newly included studies to the appraisal and extraction files")
     p.add_argument("--project", type=Path, default=Path("."))

@@ -68,6 +68,8 @@ class Database(_Model):
     limits: list[str] = Field(default_factory=list)
     hits: int | None = Field(default=None, ge=0)
     export_dir: str | None = None
+    connector: str | None = None  # a search API that runs the string: review-tools search
+    max_records: int | None = Field(default=None, ge=1)  # how many records a live search reads at most
     notes: str = ""
 
     @property
@@ -323,6 +325,7 @@ def _cross_checks(raw: Any, today: dt.date, allow_outside: bool = False) -> list
                 found.append((("criteria", i, "rule"), "year_range needs min, max or both"))
     _check_search_list(raw, "databases", "name", "database {value!r} is listed twice (also {first})", today, found)
     _check_syntaxes(raw, found)
+    _check_connectors(raw, found)
     _check_inside(raw, found, allow_outside)
     _check_search_list(raw, "other_methods", "kind", "{value!r} is listed twice (also {first}); put all its files in "
                        "one folder", today, found)
@@ -402,6 +405,21 @@ def _check_syntaxes(raw: dict, found: list[tuple[tuple[Any, ...], str]]) -> None
             hint = f" (did you mean '{close[0]}'?)" if close else ""
             found.append((("databases", i, "syntax"), f"{item.get('syntax')!r} is not one of {', '.join(SYNTAXES)}"
                           f"{hint}"))
+
+
+def _check_connectors(raw: dict, found: list[tuple[tuple[Any, ...], str]]) -> None:
+    from review_tools.connectors import CONNECTORS
+
+    items = raw.get("databases")
+    for i, item in enumerate(items if isinstance(items, list) else []):
+        name = item.get("connector") if isinstance(item, dict) else None
+        if name is not None and name not in CONNECTORS:
+            close = difflib.get_close_matches(str(name), CONNECTORS, n=1)
+            hint = f" (did you mean '{close[0]}'?)" if close else ""
+            found.append((("databases", i, "connector"), f"{name!r} is not one of {', '.join(CONNECTORS)}{hint}"))
+        if name is not None and isinstance(item, dict) and not item.get("export_dir"):
+            found.append((("databases", i, "export_dir"), f"a database searched through the {name} connector needs "
+                          "an export_dir to save its results in"))
 
 
 def search_string_problems(protocol: Protocol, doc: Any, text: str, path: str) -> list[Problem]:

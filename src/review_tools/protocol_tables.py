@@ -18,14 +18,19 @@ def questions_table(protocol: Protocol) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def search_table(protocol: Protocol) -> pd.DataFrame:
+def search_table(protocol: Protocol, review_dir: str | Path | None = None) -> pd.DataFrame:
     """PRISMA-S items per database: name, platform, date, fields, exact string as run and the syntax it
-    is read in, the limits written in the string (read from it) and those applied outside it, hits."""
+    is read in, the limits written in the string (read from it) and those applied outside it, hits.  With
+    ``review_dir``, a database searched by ``review-tools search`` also shows its newest logged run: when,
+    through which API, the query as sent and the records reported, fetched and saved."""
+    from review_tools import search_log
     from review_tools.query import QuerySyntaxError, parse
     from review_tools.query.limits import describe_all
 
+    runs = search_log.latest(review_dir) if review_dir is not None else {}
     rows = []
     for d in protocol.databases:
+        run = runs.get(d.name)
         try:
             in_string = "; ".join(describe_all(parse(d.search_string, d.search_syntax)))
         except QuerySyntaxError as exc:
@@ -41,7 +46,16 @@ def search_table(protocol: Protocol) -> pd.DataFrame:
             "limits": "; ".join(d.limits),
             "hits reported": "" if d.hits is None else d.hits,
         })
+        if runs:
+            rows[-1]["live search (review-tools search)"] = "" if run is None else (
+                f"{run['started']} via {run['connector']} ({run['endpoint']}): {run['query_sent']} -- "
+                f"{_count(run['reported'])} reported, {_count(run['fetched'])} fetched, {_count(run['kept'])} saved "
+                f"({run['status']})")
     return pd.DataFrame(rows)
+
+
+def _count(value: object) -> str:
+    return "?" if value is None or pd.isna(value) else f"{int(value):,}"
 
 
 def other_methods_table(protocol: Protocol) -> pd.DataFrame:

@@ -41,6 +41,7 @@ class Record:
     language: str = ""
     document_type: str = ""
     url: str = ""
+    accession: str = ""  # the record's id in its database: PMID, WoS UT, OpenAlex work, arXiv id, Scopus EID
     database: str = ""
     source_file: str = ""
     position: int = 0

@@ -71,5 +71,6 @@ def read_medline(text: str, source: str) -> tuple[list[Record], list[ImportProbl
         rec.language = normalise_language(one("LA"))
         rec.document_type = one("PT").lower()
         rec.url = f"https://pubmed.ncbi.nlm.nih.gov/{one('PMID')}/" if one("PMID") else ""
+        rec.accession = one("PMID")
         records.append(rec)
     return records, problems

@@ -31,6 +31,7 @@ RIS_FIELDS = {
     "language": ("language",),
     "document_type": ("type_of_reference",),
     "database": ("name_of_database", "database_provider"),
+    "accession": ("accession_number",),
 }
 RIS_TYPES = {
     "JOUR": "article", "JFULL": "article", "EJOUR": "article", "MGZN": "article", "NEWS": "news",
@@ -219,4 +220,5 @@ def _from_wos(raw: dict, source: str, pos: int, line: int) -> Record:
     rec.keywords = split_keywords(_first(raw, ("author_keywords",)))
     rec.language = normalise_language(rec.language)
     rec.url = ""
+    rec.accession = _first(raw, ("accession_number",))
     return rec

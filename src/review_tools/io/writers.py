@@ -49,6 +49,7 @@ def to_ris(records: Iterable[Record]) -> str:
             "number": r.issue, "start_page": start, "end_page": end, "doi": r.doi,
             "issn": r.issn or r.isbn, "keywords": r.keywords, "language": r.language,
             "urls": [r.url] if r.url else [], "name_of_database": r.database, "id": r.id,
+            "accession_number": r.accession,
         }
         entries.append({k: v for k, v in entry.items() if v})
     return rispy.dumps(entries, implementation=_PlainRisWriter)

@@ -81,8 +81,8 @@ class _Emitter:
                     add(_cost(want, covers), Plan(codes), covers)
                 elif self.w.join_codes:
                     add(_cost(want, covers) + 0.1 * size, Plan(codes), covers)
-                elif covers == want:
-                    add(0.2 * size, Plan(codes, union=True), covers)
+                elif covers <= want:
+                    add(_cost(want, covers) + 0.2 * size, Plan(codes, union=True), covers)
         if not candidates:
             self.warn(f"{self.g.label} cannot search {', '.join(fields)}: written without a field tag")
             return Plan(())
@@ -117,6 +117,8 @@ class _Emitter:
             return f"({body}).{code}." if compound else f"{body}.{code}."
         if form == "colon":
             return f"({body}):{code}" if compound else f"{body}:{code}"
+        if form == "field":
+            return f"{code}:({body})" if compound else f"{code}:{body}"
         raise ValueError(form)
 
     def tagged(self, plan: Plan, body: str, compound: bool) -> str:
@@ -188,7 +190,10 @@ class _Emitter:
     def near(self, node: Near, inside: bool) -> tuple[str, bool] | None:
         fields = _uniform_fields(node) or tuple(sorted({f for t in terms(node) for f in t.fields or ()}))
         if not self.w.near:
-            return self.pubmed_near(node, fields, inside)
+            if self.w.phrase_near:
+                return self.pubmed_near(node, fields, inside)
+            self.warn(f"{self.g.label} has no proximity operator: written as AND (finds more)")
+            return self._node(And((node.left, node.right)), inside)
         ordered, n = node.ordered, node.distance
         if ordered and n == 0 and self.w.adjacent_pre:
             op = self.w.adjacent_pre
@@ -236,6 +241,11 @@ class _Emitter:
         return text
 
     def word(self, word: str) -> str:
+        if self.w.stems and re.search(r"[*?#]", word):
+            stem = re.sub(r"\*\{\d+\}|[*?#]", "", word)
+            self.warn(f"{self.g.label} has no truncation or wildcards; it stems words: '{word}' written as "
+                      f"'{stem}' (finds its word forms, not every word that starts with it)")
+            return stem
         out = ""
         parts = re.split(r"(\*\{\d+\}|[*?#])", word)
         for i, part in enumerate(parts):
@@ -333,4 +343,5 @@ def translate(query: str | Node, target: str, source: str = "generic") -> tuple[
 
 
 TARGETS = ("pubmed", "scopus", "wos", "ebsco", "proquest", "ovid", "cochrane", "embase", "generic")
-__all__ = ["TARGETS", "Plan", "Tag", "translate"]
+API_TARGETS = ("openalex", "europepmc", "arxiv")  # written only: the query languages of the search APIs
+__all__ = ["API_TARGETS", "TARGETS", "Plan", "Tag", "translate"]

@@ -3,7 +3,7 @@
 Each grammar in :mod:`review_tools.query.syntaxes` declares a :class:`Writer`; :mod:`translate` does the
 rest.  ``form`` says where a tag goes: ``function`` ``CODE(body)``, ``equals`` ``CODE=(body)``,
 ``prefix`` ``CODE (body)``, ``bracket`` ``term[CODE]`` after every single term, ``suffix``
-``(body).CODE.``, ``colon`` ``(body):CODE``.
+``(body).CODE.``, ``colon`` ``(body):CODE``, ``field`` ``CODE:(body)`` (Lucene-style APIs).
 """
 
 from __future__ import annotations
@@ -38,3 +38,5 @@ class Writer:
     quote: str = '"'
     variants: bool = False
     group_tags: bool = True  # a tag may cover a parenthesised group
+    phrase_near: bool = False  # proximity only as a tagged phrase with a distance (PubMed's "a b"[tiab:~N])
+    stems: bool = False  # no truncation: the engine stems words, so wildcards are dropped (OpenAlex)

@@ -18,6 +18,7 @@ Each module's docstring cites the help pages its table comes from.
 from __future__ import annotations
 
 from review_tools.query.parser import Grammar
+from review_tools.query.syntaxes.apis import API_GRAMMARS
 from review_tools.query.syntaxes.cochrane import Cochrane
 from review_tools.query.syntaxes.ebsco import Ebsco
 from review_tools.query.syntaxes.embase import Embase
@@ -42,11 +43,12 @@ _HINTS = (
 
 
 def grammar(name: str) -> Grammar:
-    """The grammar called ``name``; a ValueError lists the names there are."""
-    try:
-        return GRAMMARS[name]
-    except KeyError:
-        raise ValueError(f"unknown search syntax {name!r}; choose from {', '.join(SYNTAXES)}") from None
+    """The grammar called ``name`` (a database syntax, or the query language of a search API, which is
+    only written); a ValueError lists the names there are."""
+    found = GRAMMARS.get(name) or API_GRAMMARS.get(name)
+    if found is None:
+        raise ValueError(f"unknown search syntax {name!r}; choose from {', '.join((*SYNTAXES, *API_GRAMMARS))}")
+    return found
 
 
 def syntax_for(platform: str, name: str = "") -> str:

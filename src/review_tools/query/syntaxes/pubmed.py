@@ -77,7 +77,7 @@ class PubMed(Grammar):
         "bracket",
         (Tag("tiab", TIAB), Tag("ti", ("title",)), Tag("tw", TAGS["tw"]),
          Tag("all", ALL_FIELDS), Tag("ot", ("keywords",)), Tag("au", ("author",)), Tag("ta", ("source",))),
-        wildcards=MappingProxyType({"*": "*"}), trailing_only=True, group_tags=False)
+        wildcards=MappingProxyType({"*": "*"}), trailing_only=True, group_tags=False, phrase_near=True)
 
     floating_subheadings = True
 
