@@ -223,7 +223,7 @@ class FakeServer:
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
 
-            def do_GET(self) -> None:  # noqa: N802
+            def do_GET(self) -> None:
                 parts = urlsplit(self.path)
                 status, headers, body = owner.api.answer(parts.path, parse_qs(parts.query))
                 if body is None:

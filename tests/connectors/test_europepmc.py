@@ -45,7 +45,7 @@ def test_ten_chained_pages_follow_each_next_cursor_mark() -> None:
     bodies = [json.loads(r.body) for r in replies]
     epmc, transport = connector(replies)
     state, seen = None, 0
-    for body in bodies:
+    for _ in bodies:
         page = epmc.page(Query("cancer"), state)
         seen += len(page.records)
         state = page.next

@@ -51,7 +51,8 @@ def test_no_hits_ends_at_once_with_ncbis_warning() -> None:
 
 
 def test_an_html_efetch_reply_is_an_error_not_records() -> None:
-    pm, _ = connector(recorded("pubmed/dspace__pubmedimport-fetch-test.xml") + recorded("pubmed/biopython__pubmed3.html"))
+    replies = recorded("pubmed/dspace__pubmedimport-fetch-test.xml") + recorded("pubmed/biopython__pubmed3.html")
+    pm, _ = connector(replies)
     with pytest.raises(ApiError, match="did not send MEDLINE"):
         pm.page(Query("x"), None)
 
