@@ -39,7 +39,7 @@ from review_tools.io.writers import to_ris
 from review_tools.protocol import Database, Protocol
 from review_tools.query import parse
 from review_tools.query.match import matches
-from review_tools.records import Record
+from review_tools.records import RECORD_FIELDS, Record
 
 CHUNK = 2000  # records written to the export at a time
 
@@ -180,6 +180,12 @@ def _export_path(folder: Path, name: str, started: dt.datetime) -> Path:
     return path
 
 
+def _as_json_line(record: Record) -> bytes:
+    """One record as a line of the part file (a plain dict of its fields: ``asdict`` copies every list and
+    took a quarter of the search's time)."""
+    return json.dumps({name: getattr(record, name) for name in RECORD_FIELDS}, ensure_ascii=False).encode() + b"\n"
+
+
 def _read_part(path: Path, size: int) -> Iterator[Record]:
     with path.open("rb") as fh:
         for line in fh.read(size).splitlines():
@@ -250,8 +256,7 @@ def _fetch(plan: Plan, review_dir: str | Path, folder: Path, state: dict[str, An
                         bar.total = state["reported"]
                     state["notes"] += [n for n in page.notes if n not in state["notes"]]
                     records = page.records[: limit - state["fetched"]] if limit is not None else page.records
-                    part.write(b"".join(json.dumps(r.to_dict(), ensure_ascii=False).encode("utf-8") + b"\n"
-                                        for r in records))
+                    part.write(b"".join(_as_json_line(r) for r in records))
                     part.flush()
                     os.fsync(part.fileno())
                     state["bytes"] = part.tell()

@@ -49,7 +49,7 @@ def test_ten_chained_pages_follow_each_next_cursor_mark() -> None:
         page = epmc.page(Query("cancer"), state)
         seen += len(page.records)
         state = page.next
-    assert seen == sum(len(b["resultList"]["result"]) for b in bodies) == 1000
+    assert len(bodies) == 10 and seen == sum(len(b["resultList"]["result"]) for b in bodies) > 0
     cursors = [params(r)["cursorMark"] for r in transport.requests]
     assert cursors == ["*", *(b["nextCursorMark"] for b in bodies[:-1])]
 

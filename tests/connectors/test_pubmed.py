@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from fakeapi import Replay, params, recorded
@@ -19,13 +20,15 @@ def connector(replies, **values) -> tuple[PubMed, Replay]:
 
 
 def test_esearch_counts() -> None:
-    pm, transport = connector(recorded("pubmed/biopython__esearch3.xml"))
-    assert pm.count(Query('PNAS[ta] AND 97[vi]')) == 2651
+    replies = recorded("pubmed/biopython__esearch3.xml", "pubmed/handwritten__esearch_count.xml")
+    count = int(re.search(r"<Count>(\d+)</Count>", replies[0].text).group(1))
+    pm, transport = connector(replies)
+    assert pm.count(Query('PNAS[ta] AND 97[vi]')) == count > 0
     assert params(transport.requests[0])["retmax"] == "0"
 
 
 def test_history_then_efetch_gives_the_medline_records() -> None:
-    medline = recorded("pubmed/biopython__pubmed_result2.txt")
+    medline = recorded("pubmed/biopython__pubmed_result2.txt", "pubmed/handwritten__efetch.medline.txt")
     expected, _ = read_medline(medline[0].text, "expected")
     pm, transport = connector(recorded("pubmed/dspace__pubmedimport-fetch-test.xml") + medline,
                               api_key="NCBI-SECRET", email="me@example.org")
@@ -34,8 +37,8 @@ def test_history_then_efetch_gives_the_medline_records() -> None:
     assert search["usehistory"] == "y" and search["tool"] == "review-tools" and search["api_key"] == "NCBI-SECRET"
     assert fetch["WebEnv"] == "MCID_64784b5ab65e3b2b2253cd3a" and fetch["query_key"] == "1"
     assert fetch["rettype"] == "medline" and fetch["retstart"] == "0"
-    assert [r.accession for r in page.records] == [r.accession for r in expected] == \
-        ["16403221", "16377612", "14871861", "14630660"]
+    assert [r.accession for r in page.records] == [r.accession for r in expected]
+    assert len(expected) >= 2 and all(r.accession.isdigit() for r in expected)
     for got, want in zip(page.records, expected, strict=True):
         assert (got.title, got.authors, got.year, got.journal, got.abstract) == \
             (want.title, want.authors, want.year, want.journal, want.abstract)
@@ -44,14 +47,15 @@ def test_history_then_efetch_gives_the_medline_records() -> None:
 
 
 def test_no_hits_ends_at_once_with_ncbis_warning() -> None:
-    pm, _ = connector(recorded("pubmed/biopython__esearch8.xml"))
+    pm, _ = connector(recorded("pubmed/biopython__esearch8.xml", "pubmed/handwritten__esearch_no_hits.xml"))
     page = pm.page(Query("zzzz"), None)
     assert page.records == [] and page.next is None and page.total == 0
     assert any("PhraseNotFound" in n for n in page.notes)
 
 
 def test_an_html_efetch_reply_is_an_error_not_records() -> None:
-    replies = recorded("pubmed/dspace__pubmedimport-fetch-test.xml") + recorded("pubmed/biopython__pubmed3.html")
+    replies = recorded("pubmed/dspace__pubmedimport-fetch-test.xml") + recorded("pubmed/biopython__pubmed3.html",
+                                                                            "pubmed/handwritten__efetch_error.html")
     pm, _ = connector(replies)
     with pytest.raises(ApiError, match="did not send MEDLINE"):
         pm.page(Query("x"), None)
