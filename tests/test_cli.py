@@ -130,3 +130,39 @@ def test_a_write_the_system_refuses_is_one_line_not_a_traceback(tmp_path, monkey
     assert main(["import", str(ROOT / "tests" / "data" / "kwok_2020_embase_excerpt.ris"), "--out", str(out)]) == 2
     err = capsys.readouterr().err
     assert err.startswith(f"error: {out}: No space left on device") and "Traceback" not in err
+
+
+def _review_with(tmp_path: Path, extra: str) -> Path:
+    text = (ROOT / "review" / "protocol.yaml").read_text(encoding="utf-8")
+    text = text.replace("    export_dir: searches/scopus\n", f"    export_dir: searches/scopus\n{extra}")
+    (tmp_path / "review").mkdir()
+    (tmp_path / "review" / "protocol.yaml").write_text(text, encoding="utf-8")
+    return tmp_path
+
+
+def test_search_without_connectors_says_how_to_add_one(capsys) -> None:
+    assert main(["search", "--project", str(ROOT), "--dry-run"]) == 2
+    assert "no database has a connector; add connector:" in capsys.readouterr().err
+
+
+def test_search_without_a_scopus_key_names_the_variable_and_sends_nothing(tmp_path, capsys, monkeypatch) -> None:
+    project = _review_with(tmp_path, "    connector: scopus\n")
+    monkeypatch.delenv("SCOPUS_API_KEY", raising=False)
+    monkeypatch.setenv("REVIEW_TOOLS_CONFIG", str(tmp_path / "none.toml"))
+    monkeypatch.setenv("REVIEW_TOOLS_SCOPUS_URL", "http://127.0.0.1:9")  # nothing listens there
+    assert main(["search", "--project", str(project)]) == 1
+    err = capsys.readouterr().err
+    assert "Scopus: Scopus needs api_key: set the environment variable SCOPUS_API_KEY" in err
+    assert not (project / "review" / "searches").exists()
+
+
+def test_search_of_an_unknown_database_lists_the_names(tmp_path, capsys) -> None:
+    project = _review_with(tmp_path, "    connector: scopus\n")
+    assert main(["search", "--project", str(project), "--database", "Nope", "--dry-run"]) == 1
+    assert "no database called 'Nope' in the protocol (it has Business Source Elite" in capsys.readouterr().err
+
+
+def test_translate_writes_the_api_query_languages(capsys) -> None:
+    assert main(["translate", 'crm AND pharma*', "--to", "openalex", "arxiv"]) == 0
+    out = capsys.readouterr()
+    assert "openalex: crm AND pharma" in out.out and "arxiv:" in out.out and "stems words" in out.err

@@ -86,6 +86,9 @@ MISTAKES = [
     ("database listed twice", lambda d: d["databases"][2].__setitem__("name", "Business Source Elite"),
      "databases[2].name: database 'Business Source Elite' is listed twice (also databases[0])",
      ("name: Business Source Elite", 2)),
+    ("unknown connector", lambda d: d["databases"][3].__setitem__("connector", "openalx"),
+     "databases[3].connector: 'openalx' is not one of openalex, pubmed, europepmc, crossref, arxiv, scopus (did you "
+     "mean 'openalex'?)", "openalx"),
     ("unknown other method", lambda d: d.insert(8, "other_methods", [{"kind": "hand searching", "description": "x"}]),
      "other_methods[0].kind: 'hand searching' is not one of websites, organisations, citations", "hand searching"),
     ("other method twice", lambda d: d.insert(8, "other_methods", [{"kind": "citations", "description": "back"},
@@ -215,3 +218,13 @@ def test_a_folder_given_as_the_protocol_is_an_error(tmp_path) -> None:
 def test_a_device_given_as_the_protocol_is_an_error_not_a_read_until_memory_runs_out() -> None:
     with pytest.raises(ProtocolError, match="not a regular file"):
         load_protocol("/dev/zero")
+
+
+def test_a_connector_needs_an_export_folder(tmp_path) -> None:
+    def mutate(d) -> None:
+        d["databases"][4].pop("export_dir")
+        d["databases"][4]["connector"] = "crossref"
+
+    with pytest.raises(ProtocolError, match=r"databases\[4\]\.export_dir: a database searched through the crossref "
+                       "connector needs an export_dir"):
+        load_protocol(_write_mutated(tmp_path, mutate))

@@ -309,12 +309,14 @@ def build_parser() -> argparse.ArgumentParser:
                    help="protocol whose screening decisions are carried over (record files)")
     p.set_defaults(func=_diff)
 
-    from review_tools.query import SYNTAXES
+    from review_tools.query import API_TARGETS, SYNTAXES
 
     p = sub.add_parser("translate", help="a search string in other databases' syntax, with what changes")
     p.add_argument("string", help="the search string or line-numbered strategy ('-' reads standard input)")
     p.add_argument("--from", default="generic", choices=SYNTAXES, help="its syntax (default: generic)")
-    p.add_argument("--to", nargs="+", required=True, choices=[s for s in SYNTAXES if s != "polyglot"])
+    p.add_argument("--to", nargs="+", required=True,
+                   choices=[*(s for s in SYNTAXES if s != "polyglot"), *API_TARGETS],
+                   help="database syntaxes, or the query languages of the search APIs (openalex, europepmc, arxiv)")
     p.set_defaults(func=_translate)
 
     p = sub.add_parser("search", help="run the protocol's searches through the databases' APIs and save the results")

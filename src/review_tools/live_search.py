@@ -90,7 +90,7 @@ def make_plans(protocol: Protocol, names: Iterable[str] = (), *, env: Mapping[st
     wanted = {n.lower() for n in names}
     known = {d.name.lower() for d in protocol.databases}
     errors = [f"no database called {n!r} in the protocol (it has {', '.join(d.name for d in protocol.databases)})"
-              for n in wanted - known]
+              for n in names if n.lower() not in known]
     plans = []
     for db in protocol.databases:
         if wanted and db.name.lower() not in wanted:

@@ -134,3 +134,16 @@ def test_each_kind_of_difference_from_polyglot_is_one_where_review_tools_keeps_t
         pair_input, engine, reason) -> None:
     pair = next(p for p in polyglot.pairs() if p["input"] == pair_input and p["engine"] == engine)
     assert polyglot.compare(pair).kind == "exact, Polyglot differs", reason
+
+
+def test_api_query_languages_say_what_they_cannot_express() -> None:
+    text, warnings = translate('TITLE-ABS-KEY(segment* W/3 pharma*) AND NOT TITLE(retail)', "openalex",
+                               source="scopus")
+    assert text == "(segment AND pharma) NOT retail"
+    assert any("stems words: 'segment*' written as 'segment'" in w for w in warnings)
+    assert any("no proximity operator" in w for w in warnings)
+    text, warnings = translate('TITLE-ABS-KEY("key account*" OR crm)', "europepmc", source="scopus")
+    assert text == '(TITLE:"key account*" OR ABSTRACT:"key account*" OR KW:"key account*") OR ' \
+                   "(TITLE:crm OR ABSTRACT:crm OR KW:crm)"
+    text, warnings = translate("TITLE-ABS(crm) AND NOT TITLE(retail)", "arxiv", source="scopus")
+    assert text == "(ti:crm OR abs:crm) ANDNOT ti:retail"

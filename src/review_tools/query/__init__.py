@@ -17,9 +17,9 @@ from review_tools.query.index import QueryIndex
 from review_tools.query.match import explain, matches, run, variant_only
 from review_tools.query.strategy import Parsed, analyse, parse
 from review_tools.query.syntaxes import SYNTAXES, syntax_for
-from review_tools.query.translate import TARGETS, translate
+from review_tools.query.translate import API_TARGETS, TARGETS, translate
 from review_tools.query.tree import And, Heading, Limit, Near, Not, Or, Term
 
-__all__ = ["SYNTAXES", "TARGETS", "And", "Heading", "Limit", "Near", "Not", "Or", "Parsed", "QueryIndex",
+__all__ = ["API_TARGETS", "SYNTAXES", "TARGETS", "And", "Heading", "Limit", "Near", "Not", "Or", "Parsed", "QueryIndex",
            "QuerySyntaxError", "Term", "analyse", "explain", "matches", "parse", "run", "syntax_for", "translate",
            "variant_only"]
