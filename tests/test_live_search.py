@@ -192,3 +192,22 @@ def test_window_halves_by_day_and_by_year() -> None:
                                                     Window(dt.date(2020, 1, 3), dt.date(2020, 1, 4)))
     assert Window(dt.date(2020, 1, 1), dt.date(2020, 12, 31)).halves("year", dt.date(2026, 1, 1)) is None
     assert Window(dt.date(2020, 3, 3), dt.date(2020, 3, 3)).halves("day", dt.date(2026, 1, 1)) is None
+
+
+def test_ctrl_c_keeps_the_pages_and_says_how_to_resume(tmp_path, monkeypatch) -> None:
+    review = make_review(tmp_path, [OPENALEX])
+    with FakeServer(FakeApi(250)) as server:
+        [plan] = plans(review, server.url)
+        real_page, calls = plan.connector.page, []
+
+        def page_then_stop(query, state):
+            calls.append(state)
+            if len(calls) == 2:
+                raise KeyboardInterrupt
+            return real_page(query, state)
+
+        monkeypatch.setattr(plan.connector, "page", page_then_stop)
+        with pytest.raises(live_search.SearchInterrupted) as caught:
+            live_search.run_search(plan, review, progress=False, say=lambda s: None)
+    assert caught.value.by_user and "stopped after 100 of 250 records: stopped by the user" in str(caught.value)
+    assert (review / "searches" / "openalex" / ".search-openalex.part.jsonl").read_bytes().count(b"\n") == 100

@@ -239,6 +239,8 @@ def _search(args: argparse.Namespace) -> int:
         except ReviewToolsError as exc:
             failed = True
             print(f"error: {exc}", file=sys.stderr)
+            if getattr(exc, "by_user", False):
+                return 130
         finally:
             plan.close()
     return 1 if failed else 0

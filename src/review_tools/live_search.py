@@ -45,7 +45,12 @@ CHUNK = 2000  # records written to the export at a time
 
 
 class SearchInterrupted(ReviewToolsError):
-    """A search stopped before its last page; what was fetched is kept and the message says how to resume."""
+    """A search stopped before its last page; what was fetched is kept and the message says how to resume.
+    ``by_user``: it was Ctrl-C or SIGTERM, so no further database should be searched."""
+
+    def __init__(self, message: str, by_user: bool = False):
+        super().__init__(message)
+        self.by_user = by_user
 
 
 @dataclass
@@ -272,7 +277,8 @@ def _fetch(plan: Plan, review_dir: str | Path, folder: Path, state: dict[str, An
         raise SearchInterrupted(
             f"{db.name}: stopped after {state['fetched']:,} of {state['reported']:,} records: {cause}. The records "
             f"fetched are kept in {part_file}; run `review-tools search --database \"{db.name}\"` again to resume "
-            "from there") from (None if isinstance(exc, KeyboardInterrupt) else exc)
+            "from there", by_user=isinstance(exc, KeyboardInterrupt)) from (
+                None if isinstance(exc, KeyboardInterrupt) else exc)
     bar.close()
     if limit is not None and state["fetched"] >= limit and not all(w["done"] for w in state["windows"]):
         state["notes"].append(f"stopped at max_records: {limit:,} of {state['reported']:,} records read")
