@@ -166,3 +166,30 @@ def test_translate_writes_the_api_query_languages(capsys) -> None:
     assert main(["translate", 'crm AND pharma*', "--to", "openalex", "arxiv"]) == 0
     out = capsys.readouterr()
     assert "openalex: crm AND pharma" in out.out and "arxiv:" in out.out and "stems words" in out.err
+
+
+def test_dedup_of_files_writes_its_pairs_under_out_not_into_a_review(tmp_path, monkeypatch) -> None:
+    (tmp_path / "review" / "dedup").mkdir(parents=True)
+    review_pairs = tmp_path / "review" / "dedup" / "uncertain_pairs.csv"
+    review_pairs.write_text("id_a,id_b,decision\n", encoding="utf-8")
+    export = tmp_path / "a.ris"
+    export.write_text("TY  - JOUR\nTI  - Segmenting pharmacies by value\nPY  - 2020\nAU  - Smith, J\nDO  - "
+                      "10.5555/a\nER  - \n\nTY  - JOUR\nTI  - Segmenting hospitals by value and potential in "
+                      "Finland\nPY  - 2020\nAU  - Smith, J\nDO  - 10.5555/a\nER  - \n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    assert main(["dedup", str(export), "--out", str(tmp_path / "out")]) == 0
+    assert (tmp_path / "out" / "uncertain_pairs.csv").read_text(encoding="utf-8").count("\n") == 2
+    assert review_pairs.read_text(encoding="utf-8") == "id_a,id_b,decision\n"  # the review's file untouched
+
+
+def test_importing_files_does_not_load_pandas_or_the_protocol_schema(tmp_path) -> None:
+    import subprocess
+    import sys
+
+    export = tmp_path / "a.ris"
+    export.write_text("TY  - JOUR\nTI  - A title\nER  - \n", encoding="utf-8")
+    code = ("import sys; from review_tools.cli import main; "
+            f"rc = main(['import', {str(export)!r}, '--out', {str(tmp_path / 'r.csv')!r}]); "
+            "print(rc, sorted(m for m in ('pandas', 'pydantic', 'numpy') if m in sys.modules))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert done.stdout.strip().splitlines()[-1] == "0 []", done.stderr

@@ -8,6 +8,7 @@ import random
 import pytest
 
 from review_tools import dedup
+from review_tools.errors import ReviewToolsError
 from review_tools.io.importer import import_file
 from review_tools.records import Record, assign_ids
 
@@ -241,3 +242,33 @@ def test_a_large_block_of_different_works_still_compares_every_pair(monkeypatch)
     monkeypatch.setattr(dedup, "compare", lambda x, y: calls.append(1) or real(x, y))
     assert len(dedup.deduplicate(works).records) == 40
     assert len(calls) >= 40 * 39 // 2
+
+
+def test_pairs_sharing_one_doi_are_one_group_and_one_decision_settles_it(tmp_path) -> None:
+    doi = "10.5555/supplement.2019"
+    records = _recs(*(Record(title=t, doi=doi, year=2019, authors=[a], database="Embase") for t, a in (
+        ("Abstract 101: pharmacy loyalty programmes", "Smith J"), ("Abstract 102: hospital tender pricing", "Doe A"),
+        ("Abstract 103: physician segmentation by potential", "Roe B"))))
+    path = tmp_path / "uncertain_pairs.csv"
+    result = dedup.deduplicate(records)
+    assert len(result.uncertain) == 3
+    dedup.write_uncertain(result, records, path)
+    with path.open(encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    assert {r["group"] for r in rows} == {f"doi:{doi}"} and "one of 3 pairs" in rows[0]["note"]
+    rows[1]["decision"] = "distinct"
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.DictWriter(fh, rows[0].keys())
+        writer.writeheader()
+        writer.writerows(rows)
+    decisions = dedup.read_decisions(path)
+    assert len(decisions) == 3 and set(decisions.values()) == {"distinct"}
+    again = dedup.deduplicate(records, decisions)
+    assert len(again.records) == 3 and not again.uncertain
+    rows[2]["decision"] = "duplicate"
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.DictWriter(fh, rows[0].keys())
+        writer.writeheader()
+        writer.writerows(rows)
+    with pytest.raises(ReviewToolsError, match="contradicts 'distinct' on line 3"):
+        dedup.read_decisions(path)

@@ -89,6 +89,8 @@ MISTAKES = [
     ("unknown connector", lambda d: d["databases"][3].__setitem__("connector", "openalx"),
      "databases[3].connector: 'openalx' is not one of openalex, pubmed, europepmc, crossref, arxiv, scopus (did you "
      "mean 'openalex'?)", "openalx"),
+    ("unknown column field", lambda d: d["databases"][1].__setitem__("columns", {"titel": "Article Title"}),
+     "databases[1].columns.titel: 'titel' is not a record field; use one of title, abstract", "titel"),
     ("unknown other method", lambda d: d.insert(8, "other_methods", [{"kind": "hand searching", "description": "x"}]),
      "other_methods[0].kind: 'hand searching' is not one of websites, organisations, citations", "hand searching"),
     ("other method twice", lambda d: d.insert(8, "other_methods", [{"kind": "citations", "description": "back"},

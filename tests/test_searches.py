@@ -73,3 +73,17 @@ def test_cli_import_and_dedup(external, tmp_path, capsys) -> None:
     assert main(["import", str(bad), "--out", str(out / "x.csv")]) == 0
     assert main(["import", str(bad), "--strict", "--out", str(out / "x.csv")]) == 1
     assert "record has no title" in capsys.readouterr().err
+
+
+def test_a_databases_column_mapping_in_the_protocol_is_used(tmp_path) -> None:
+    text = (ROOT / "review" / "protocol.yaml").read_text(encoding="utf-8")
+    text = text.replace("    export_dir: searches/emerald\n",
+                        "    export_dir: searches/emerald\n    columns: {title: Heading, year: When}\n")
+    review = tmp_path / "review"
+    (review / "searches" / "emerald").mkdir(parents=True)
+    (review / "protocol.yaml").write_text(text, encoding="utf-8")
+    (review / "searches" / "emerald" / "export.csv").write_text("Heading,When\nPharmacy segments,2020\n",
+                                                                encoding="utf-8")
+    imported = searches.import_searches(load_protocol(review / "protocol.yaml"), review)
+    [record] = imported.results["Emerald Insight"][0].records
+    assert (record.title, record.year, record.database) == ("Pharmacy segments", 2020, "Emerald Insight")

@@ -79,19 +79,22 @@ def _run(args: argparse.Namespace) -> int:
 def _import_all(args: argparse.Namespace):
     from review_tools.io.importer import import_file
     from review_tools.io.problems import ImportFileError
-    from review_tools.protocol import load_protocol
     from review_tools.records import assign_ids
-    from review_tools.searches import SearchImport, import_searches
+    from review_tools.searches import SearchImport
 
     if args.files:
         imported = SearchImport(results={"files": []})
         for path in args.files:
             try:
-                imported.results["files"].append(import_file(path, database=args.database))
+                imported.results["files"].append(import_file(path, database=args.database,
+                                                             mapping=dict(args.column) or None))
             except ImportFileError as exc:
                 imported.file_errors.append(str(exc))
         assign_ids(imported.records)
         return imported
+    from review_tools.protocol import load_protocol
+    from review_tools.searches import import_searches
+
     protocol_path = args.project / args.protocol
     return import_searches(load_protocol(protocol_path, allow_outside=args.allow_outside), protocol_path.parent,
                            allow_outside=args.allow_outside)
@@ -154,8 +157,9 @@ def _dedup(args: argparse.Namespace) -> int:
         print(f"nothing written to {args.out}: {len(imported.file_errors)} file(s) could not be read "
               "(see above)", file=sys.stderr)
         return 1
-    review_dir = (args.project / args.protocol).parent
-    uncertain = review_dir / UNCERTAIN_FILE
+    # pairs of the protocol's exports belong to the review; pairs of FILES go beside the other outputs
+    uncertain = args.out / "uncertain_pairs.csv" if args.files else (args.project / args.protocol).parent / \
+        UNCERTAIN_FILE
     result = dedup.deduplicate(imported.records, dedup.read_decisions(uncertain))
     args.out.mkdir(parents=True, exist_ok=True)
     write_records(result.records, args.out / "deduplicated.csv")
@@ -246,6 +250,15 @@ def _search(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
+def _column(text: str) -> tuple[str, str]:
+    from review_tools.io.tabular import FIELDS
+
+    field, sep, column = text.partition("=")
+    if not sep or field.strip() not in FIELDS or not column.strip():
+        raise argparse.ArgumentTypeError(f"{text!r}: write FIELD=COLUMN with FIELD one of {', '.join(FIELDS)}")
+    return field.strip(), column.strip()
+
+
 def _date(text: str):
     import datetime as dt
 
@@ -296,9 +309,13 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--project", type=Path, default=Path("."))
         p.add_argument("--protocol", type=Path, default=DEFAULT_PROTOCOL, help="relative to the project")
         p.add_argument("--database", default="", help="database name for FILES")
-        p.add_argument("--out", type=Path, default=default_out,
-                       help=f"output ({'a .csv, .ris or .bib file' if name == 'import' else 'a folder'}; "
-                            f"default {default_out})")
+        p.add_argument("--column", type=_column, action="append", default=[], metavar="FIELD=COLUMN",
+                       help="which column of a CSV/XLSX among FILES fills a record field, e.g. title='Article Title' "
+                            "(repeatable; in the protocol: columns: under the database)")
+        out_help = "a .csv, .ris or .bib file" if name == "import" else (
+            "a folder for deduplicated.csv, dedup_log.csv and, with FILES, uncertain_pairs.csv; without FILES the "
+            "pairs go to the review's dedup/uncertain_pairs.csv")
+        p.add_argument("--out", type=Path, default=default_out, help=f"output ({out_help}; default {default_out})")
         p.add_argument("--strict", action="store_true", help="exit 1 if any record had a problem")
         p.add_argument("--allow-outside", action="store_true",
                        help="read export folders the protocol names outside the review folder")

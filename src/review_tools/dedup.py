@@ -29,6 +29,7 @@ from rapidfuzz import fuzz
 from review_tools.atomic import atomic_write, locked
 from review_tools.csv_cells import from_cell, safe_row
 from review_tools.errors import ReviewToolsError
+from review_tools.io.cleaning import is_placeholder
 from review_tools.records import Record, first_author_key, fold
 
 DUPLICATE, UNCERTAIN, DISTINCT = "duplicate", "uncertain", "distinct"
@@ -112,16 +113,22 @@ class _Key:
     erratum: bool
 
 
+def _known(value: str) -> str:
+    """``value``, or '' for a placeholder ('NA', '[No abstract available]'): two records that both lack a
+    value do not agree on it."""
+    return "" if value and is_placeholder(value) else value
+
+
 def _key(r: Record) -> _Key:
-    volume = _DIGITS.search(r.volume or "")
+    volume = _DIGITS.search(_known(r.volume) or "")
     names = " ".join(sorted({t for a in r.authors[:3] for t in fold(a[:FIELD_CHARS]).split()
                              if len(t) >= 3 and t != "null"}))
     title, erratum = erratum_title((r.title or "")[:2 * TITLE_CHARS])
     return _Key(
         doi=r.doi, title=fold(clean_title(title))[:TITLE_CHARS], year=r.year,
         author=first_author_key([a[:FIELD_CHARS] for a in r.authors[:1]]), authors=names,
-        journal=fold(r.journal[:FIELD_CHARS]), volume=volume.group(0) if volume else "",
-        page=_page_range(r.pages), abstract=fold(r.abstract[:400]), erratum=erratum,
+        journal=fold(_known(r.journal)[:FIELD_CHARS]), volume=volume.group(0) if volume else "",
+        page=_page_range(_known(r.pages)), abstract=fold(_known(r.abstract[:400])), erratum=erratum,
     )
 
 
@@ -420,26 +427,47 @@ def deduplicate(records: list[Record], decisions: Mapping[tuple[str, str], str] 
     return DedupResult(out, log, uncertain, cluster_ids)
 
 
-UNCERTAIN_COLUMNS = ("id_a", "id_b", "similarity", "reason", "decision", "note", "title_a", "title_b", "year_a",
-                     "year_b", "authors_a", "authors_b", "journal_a", "journal_b", "doi_a", "doi_b",
+UNCERTAIN_COLUMNS = ("id_a", "id_b", "similarity", "reason", "decision", "note", "group", "title_a", "title_b",
+                     "year_a", "year_b", "authors_a", "authors_b", "journal_a", "journal_b", "doi_a", "doi_b",
                      "database_a", "database_b")
+
+
+def pair_group(reason: str, doi: str) -> str:
+    """The group a pair belongs to: 'doi:<DOI>' for pairs that share a DOI but not a title (one DOI of a
+    conference supplement or a journal issue given to many papers), so one decision settles them all."""
+    return f"doi:{doi}" if doi and reason.startswith("same DOI") else ""
 
 
 def read_decisions(path: str | Path) -> dict[tuple[str, str], str]:
     """Decisions a person wrote into the uncertain-pairs CSV; a value other than duplicate/distinct/blank is
-    an error naming the line."""
+    an error naming the line.  A decision on one pair of a group applies to the group's undecided pairs;
+    two different decisions in one group are an error naming both lines."""
     path = Path(path)
     if not path.exists():
         return {}
     out: dict[tuple[str, str], str] = {}
+    groups: dict[str, list[tuple[str, str]]] = {}
+    group_decision: dict[str, tuple[str, int]] = {}
     with path.open(encoding="utf-8-sig", newline="") as fh:
         for line, row in enumerate(csv.DictReader(fh), 2):
+            pair: tuple[str, str] = tuple(sorted((from_cell(row["id_a"]), from_cell(row["id_b"]))))  # type: ignore
+            group = from_cell((row.get("group") or "").strip())
+            if group:
+                groups.setdefault(group, []).append(pair)
             decision = (row.get("decision") or "").strip().lower()
             if not decision:
                 continue
             if decision not in (DUPLICATE, DISTINCT):
                 raise ReviewToolsError(f"{path}:{line}: decision {decision!r} must be duplicate, distinct or empty")
-            out[tuple(sorted((from_cell(row["id_a"]), from_cell(row["id_b"]))))] = decision  # type: ignore[index]
+            out[pair] = decision
+            if group:
+                earlier = group_decision.setdefault(group, (decision, line))
+                if earlier[0] != decision:
+                    raise ReviewToolsError(f"{path}:{line}: decision {decision!r} contradicts {earlier[0]!r} on line "
+                                           f"{earlier[1]} for the same group {group}; decide the group once")
+    for group, (decision, _) in group_decision.items():
+        for pair in groups[group]:
+            out.setdefault(pair, decision)
     return out
 
 
@@ -467,11 +495,20 @@ def _write_uncertain(result: DedupResult, records: Iterable[Record], path: Path)
         a, b = by_id[u.a], by_id[u.b]
         rows.append({
             "id_a": u.a, "id_b": u.b, "similarity": f"{u.score:.3f}", "reason": u.reason, "decision": "",
-            "note": "", "title_a": a.title, "title_b": b.title, "year_a": a.year or "", "year_b": b.year or "",
+            "note": "", "group": pair_group(u.reason, a.doi), "title_a": a.title, "title_b": b.title,
+            "year_a": a.year or "", "year_b": b.year or "",
             "authors_a": "; ".join(a.authors[:5]), "authors_b": "; ".join(b.authors[:5]), "journal_a": a.journal,
             "journal_b": b.journal, "doi_a": a.doi, "doi_b": b.doi, "database_a": a.database,
             "database_b": b.database,
         })
+    sizes: dict[str, int] = {}
+    for row in rows:
+        if row.get("group"):
+            sizes[row["group"]] = sizes.get(row["group"], 0) + 1
+    for row in rows:
+        if sizes.get(row.get("group", ""), 0) > 1 and not row.get("note"):
+            row["note"] = f"one of {sizes[row['group']]} pairs sharing this DOI: a decision on one settles all"
+    rows.sort(key=lambda row: row.get("group") or "~")  # a group's pairs together, the others after
     with atomic_write(path) as fh:
         writer = csv.DictWriter(fh, UNCERTAIN_COLUMNS, extrasaction="ignore")
         writer.writeheader()

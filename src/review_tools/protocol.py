@@ -68,6 +68,7 @@ class Database(_Model):
     limits: list[str] = Field(default_factory=list)
     hits: int | None = Field(default=None, ge=0)
     export_dir: str | None = None
+    columns: dict[str, str] = Field(default_factory=dict)  # record field -> column of a CSV/XLSX export
     connector: str | None = None  # a search API that runs the string: review-tools search
     max_records: int | None = Field(default=None, ge=1)  # how many records a live search reads at most
     notes: str = ""
@@ -89,6 +90,7 @@ class OtherMethod(_Model):
     description: str = Field(min_length=1)
     date_searched: dt.date | None = None
     export_dir: str | None = None
+    columns: dict[str, str] = Field(default_factory=dict)
     notes: str = ""
 
     @property
@@ -326,6 +328,7 @@ def _cross_checks(raw: Any, today: dt.date, allow_outside: bool = False) -> list
     _check_search_list(raw, "databases", "name", "database {value!r} is listed twice (also {first})", today, found)
     _check_syntaxes(raw, found)
     _check_connectors(raw, found)
+    _check_columns(raw, found)
     _check_inside(raw, found, allow_outside)
     _check_search_list(raw, "other_methods", "kind", "{value!r} is listed twice (also {first}); put all its files in "
                        "one folder", today, found)
@@ -405,6 +408,21 @@ def _check_syntaxes(raw: dict, found: list[tuple[tuple[Any, ...], str]]) -> None
             hint = f" (did you mean '{close[0]}'?)" if close else ""
             found.append((("databases", i, "syntax"), f"{item.get('syntax')!r} is not one of {', '.join(SYNTAXES)}"
                           f"{hint}"))
+
+
+def _check_columns(raw: dict, found: list[tuple[tuple[Any, ...], str]]) -> None:
+    from review_tools.io.tabular import FIELDS
+
+    for key in ("databases", "other_methods"):
+        items = raw.get(key)
+        for i, item in enumerate(items if isinstance(items, list) else []):
+            columns = item.get("columns") if isinstance(item, dict) else None
+            for name in columns if isinstance(columns, dict) else ():
+                if name not in FIELDS:
+                    close = difflib.get_close_matches(str(name), FIELDS, n=1)
+                    hint = f" (did you mean '{close[0]}'?)" if close else ""
+                    found.append(((key, i, "columns", name), f"{name!r} is not a record field; use one of "
+                                  f"{', '.join(FIELDS)}{hint}"))
 
 
 def _check_connectors(raw: dict, found: list[tuple[tuple[Any, ...], str]]) -> None:

@@ -9,14 +9,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from review_tools import dedup
 from review_tools.io.importer import import_file
 from review_tools.io.problems import ImportFileError, ImportProblem, ImportResult
-from review_tools.protocol import Protocol
 from review_tools.records import Record, assign_ids
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from review_tools.protocol import Protocol
 
 UNCERTAIN_FILE = Path("dedup") / "uncertain_pairs.csv"
 
@@ -45,19 +48,20 @@ def import_searches(protocol: Protocol, review_dir: str | Path, *, allow_outside
     """Import every export file of every database; a file that cannot be read at all is listed in
     ``file_errors`` and the others are still imported.  Export folders outside the review folder are
     refused unless ``allow_outside``."""
-    return _import([(db.name, db.export_dir) for db in protocol.databases], review_dir, allow_outside)
+    return _import([(db.name, db.export_dir, db.columns) for db in protocol.databases], review_dir, allow_outside)
 
 
 def import_other_methods(protocol: Protocol, review_dir: str | Path, *, allow_outside: bool = False) -> SearchImport:
     """Import the exports of the protocol's other methods (websites, organisations, citation searching),
     each record carrying its method's name ('Citation searching') as its database."""
-    return _import([(m.source, m.export_dir) for m in protocol.other_methods], review_dir, allow_outside)
+    return _import([(m.source, m.export_dir, m.columns) for m in protocol.other_methods], review_dir, allow_outside)
 
 
-def _import(sources: list[tuple[str, str | None]], review_dir: str | Path, allow_outside: bool) -> SearchImport:
+def _import(sources: list[tuple[str, str | None, dict[str, str]]], review_dir: str | Path,
+            allow_outside: bool) -> SearchImport:
     out = SearchImport()
     root = Path(review_dir).resolve()
-    for name, export_dir in sources:
+    for name, export_dir, columns in sources:
         out.results[name] = []
         if not export_dir:
             continue
@@ -68,7 +72,7 @@ def _import(sources: list[tuple[str, str | None]], review_dir: str | Path, allow
             continue
         for path in export_files(folder):
             try:
-                out.results[name].append(import_file(path, database=name))
+                out.results[name].append(import_file(path, database=name, mapping=columns or None))
             except ImportFileError as exc:
                 out.file_errors.append(str(exc))
     assign_ids(out.records)  # ids unique across sources before deduplication
@@ -78,6 +82,8 @@ def _import(sources: list[tuple[str, str | None]], review_dir: str | Path, allow
 def summary_table(imported: SearchImport) -> pd.DataFrame:
     """Per database: files, records read, imported, skipped, warnings (counts add up: read = imported +
     skipped)."""
+    import pandas as pd
+
     rows = []
     for name, results in imported.results.items():
         rows.append({
@@ -93,6 +99,8 @@ def summary_table(imported: SearchImport) -> pd.DataFrame:
 
 
 def problems_table(problems: list[ImportProblem]) -> pd.DataFrame:
+    import pandas as pd
+
     return pd.DataFrame([{"file": p.file, "line": p.line or "", "record": p.record or "",
                           "skipped": "yes" if p.skipped else "", "problem": p.reason} for p in problems],
                         columns=["file", "line", "record", "skipped", "problem"])
@@ -106,6 +114,8 @@ def deduplicate_searches(imported: SearchImport, review_dir: str | Path) -> dedu
 
 def removed_per_database(result: dedup.DedupResult) -> pd.DataFrame:
     """Duplicates removed, counted by the database of the removed record."""
+    import pandas as pd
+
     log = pd.DataFrame(result.log, columns=["removed_id", "kept_id", "database", "source_file", "position",
                                             "title", "reason"])
     return log.groupby("database").size().rename("duplicates removed").reset_index()

@@ -121,8 +121,8 @@ def test_latin1_fallback(tmp_path) -> None:
 
 
 def test_invalid_doi_is_dropped_with_a_warning(tmp_path) -> None:
-    res = import_file(_write(tmp_path, "a.ris", RIS.replace("https://doi.org/10.1000/ABC.1.", "n/a")))
-    assert res.records[0].doi == "" and "DOI 'n/a' is not a DOI; dropped" in res.problems[0].reason
+    res = import_file(_write(tmp_path, "a.ris", RIS.replace("https://doi.org/10.1000/ABC.1.", "see paper")))
+    assert res.records[0].doi == "" and "DOI 'see paper' is not a DOI; dropped" in res.problems[0].reason
 
 
 def test_csv_with_mapping_and_short_row(tmp_path) -> None:

@@ -1,7 +1,11 @@
 """BibTeX exports and reference-manager libraries, parsed with bibtexparser v2.
 
-@string macros are resolved and LaTeX is decoded to Unicode by bibtexparser's middleware; a block that
-fails to parse is reported with its line and the rest of the file is imported.  An entry whose key repeats
+@string macros are resolved by bibtexparser; LaTeX is decoded here, field by field, because bibtexparser's
+decoding middleware reads every bare '%' as a comment and every '&' as a table column: exports write them
+bare (Scopus: 'R&D', URLs with '%2f' and '&doi='), so 'R&D' became 'R D' and URLs were cut.  URL, DOI and
+file fields are only unescaped ('\\&' -> '&'); other fields are decoded with pylatexenc where they hold
+LaTeX, with bare '%' and '&' kept as characters.  A block that fails to parse is reported with its line and
+the rest of the file is imported.  An entry whose key repeats
 an earlier one is still imported (with a warning): a duplicate key is the library's problem, not a reason
 to lose a record.
 """
@@ -15,7 +19,9 @@ import bibtexparser
 from bibtexparser import middlewares as mw
 from bibtexparser.model import DuplicateBlockKeyBlock, Entry
 
+from review_tools.io.cleaning import latex_converter
 from review_tools.io.problems import ImportProblem
+from review_tools.io.sources import database_name
 from review_tools.records import Record, normalise_language, parse_year, split_keywords
 
 TYPES = {
@@ -25,10 +31,27 @@ TYPES = {
     "report": "report", "misc": "other", "online": "web page", "unpublished": "other",
 }
 _BRACES = re.compile(r"[{}]")
+_COMMAND = re.compile(r"\\[A-Za-z]+|\\[\"'`^~=.&%$#_{}]|\$|~|--")
+_ESCAPED = re.compile(r"\\([&%$#_{}])")
+RAW_FIELDS = frozenset({"url", "doi", "file", "eprint", "howpublished", "unique-id", "eid", "pmid", "isbn", "issn"})
 
 
-def _clean(value: object) -> str:
-    return " ".join(_BRACES.sub("", str(value)).split()) if value is not None else ""
+def decode(value: str, field: str = "") -> str:
+    """A field's text: LaTeX decoded to Unicode (bare '%' and '&' kept), or for URL-like fields only the
+    escapes removed."""
+    if field in RAW_FIELDS:
+        return _ESCAPED.sub(r"\1", value)
+    if not _COMMAND.search(value):
+        return value
+    protected = re.sub(r"(?<!\\)([%&#])", r"\\\1", value)
+    try:
+        return latex_converter().latex_to_text(protected)
+    except Exception:  # pylatexenc's own errors on unbalanced input: keep the text with its escapes removed
+        return _ESCAPED.sub(r"\1", value)
+
+
+def _clean(value: object, field: str = "") -> str:
+    return " ".join(_BRACES.sub("", decode(str(value), field)).split()) if value is not None else ""
 
 
 def read_bibtex(text: str, source: str) -> tuple[list[Record], list[ImportProblem]]:
@@ -37,7 +60,7 @@ def read_bibtex(text: str, source: str) -> tuple[list[Record], list[ImportProble
     splitter_log.setLevel(logging.ERROR)  # its warnings about broken blocks are reported as problems below
     try:
         library = bibtexparser.parse_string(
-            text, append_middleware=[mw.LatexDecodingMiddleware(), mw.SeparateCoAuthors()])
+            text, append_middleware=[mw.SeparateCoAuthors()])
     finally:
         splitter_log.setLevel(level)
     problems: list[ImportProblem] = []
@@ -73,7 +96,7 @@ def _from_entry(entry: Entry, source: str, pos: int, line: int) -> Record:
     def get(*keys: str) -> str:
         for key in keys:
             if f.get(key):
-                return _clean(f[key])
+                return _clean(f[key], key)
         return ""
 
     authors = f.get("author") or f.get("editor") or []
@@ -95,7 +118,11 @@ def _from_entry(entry: Entry, source: str, pos: int, line: int) -> Record:
         language=normalise_language(get("language", "langid")),
         document_type=TYPES.get(entry.entry_type.lower(), entry.entry_type.lower()),
         url=get("url"),
+        accession=get("unique-id", "eid", "pmid"),
+        database=database_name(get("source") if len(get("source")) <= 60 else "", get("url"),
+                               get("unique-id")),
         source_file=source,
         position=pos,
         line=line,
     )
+

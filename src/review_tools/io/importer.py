@@ -7,6 +7,7 @@ that is not one, an oversized abstract) and given its stable id.
 
 from __future__ import annotations
 
+import csv
 import gc
 import re
 import stat
@@ -15,6 +16,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from review_tools.io import bibtex, medline, tabular, tagged
+from review_tools.io.cleaning import clean_record
 from review_tools.io.encoding import decode
 from review_tools.io.problems import ImportFileError, ImportProblem, ImportResult
 from review_tools.records import Record, assign_ids, normalise_doi, normalise_pages
@@ -50,12 +52,17 @@ def detect_format(text: str) -> str | None:
     if not csv_header and _BIBTEX.search(head):
         return "BibTeX"
     if csv_header:
-        return "Scopus CSV" if "source title" in low and ("eid" in low or "link" in low) else "CSV"
+        delimiter = tabular.sniff_delimiter(first)
+        layout = tabular.layout_of(next(csv.reader([first], delimiter=delimiter), []))
+        return layout.format if layout else "CSV"
     return None
 
 
-def _check(records: list[Record], source: str, problems: list[ImportProblem]) -> None:
+def _check(records: list[Record], source: str, problems: list[ImportProblem]) -> int:
+    """Clean every record (:mod:`.cleaning`) and check it; the number of placeholder values read as empty."""
+    placeholders = 0
     for rec in records:
+        placeholders += clean_record(rec)
         rec.pages = normalise_pages(rec.pages)
         if rec.doi:
             doi = normalise_doi(rec.doi)
@@ -70,6 +77,7 @@ def _check(records: list[Record], source: str, problems: list[ImportProblem]) ->
                 source, rec.line, rec.position,
                 f"abstract is {len(rec.abstract):,} characters (limit {MAX_ABSTRACT:,}); cut to the limit"))
             rec.abstract = rec.abstract[:MAX_ABSTRACT]
+    return placeholders
 
 
 @contextmanager
@@ -176,6 +184,6 @@ def import_file(path: str | Path, *, database: str = "", mapping: Mapping[str, s
                                       "it may have been cut off; check this last record"))
     for rec in records:
         rec.database = database or rec.database
-    _check(records, source, problems)
+    placeholders = _check(records, source, problems)
     assign_ids(records)
-    return ImportResult(source, fmt, encoding, records, problems)
+    return ImportResult(source, fmt, encoding, records, problems, placeholders)

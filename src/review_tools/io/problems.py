@@ -42,6 +42,7 @@ class ImportResult:
     encoding: str
     records: list[Record] = field(default_factory=list)
     problems: list[ImportProblem] = field(default_factory=list)
+    placeholders: int = 0  # values such as 'NA' or '[No abstract available]' read as empty
 
     @property
     def skipped(self) -> int:
@@ -60,5 +61,7 @@ class ImportResult:
         return sum(not p.skipped for p in self.problems)
 
     def summary(self) -> str:
+        empty = f", {self.placeholders} placeholder values (NA, [No abstract available] ...) read as empty" \
+            if self.placeholders else ""
         return (f"{self.file}: {self.format}, {self.encoding}: {self.read} records read, {self.imported} "
-                f"imported, {self.skipped} skipped, {self.warnings} warnings")
+                f"imported, {self.skipped} skipped, {self.warnings} warnings{empty}")

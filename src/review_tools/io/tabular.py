@@ -1,8 +1,11 @@
-"""Tabular exports: Scopus CSV, Web of Science tab-delimited, and any CSV/TSV/XLSX with a column mapping.
+"""Tabular exports: Scopus, Web of Science tab-delimited, Embase, Lens and PubMed CSV, and any CSV/TSV/XLSX.
 
-One mapping table per field lists the column names databases use (compared case-insensitively); a user
-mapping (``{"title": "Article Title"}``) overrides it.  Rows are read as text with the standard library's
-csv module, so nothing is converted silently; XLSX is read with openpyxl.
+One table (:data:`COLUMNS`) lists, per record field, the column names exports use (compared
+case-insensitively, the first non-empty one wins); a database whose layout differs (:data:`LAYOUTS`: Web
+of Science's PG is a page count, Embase hides year, volume and pages in 'Source') is recognised by its
+header and has its own columns; a user mapping (``{"title": "Article Title"}``) overrides both.  Rows
+are read as text with the standard library's csv module, so nothing is converted silently; XLSX is read
+with openpyxl.
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ import csv
 import io
 import re
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from review_tools.csv_cells import from_cell
@@ -19,69 +23,155 @@ from review_tools.records import Record, join_pages, normalise_language, parse_y
 
 COLUMNS: dict[str, tuple[str, ...]] = {
     "title": ("title", "ti", "article title", "document title", "primary_title", "publication title",
-              "display_name"),
+              "display_name", "item title"),
     "abstract": ("abstract", "ab", "abstract note", "description"),
-    "authors": ("authors", "author", "au", "author full names", "af", "author names", "creators",
+    "authors": ("author full names", "af", "authors", "author", "au", "author names", "author/s", "creators",
                 "authorships.author.display_name"),
     "year": ("year", "py", "publication year", "publication_year", "pubyear", "date", "publication date"),
     "journal": ("source title", "journal", "so", "source", "journal title", "secondary_title", "journal_name",
-                "publication title", "host_venue", "venue", "primary_location.source.display_name"),
-    "volume": ("volume", "vl"),
-    "issue": ("issue", "number", "is"),
+                "publication title", "journal/book", "host_venue", "venue", "publication",
+                "primary_location.source.display_name"),
+    "volume": ("volume", "vl", "journal volume"),
+    "issue": ("issue", "number", "is", "issue number", "journal issue"),
     "start_page": ("page start", "start page", "bp", "first page", "spage"),
     "end_page": ("page end", "end page", "ep", "last page", "epage"),
-    "pages": ("pages", "page", "pg"),
-    "doi": ("doi", "di"),
-    "issn": ("issn", "sn", "eissn", "ei", "primary_location.source.issn_l"),
+    "pages": ("pages", "page", "page range"),
+    "article_number": ("art. no.", "article number", "ar"),
+    "doi": ("doi", "di", "item doi"),
+    "issn": ("issn", "sn", "issns", "eissn", "ei", "primary_location.source.issn_l"),
     "isbn": ("isbn", "bn", "isbns"),
     "keywords": ("author keywords", "keywords", "de", "manual tags", "mesh terms", "kw", "keyword"),
     "language": ("language of original document", "language", "la"),
     "document_type": ("document type", "dt", "item type", "publication type", "entrytype", "type",
-                      "type_of_reference", "pt"),
+                      "type_of_reference", "pt", "content type"),
     "url": ("link", "url", "urls"),
+    "accession": ("eid", "ut", "unique-id", "lens id", "pmid", "accession number", "an"),
 }
+FIELDS = tuple(COLUMNS)
+
+
+@dataclass(frozen=True)
+class Layout:
+    """A database's own CSV layout: how its header is recognised (every name in one of ``marks``), the
+    columns that differ from :data:`COLUMNS` (``()`` switches a field off), and the database it names."""
+
+    format: str
+    database: str
+    marks: tuple[frozenset[str], ...]
+    columns: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    authors_separator: str = ""  # '' : ';' or '|' if present, else Scopus' 'Surname I.,' list
+
+
+LAYOUTS = (
+    # Web of Science tab-delimited: PG is the number of pages, BP/EP the pages, AR the article number;
+    # AF the full names (AU has initials only).
+    Layout("Web of Science tab-delimited", "Web of Science", (frozenset({"pt", "ut", "ti"}),),
+           {"title": ("ti",), "abstract": ("ab",), "authors": ("af", "au"), "year": ("py",), "journal": ("so",),
+            "volume": ("vl",), "issue": ("is",), "start_page": ("bp",), "end_page": ("ep",), "pages": (),
+            "article_number": ("ar",), "doi": ("di",), "issn": ("sn", "ei"), "isbn": ("bn",),
+            "keywords": ("de",), "language": ("la",), "document_type": ("dt",), "url": (),
+            "accession": ("ut",)}),
+    Layout("Scopus CSV", "Scopus", (frozenset({"source title", "eid"}), frozenset({"source title", "link"})),
+           {"pages": (), "year": ("year",), "journal": ("source title",), "accession": ("eid",),
+            "keywords": ("author keywords", "index keywords")}),
+    # Embase (both layouts): year, volume, issue and pages may only be in 'Source', the DOI in 'Open URL Link'.
+    Layout("Embase CSV", "Embase", (frozenset({"emtree medical index terms"}), frozenset({"emtree drug index terms"}),
+                                    frozenset({"author names", "open url link"})),
+           {"keywords": ("author keywords", "keywords", "emtree medical index terms"), "journal": ("source title",),
+            "accession": ("embase accession id", "pui", "embase pui")}),
+    Layout("Lens CSV", "Lens", (frozenset({"lens id", "title"}),),
+           {"authors": ("author/s",), "year": ("publication year", "date published"), "issn": ("issns",),
+            "url": ("external url", "source urls"), "accession": ("lens id",)}, authors_separator=";"),
+    Layout("PubMed CSV", "PubMed", (frozenset({"pmid", "citation", "first author"}),),
+           {"journal": ("journal/book",), "accession": ("pmid",), "authors": ("authors",)},
+           authors_separator=","),
+)
+_SUFFIX = re.compile(r"^(?:jr|sr|ii|iii|iv|v|2nd|3rd|[4-9]th)\.?$", re.IGNORECASE)
 _SCOPUS_AUTHOR_SPLIT = re.compile(r"(?<=\.),\s+")
+_SCOPUS_ID = re.compile(r"\s*\(\d{6,}\)\s*$")
+# 'Endoscopic Ultrasound (2014) 3:3 (152-160). Date of Publication: 2014'
+_EMBASE_SOURCE = re.compile(r"^(?P<journal>.+?)\s+\((?P<year>\d{4})\)"
+                            r"(?:\s+(?P<volume>[^\s:(]+)(?::(?P<issue>[^\s(]+))?)?(?:\s+\((?P<pages>[^)]*)\))?"
+                            r"(?:\s+Article Number:\s*(?P<article>[^.\s]+))?")
+# 'Nature. 2021 Dec 21;1(2):10-11. doi: ...'
+_PUBMED_CITATION = re.compile(r";\s*(?P<volume>[^(:;\s]+)?(?:\((?P<issue>[^)]*)\))?:(?P<pages>[^.;\s]+)")
 FIELD_LIMIT = 64 * 1024 * 1024
 
 
-def _resolve(header: list[str], mapping: Mapping[str, str] | None) -> dict[str, int]:
-    lower = {h.strip().lower(): i for i, h in enumerate(header)}
-    cols: dict[str, int] = {}
-    for name, candidates in COLUMNS.items():
-        for cand in candidates:
-            if cand in lower:
-                cols[name] = lower[cand]
-                break
+def layout_of(header: list[str]) -> Layout | None:
+    """The database layout whose marks the header has, if any."""
+    names = {h.strip().lstrip("\ufeff").lower() for h in header}
+    for layout in LAYOUTS:
+        if any(mark <= names for mark in layout.marks):
+            return layout
+    return None
+
+
+def _resolve(header: list[str], mapping: Mapping[str, str] | None, layout: Layout | None) -> dict[str, list[int]]:
+    """Field -> the columns that may fill it, best first."""
+    lower: dict[str, int] = {}
+    for i, h in enumerate(header):
+        lower.setdefault(h.strip().lstrip("\ufeff").lower(), i)
+    table = {**COLUMNS, **(layout.columns if layout else {})}
+    cols = {name: [lower[c] for c in candidates if c in lower] for name, candidates in table.items()}
     for name, column in (mapping or {}).items():
         if name not in COLUMNS:
             raise ImportFileError(f"column mapping names unknown field {name!r}; known: {', '.join(COLUMNS)}")
         if column.strip().lower() not in lower:
             raise ImportFileError(f"column mapping: no column {column!r} (for {name}) in the header")
-        cols[name] = lower[column.strip().lower()]
-    return cols
+        cols[name] = [lower[column.strip().lower()]]
+    return {name: found for name, found in cols.items() if found}
 
 
-def _authors(value: str) -> list[str]:
-    if not value.strip() or value.strip().lower() == "[no author name available]":
+def split_authors(value: str, separator: str = "") -> list[str]:
+    """The names in one authors cell: ';' or '|' lists, ' and ' lists, Scopus' 'Surname I.,' lists, or the
+    given separator; a suffix ('Jr.', '2nd', 'III') stays with its name; Scopus ids '(5720...)' dropped."""
+    if not value.strip():
         return []
-    if ";" in value or "|" in value:
+    if separator:
+        parts = value.split(separator)
+    elif ";" in value or "|" in value:
         parts = re.split(r"[;|]", value)
     elif " and " in value:
         parts = value.split(" and ")
     elif _SCOPUS_AUTHOR_SPLIT.search(value):
         parts = _SCOPUS_AUTHOR_SPLIT.split(value)
+    elif value.count(",") >= 2 and all(len(p.split()) >= 2 for p in value.split(",")):
+        parts = value.split(",")  # 'Joseph Rottman, Erran Carmel, Mary Lacity' (IEEE Xplore)
     else:
         parts = [value]
-    return [p.strip() for p in parts if p.strip()]
+    names: list[str] = []
+    for part in (_SCOPUS_ID.sub("", p).strip() for p in parts):
+        if not part:
+            continue
+        if names and _SUFFIX.match(part):
+            names[-1] = f"{names[-1]}, {part}"
+        else:
+            names.append(part)
+    return names
+
+
+def _embase_source(rec: Record, source: str) -> None:
+    """Fill what is missing from Embase's 'Source' citation: journal, year, volume, issue, pages."""
+    m = _EMBASE_SOURCE.match(source)
+    if not m:
+        return
+    rec.journal = rec.journal or m["journal"].strip()
+    rec.year = rec.year or parse_year(m["year"])
+    rec.volume = rec.volume or (m["volume"] or "")
+    rec.issue = rec.issue or (m["issue"] or "")
+    rec.pages = rec.pages or (m["pages"] or m["article"] or "")
 
 
 def _rows_to_records(rows: list[list[str]], source: str, mapping: Mapping[str, str] | None, fmt: str,
                      first_line: int = 2) -> tuple[list[Record], list[ImportProblem]]:
     header, body = rows[0], rows[1:]
-    cols = _resolve(header, mapping)
+    layout = layout_of(header)
+    cols = _resolve(header, mapping, layout)
     if "title" not in cols:
         raise ImportFileError(f"{source}: no title column found in the header ({', '.join(header[:12])}"
                               f"{'...' if len(header) > 12 else ''}); give a column mapping")
+    names = {h.strip().lstrip("\ufeff").lower(): i for i, h in enumerate(header)}
     records, problems = [], []
     width = len(header)
     pos = 0
@@ -95,23 +185,58 @@ def _rows_to_records(rows: list[list[str]], source: str, mapping: Mapping[str, s
                                           "cells matched by position as far as they go"))
 
         def get(name: str, row: list[str] = row) -> str:
-            i = cols.get(name)
+            for i in cols.get(name, ()):
+                if i < len(row) and row[i].strip():
+                    return from_cell(row[i].strip())
+            return ""
+
+        def column(name: str, row: list[str] = row) -> str:
+            i = names.get(name)
             return from_cell(row[i].strip()) if i is not None and i < len(row) else ""
 
+        keywords = list(dict.fromkeys(k for i in cols.get("keywords", ()) if i < len(row)
+                                      for k in _split_list(from_cell(row[i].strip()))))
         rec = Record(
-            title=get("title"), abstract=get("abstract"), authors=_authors(get("authors")),
+            title=get("title"), abstract=get("abstract"),
+            authors=split_authors(get("authors"), layout.authors_separator if layout else ""),
             year=parse_year(get("year")), journal=get("journal"), volume=get("volume"), issue=get("issue"),
-            pages=get("pages") or join_pages(get("start_page"), get("end_page")), doi=get("doi"),
-            issn=get("issn"), isbn=get("isbn"), keywords=split_keywords(get("keywords")),
+            pages=get("pages") or join_pages(get("start_page"), get("end_page")) or get("article_number"),
+            doi=get("doi"), issn=get("issn").split(";")[0].strip(), isbn=get("isbn"),
+            keywords=keywords,
             language=normalise_language(get("language")), document_type=get("document_type").lower(),
-            url=get("url"), source_file=source, position=pos, line=line,
+            url=get("url"), accession=get("accession"), source_file=source, position=pos, line=line,
         )
-        if fmt == "Web of Science tab-delimited":
-            rec.database = "Web of Science"
-        elif fmt == "Scopus CSV":
-            rec.database = "Scopus"
+        if layout is not None:
+            rec.database = layout.database
+            if layout.format == "Embase CSV":
+                _embase_source(rec, column("source"))
+                rec.doi = rec.doi or _doi_in_link(column("open url link"))
+            elif layout.format == "PubMed CSV" and (m := _PUBMED_CITATION.search(column("citation"))):
+                rec.volume, rec.issue, rec.pages = m["volume"] or "", m["issue"] or "", m["pages"] or ""
         records.append(rec)
     return records, problems
+
+
+def _split_list(text: str) -> list[str]:
+    """Keywords separated by ';', else by commas outside parentheses (Embase: 'cyst (diagnosis, surgery)')."""
+    if ";" in text:
+        return split_keywords(text)
+    parts, depth, current = [], 0, ""
+    for ch in text:
+        depth += {"(": 1, ")": -1}.get(ch, 0)
+        if ch == "," and depth <= 0:
+            parts.append(current)
+            current = ""
+        else:
+            current += ch
+    return [p.strip() for p in [*parts, current] if p.strip()]
+
+
+def _doi_in_link(link: str) -> str:
+    from urllib.parse import unquote
+
+    m = re.search(r"(?:doi[:=/]|info:doi/)(10\.\d{4,9}/[^&\s]+)", unquote(link), re.IGNORECASE)
+    return m.group(1) if m else ""
 
 
 def sniff_delimiter(text: str) -> str:

@@ -15,6 +15,7 @@ import rispy
 from rispy.config import WOK_TAG_KEY_MAPPING
 
 from review_tools.io.problems import ImportProblem
+from review_tools.io.sources import database_name
 from review_tools.records import Record, join_pages, normalise_language, parse_year, split_keywords
 
 _RIS_TAG = re.compile(r"^[A-Z][A-Z0-9]  -( |$)")
@@ -188,6 +189,7 @@ def _from_ris(raw: dict, source: str, pos: int, line: int) -> Record:
     if len(issn) >= 10 and len(re.sub(r"[^0-9Xx]", "", issn)) in (10, 13):
         kw["isbn"], kw["issn"] = issn, ""
     urls = raw.get("urls")
+    kw["database"] = database_name(kw["database"], urls[0] if urls else "", kw["accession"])
     authors = raw.get("authors") or raw.get("first_authors") or []
     return Record(
         **kw,
@@ -215,7 +217,7 @@ def _from_wos(raw: dict, source: str, pos: int, line: int) -> Record:
     rec.authors = [a for a in (raw.get("author_full_name") or raw.get("authors") or []) if a]
     rec.year = parse_year(raw.get("publication_year") or raw.get("publication_date"))
     rec.isbn = _first(raw, ("isbn",))
-    rec.pages = join_pages(raw.get("beginning_page"), raw.get("ending_page"))
+    rec.pages = join_pages(raw.get("beginning_page"), raw.get("ending_page")) or _first(raw, ("article_number",))
     rec.doi = _first(raw, ("doi",))
     rec.keywords = split_keywords(_first(raw, ("author_keywords",)))
     rec.language = normalise_language(rec.language)

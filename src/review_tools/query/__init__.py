@@ -13,7 +13,6 @@
 """
 
 from review_tools.query.errors import QuerySyntaxError
-from review_tools.query.index import QueryIndex
 from review_tools.query.match import explain, matches, run, variant_only
 from review_tools.query.strategy import Parsed, analyse, parse
 from review_tools.query.syntaxes import SYNTAXES, syntax_for
@@ -23,3 +22,13 @@ from review_tools.query.tree import And, Heading, Limit, Near, Not, Or, Term
 __all__ = ["API_TARGETS", "SYNTAXES", "TARGETS", "And", "Heading", "Limit", "Near", "Not", "Or", "Parsed", "QueryIndex",
            "QuerySyntaxError", "Term", "analyse", "explain", "matches", "parse", "run", "syntax_for", "translate",
            "variant_only"]
+
+
+def __getattr__(name: str):
+    """:class:`QueryIndex` is imported when first used: it brings numpy and SQLite, which commands that only
+    read or translate strings do not need."""
+    if name == "QueryIndex":
+        from review_tools.query.index import QueryIndex
+
+        return QueryIndex
+    raise AttributeError(name)

@@ -1,0 +1,96 @@
+"""Tabular exports field by field: each database's own layout, authors, pages, and a user's column mapping."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from review_tools import dedup
+from review_tools.io.importer import import_file
+from review_tools.io.tabular import split_authors
+from review_tools.records import assign_ids
+
+DATA = Path(__file__).resolve().parents[1] / "data"
+
+
+def _pair(folder: Path, tab: str, plain: str) -> tuple[list, list]:
+    return import_file(folder / tab).records, import_file(folder / plain).records
+
+
+@pytest.mark.parametrize("where", ["excerpt", "real"])
+def test_wos_tab_delimited_pages_are_the_pages_not_the_page_count(where, request) -> None:
+    if where == "real":
+        folder = request.getfixturevalue("external") / "wosfile-data"
+        tab, plain = _pair(folder, "wos_tab_delimited_win_utf8.txt", "wos_plaintext.txt")
+    else:
+        tab, plain = _pair(DATA / "reliability", "wos_tab_excerpt.txt", "wos_plaintext_excerpt.txt")
+    assert [r.pages for r in tab] == [r.pages for r in plain] and tab[0].pages == "5-21"
+    assert [r.accession for r in tab] == [r.accession for r in plain] and tab[0].accession.startswith("WOS:")
+    both = tab + plain
+    assign_ids(both)
+    result = dedup.deduplicate(both)
+    assert len(result.records) == len(plain) and not result.uncertain  # the same records: one of each left
+
+
+def test_embase_csv_fields_hidden_in_source_and_link() -> None:
+    result = import_file(DATA / "exports" / "embase_asreview.csv")
+    assert result.format == "Embase CSV"
+    first = result.records[0]
+    assert (first.journal, first.year, first.volume, first.issue, first.pages) == (
+        "Endoscopic Ultrasound", 2014, "3", "3", "152-160")
+    assert first.doi == "10.4103/2303-9027.138783" and first.database == "Embase"
+    assert first.authors == ["Liu R.", "Adler D.G."]
+    assert "bronchogenic duplication cyst (diagnosis, surgery)" in first.keywords
+    assert all(r.year and r.journal and r.doi for r in result.records)
+
+
+def test_embase_csv_with_its_own_columns_uses_them(tmp_path) -> None:
+    path = tmp_path / "embase_new.csv"
+    path.write_text("Title,Author Names,Source title,Publication Year,Volume,Issue,First Page,Last Page,DOI,"
+                    "Emtree Medical Index Terms,Source\n"
+                    '"Key accounts","Smith J.",Pharma Journal,2021,7,2,11,19,10.5555/x.1,"pharmacy, marketing",'
+                    '"Pharma Journal (2021) 7:2 (11-19). Date of Publication: 2021"\n', encoding="utf-8")
+    r = import_file(path).records[0]
+    assert (r.journal, r.year, r.volume, r.issue, r.pages, r.doi, r.database) == (
+        "Pharma Journal", 2021, "7", "2", "11-19", "10.5555/x.1", "Embase")
+
+
+def test_pubmed_and_ieee_csv() -> None:
+    pubmed = import_file(DATA / "exports" / "pubmed_colrev.csv").records[0]
+    assert (pubmed.database, pubmed.accession, pubmed.volume, pubmed.issue, pubmed.pages, pubmed.journal) == (
+        "PubMed", "11223344", "1", "2", "10-11", "Nature")
+    ieee = import_file(DATA / "exports" / "ieee_colrev.csv").records[0]
+    assert ieee.authors == ["Joseph Rottman", "Erran Carmel", "Mary Lacity"]
+
+
+def test_lens_csv(external) -> None:
+    r = import_file(external / "bibliometrix-fixtures/lens_sample.csv").records[0]
+    assert (r.database, r.accession, r.year, r.issn) == ("Lens", "000-360-106-493-122", 2020, "21945411")
+    assert r.authors[:2] == ["Petar Radanliev", "David De Roure"]
+
+
+@pytest.mark.parametrize(("cell", "names"), [
+    ("Smith, J. W., 2nd", ["Smith, J. W., 2nd"]),
+    ("Smith J.W., Jr., Doe A.", ["Smith J.W., Jr.", "Doe A."]),
+    ("Phillips, James C. (57202138757); Braun, Rosemary (7202138757)", ["Phillips, James C.", "Braun, Rosemary"]),
+    ("Phillips J.C., Braun R., Wang W.", ["Phillips J.C.", "Braun R.", "Wang W."]),
+    ("Smith, John", ["Smith, John"]),
+])
+def test_split_authors(cell: str, names: list[str]) -> None:
+    assert split_authors(cell) == names
+
+
+def test_a_column_mapping_from_the_command_line(tmp_path, capsys) -> None:
+    from review_tools.cli import main
+
+    path = tmp_path / "odd.csv"
+    path.write_text("Heading,Writers,When\nPharmacy segments,Smith J.,2020\n", encoding="utf-8")
+    out = tmp_path / "records.csv"
+    assert main(["import", str(path), "--column", "title=Heading", "--column", "authors=Writers",
+                 "--column", "year=When", "--out", str(out)]) == 0
+    r = import_file(out).records[0]
+    assert (r.title, r.authors, r.year) == ("Pharmacy segments", ["Smith J."], 2020)
+    with pytest.raises(SystemExit):
+        main(["import", str(path), "--column", "titel=Heading"])
+    assert "FIELD one of title" in capsys.readouterr().err
