@@ -16,12 +16,32 @@ ROOT = Path(__file__).resolve().parents[1]
 EXTERNAL = ROOT.parent / "shared" / "data" / "external"
 
 
+EXCERPTS = ROOT / "tests" / "data" / "external"
+MISSING = ("real test data not found at ../shared/data/external (only beside the developers' checkout); "
+           "tests/data/external has excerpts of the permissively licensed files only")
+
+
 @pytest.fixture(scope="session")
 def external() -> Path:
     """The real-data folder beside the repository; tests that need it skip where it is absent."""
     if not EXTERNAL.is_dir():
-        pytest.skip(f"real test data not found at {EXTERNAL} (only present beside the developers' checkout)")
+        pytest.skip(MISSING)
     return EXTERNAL
+
+
+def real_path(relative: str) -> Path:
+    """A real test file: in ../shared/data/external, else its excerpt in tests/data/external (MIT, BSD,
+    Apache, CC licences only), else the test is skipped with the one reason above."""
+    for base in (EXTERNAL, EXCERPTS):
+        if (base / relative).is_file():
+            return base / relative
+    pytest.skip(MISSING)
+    raise AssertionError
+
+
+@pytest.fixture(scope="session")
+def real() -> Callable[[str], Path]:
+    return real_path
 
 
 def write_notebook(path: Path, cells: list[str], parameters: str | None = None, title: str = "Test report") -> Path:

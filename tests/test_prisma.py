@@ -64,8 +64,8 @@ def test_check_names_the_boxes_that_do_not_add_up() -> None:
         waiting.check()
 
 
-def test_box_names_are_the_prisma2020_template_keys(external) -> None:
-    template = external / "prisma2020-extdata" / "PRISMA.csv"
+def test_box_names_are_the_prisma2020_template_keys(real) -> None:
+    template = real("prisma2020-extdata/PRISMA.csv")
     keys = {row["data"] for row in csv.DictReader(template.open(encoding="utf-8"))}
     identified, result, ta, ft = _case()
     assert set(prisma.compute(identified, result, ta, ft).as_dict()) <= keys
@@ -84,8 +84,8 @@ def test_diagram_is_drawn_and_refuses_bad_counts(tmp_path, language) -> None:
         prisma.diagram(prisma.compute({"Scopus": 1}, result, ta, ft))
 
 
-def test_export_fills_the_prisma2020_template(external, tmp_path) -> None:
-    template = external / "prisma2020-extdata" / "PRISMA.csv"
+def test_export_fills_the_prisma2020_template(real, tmp_path) -> None:
+    template = real("prisma2020-extdata/PRISMA.csv")
     identified, result, ta, ft = _case()
     out = prisma.export_prisma2020_csv(prisma.compute(identified, result, ta, ft), template, tmp_path / "p.csv")
     written = list(csv.DictReader(out.open(encoding="utf-8")))
@@ -116,8 +116,8 @@ def test_updated_review_adds_previous_studies_and_totals(tmp_path) -> None:
     assert (tmp_path / "updated.svg").stat().st_size > 20_000
 
 
-def test_updated_review_template_keys(external) -> None:
-    template = external / "prisma2020-extdata" / "PRISMA.csv"
+def test_updated_review_template_keys(real) -> None:
+    template = real("prisma2020-extdata/PRISMA.csv")
     keys = {row["data"] for row in csv.DictReader(template.open(encoding="utf-8"))}
     identified, result, ta, ft = _case()
     assert set(prisma.compute(identified, result, ta, ft, previous_studies=3).as_dict()) <= keys
@@ -134,7 +134,7 @@ def _other_case():
     return prisma.compute(identified, result, ta, ft, other=other)
 
 
-def test_other_methods_every_box_by_hand(external) -> None:
+def test_other_methods_every_box_by_hand(real) -> None:
     counts = _other_case()
     counts.check()
     values = counts.as_dict()
@@ -144,7 +144,7 @@ def test_other_methods_every_box_by_hand(external) -> None:
         "citations_results": 3, "website_results": 1, "organisation_results": 0, "other_sought_reports": 4,
         "other_notretrieved_reports": 1, "other_assessed": 3, "other_excluded": {"E2": 1}, "new_studies": 4,
         "dbr_assessed": 4}
-    template = external / "prisma2020-extdata" / "PRISMA.csv"
+    template = real("prisma2020-extdata/PRISMA.csv")
     assert set(values) <= {row["data"] for row in csv.DictReader(template.open(encoding="utf-8"))}
 
 
@@ -161,7 +161,7 @@ def test_other_methods_boxes_are_checked() -> None:
 
 
 @pytest.mark.parametrize("updated", [False, True])
-def test_other_methods_column_in_the_diagram_and_template(external, tmp_path, updated) -> None:
+def test_other_methods_column_in_the_diagram_and_template(real, tmp_path, updated) -> None:
     counts = _other_case()
     if updated:
         counts.previous_studies = counts.previous_reports = 5
@@ -172,7 +172,7 @@ def test_other_methods_column_in_the_diagram_and_template(external, tmp_path, up
     assert texts.count("Reports sought for retrieval\n(n = 4)") == 1  # the other column's (the databases': 5)
     fi = [t.get_text() for t in prisma.diagram(counts, language="fi").axes[0].texts]
     assert "Tunnistetut viitteet:\n  Viittaushaku (n = 3)\n  Verkkosivustot (n = 1)" in fi
-    out = prisma.export_prisma2020_csv(counts, external / "prisma2020-extdata" / "PRISMA.csv", tmp_path / "p.csv")
+    out = prisma.export_prisma2020_csv(counts, real("prisma2020-extdata/PRISMA.csv"), tmp_path / "p.csv")
     rows = {r["data"]: r["n"] for r in csv.DictReader(out.open(encoding="utf-8"))}
     assert (rows["citations_results"], rows["website_results"], rows["other_sought_reports"],
             rows["other_excluded"], rows["new_studies"]) == ("3", "1", "4", "E2, 1", "4")

@@ -37,8 +37,8 @@ def test_rayyan_reason_without_a_code_is_an_error() -> None:
         import_rayyan(RAYYAN, import_file(RAYYAN).records, "title_abstract", {"wrong publication date": "I1"})
 
 
-def test_asreview_labels(external) -> None:
-    path = external / "asreview-demo-data" / "generic_partial_labels.csv"
+def test_asreview_labels(real) -> None:
+    path = real("asreview-demo-data/generic_partial_labels.csv")
     records = import_file(path).records
     decisions, missing = import_asreview(path, records, "title_abstract", "asreview", "E2")
     # labels 1, 0, blank, blank, 1, 0: four decisions, blank rows not screened

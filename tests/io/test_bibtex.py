@@ -38,8 +38,8 @@ def test_scopus_bibtex_urls_are_whole() -> None:
     assert {r.database for r in records} == {"Scopus"}
 
 
-def test_web_of_science_ids_name_the_database(external) -> None:
-    records = import_file(external / "colrev-search-samples/web_of_science_bib.bib").records
+def test_web_of_science_ids_name_the_database(real) -> None:
+    records = import_file(real("colrev-search-samples/web_of_science_bib.bib")).records
     assert {r.database for r in records} == {"Web of Science"}
     assert all(r.accession.startswith("WOS:") for r in records)
 

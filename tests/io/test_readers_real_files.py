@@ -103,8 +103,8 @@ def _csv_rows(text: str, tab: bool) -> int:
 
 
 @pytest.mark.parametrize("name", RIS)
-def test_ris_files(external, name) -> None:
-    path = external / name
+def test_ris_files(real, name) -> None:
+    path = real(name)
     res = import_file(path)
     assert res.format == "RIS"
     assert res.read == len(re.findall(r"^TY  -", _text(path), re.MULTILINE))
@@ -112,8 +112,8 @@ def test_ris_files(external, name) -> None:
 
 
 @pytest.mark.parametrize("name", WOS)
-def test_wos_plain_text_files(external, name) -> None:
-    path = external / name
+def test_wos_plain_text_files(real, name) -> None:
+    path = real(name)
     res = import_file(path)
     assert res.format == "Web of Science plain text"
     assert res.read == len(re.findall(r"^PT ", _text(path), re.MULTILINE)) > 0
@@ -121,8 +121,8 @@ def test_wos_plain_text_files(external, name) -> None:
 
 
 @pytest.mark.parametrize("name", MEDLINE)
-def test_medline_files(external, name) -> None:
-    path = external / name
+def test_medline_files(real, name) -> None:
+    path = real(name)
     res = import_file(path)
     assert res.format == "MEDLINE"
     text = _text(path)
@@ -130,8 +130,8 @@ def test_medline_files(external, name) -> None:
     assert res.read == expected > 0
 
 
-def test_medline_multiple_entries_with_oddities(external) -> None:
-    path = external / "jabref-testresources/MedlinePlainImporterTestMultipleEntries.txt"
+def test_medline_multiple_entries_with_oddities(real) -> None:
+    path = real("jabref-testresources/MedlinePlainImporterTestMultipleEntries.txt")
     res = import_file(path)
     assert res.read == 7  # as JabRef's own importer test expects
     stray = [p for p in res.problems if "neither a tag" in p.reason]
@@ -139,8 +139,8 @@ def test_medline_multiple_entries_with_oddities(external) -> None:
 
 
 @pytest.mark.parametrize("name", BIBTEX)
-def test_bibtex_files(external, name) -> None:
-    path = external / name
+def test_bibtex_files(real, name) -> None:
+    path = real(name)
     res = import_file(path)
     assert res.format == "BibTeX"
     assert res.read == _bib_entries(_text(path))
@@ -148,38 +148,38 @@ def test_bibtex_files(external, name) -> None:
 
 
 @pytest.mark.parametrize("name", TABULAR)
-def test_tabular_files(external, name) -> None:
-    path = external / name
+def test_tabular_files(real, name) -> None:
+    path = real(name)
     res = import_file(path)
     assert res.read == _csv_rows(_text(path), res.format == "Web of Science tab-delimited")
     assert res.skipped == 0
 
 
-def test_xlsx_file(external) -> None:
-    res = import_file(external / "colrev-search-samples/xlsx_data.xlsx")
+def test_xlsx_file(real) -> None:
+    res = import_file(real("colrev-search-samples/xlsx_data.xlsx"))
     assert res.format == "XLSX" and res.imported == 3
     assert all(r.title for r in res.records)
 
 
-def test_files_with_no_records_are_refused_clearly(external) -> None:
+def test_files_with_no_records_are_refused_clearly(real) -> None:
     from review_tools.io.problems import ImportFileError
 
     for name in ("bibtexparser-v1-testdata/common_strings.bib", "bibtexparser-v1-testdata/multiline_comments.bib"):
         with pytest.raises(ImportFileError, match="BibTeX file with no records"):
-            import_file(external / name)
+            import_file(real(name))
     with pytest.raises(ImportFileError, match="not a recognised export"):
-        import_file(external / "colrev-search-samples/google_scholar.json")
+        import_file(real("colrev-search-samples/google_scholar.json"))
 
 
 # Spot checks: one record per source, values read off the file by hand.
-def test_spot_scopus_ris(external) -> None:
-    r = import_file(external / "citesource-exports/20221207_gambling-harms_scopus_255.ris").records[0]
+def test_spot_scopus_ris(real) -> None:
+    r = import_file(real("citesource-exports/20221207_gambling-harms_scopus_255.ris")).records[0]
     assert r.year and r.title and r.authors and r.doi.startswith("10.")
     assert r.doi == r.doi.lower() and " " not in r.doi
 
 
-def test_spot_wos_plain_text(external) -> None:
-    r = import_file(external / "wosfile-data/wos_plaintext.txt").records[0]
+def test_spot_wos_plain_text(real) -> None:
+    r = import_file(real("wosfile-data/wos_plaintext.txt")).records[0]
     assert r.title == ("Knowledge networks as channels and conduits: The effects of spillovers in the Boston "
                        "biotechnology community")
     assert r.authors == ["Owen-Smith, J", "Powell, WW"]
@@ -188,32 +188,32 @@ def test_spot_wos_plain_text(external) -> None:
     assert r.database == "Web of Science"
 
 
-def test_spot_wos_tab_delimited_matches_plain_text(external) -> None:
-    plain = import_file(external / "wosfile-data/wos_plaintext.txt").records
-    tab = import_file(external / "wosfile-data/wos_tab_delimited_win_utf8.txt").records
+def test_spot_wos_tab_delimited_matches_plain_text(real) -> None:
+    plain = import_file(real("wosfile-data/wos_plaintext.txt")).records
+    tab = import_file(real("wosfile-data/wos_tab_delimited_win_utf8.txt")).records
     assert [r.title for r in plain] == [r.title for r in tab]
     assert [r.doi for r in plain] == [r.doi for r in tab]
     assert [r.id for r in plain] == [r.id for r in tab]
 
 
-def test_spot_medline(external) -> None:
-    r = import_file(external / "metaknowledge-testdata/medline_test.medline").records[0]
+def test_spot_medline(real) -> None:
+    r = import_file(real("metaknowledge-testdata/medline_test.medline")).records[0]
     assert r.title == "Bioinformatic survey of ABC transporters in dermatophytes."
     assert r.doi == "10.1016/j.gene.2015.10.064" and r.year == 2016 and r.volume == "576"
     assert r.issn == "1879-0038" and r.abstract.startswith("ATP binding cassette (ABC) transporters")
 
 
-def test_spot_bibtex_latex_and_strings(external) -> None:
-    strings = import_file(external / "bibtexparser-v1-testdata/article_with_strings.bib").records[0]
+def test_spot_bibtex_latex_and_strings(real) -> None:
+    strings = import_file(real("bibtexparser-v1-testdata/article_with_strings.bib")).records[0]
     assert strings.journal and "{" not in strings.journal and not strings.journal.startswith("@")
-    special = import_file(external / "bibtexparser-v1-testdata/article_with_special_characters.bib").records[0]
+    special = import_file(real("bibtexparser-v1-testdata/article_with_special_characters.bib")).records[0]
     assert "\\" not in special.title and "\\" not in " ".join(special.authors)
-    tiny = import_file(external / "jabref-testresources/tiny-BE-noBOM.bib")
+    tiny = import_file(real("jabref-testresources/tiny-BE-noBOM.bib"))
     assert tiny.encoding == "UTF-16 BE without BOM"
 
 
-def test_spot_scopus_csv(external) -> None:
-    r = import_file(external / "litstudy-testdata/scopus.csv").records[0]
+def test_spot_scopus_csv(real) -> None:
+    r = import_file(real("litstudy-testdata/scopus.csv")).records[0]
     assert r.title == "Scalable molecular dynamics with NAMD"
     assert r.authors[:2] == ["Phillips J.C.", "Braun R."] and len(r.authors) == 10
     assert (r.year, r.journal, r.volume, r.issue, r.pages, r.doi) == (

@@ -33,8 +33,8 @@ def test_wos_tab_delimited_pages_are_the_pages_not_the_page_count(where, request
     assert len(result.records) == len(plain) and not result.uncertain  # the same records: one of each left
 
 
-def test_embase_csv_fields_hidden_in_source_and_link() -> None:
-    result = import_file(DATA / "exports" / "embase_asreview.csv")
+def test_embase_csv_fields_hidden_in_source_and_link(real) -> None:
+    result = import_file(real("asreview-demo-data/embase.csv"))
     assert result.format == "Embase CSV"
     first = result.records[0]
     assert (first.journal, first.year, first.volume, first.issue, first.pages) == (
@@ -56,11 +56,11 @@ def test_embase_csv_with_its_own_columns_uses_them(tmp_path) -> None:
         "Pharma Journal", 2021, "7", "2", "11-19", "10.5555/x.1", "Embase")
 
 
-def test_pubmed_and_ieee_csv() -> None:
-    pubmed = import_file(DATA / "exports" / "pubmed_colrev.csv").records[0]
+def test_pubmed_and_ieee_csv(real) -> None:
+    pubmed = import_file(real("colrev-search-samples/pubmed_csv.csv")).records[0]
     assert (pubmed.database, pubmed.accession, pubmed.volume, pubmed.issue, pubmed.pages, pubmed.journal) == (
         "PubMed", "11223344", "1", "2", "10-11", "Nature")
-    ieee = import_file(DATA / "exports" / "ieee_colrev.csv").records[0]
+    ieee = import_file(real("colrev-search-samples/ieee_csv.csv")).records[0]
     assert ieee.authors == ["Joseph Rottman", "Erran Carmel", "Mary Lacity"]
 
 

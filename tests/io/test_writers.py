@@ -43,11 +43,13 @@ def test_round_trip_of_hostile_records(tmp_path, ext) -> None:
         _same(a, b, ext == ".bib")
 
 
-@pytest.mark.parametrize("source", ["citesource-exports/wos_278.ris", "asysd-testdata/zotero_export.bib",
+@pytest.mark.parametrize("source", ["asreview-demo-data/web_of_science.txt", "jabref-testresources/complex.bib",
+                                    "jabref-testresources/MedlinePlainImporterTestCompleteEntry.txt",
+                                    "citesource-exports/wos_278.ris", "asysd-testdata/zotero_export.bib",
                                     "metaknowledge-testdata/medline_test.medline"])
 @pytest.mark.parametrize("ext", [".ris", ".bib", ".csv"])
-def test_round_trip_of_real_exports(external, tmp_path, source, ext) -> None:
-    records = import_file(external / source).records
+def test_round_trip_of_real_exports(real, tmp_path, source, ext) -> None:
+    records = import_file(real(source)).records
     back = import_file(write_records(records, tmp_path / f"out{ext}"))
     assert back.imported == len(records) and not any(p.skipped for p in back.problems)
     for a, b in zip(records, back.records, strict=True):
