@@ -85,3 +85,13 @@ def chromium() -> str:
     if not found:
         pytest.skip("apt-get installed chromium but no chromium binary is on PATH")
     return found
+
+
+def pytest_terminal_summary(terminalreporter) -> None:
+    """Each reason for skipping printed once, with how many tests it skipped (not a line per test)."""
+    from collections import Counter
+
+    reasons = Counter(str(r.longrepr[2]).removeprefix("Skipped: ") for r in terminalreporter.stats.get("skipped", [])
+                      if isinstance(r.longrepr, tuple))
+    for reason, n in reasons.most_common():
+        terminalreporter.write_line(f"{n} skipped: {reason}")

@@ -30,6 +30,21 @@ TYPES = {
     "phdthesis": "thesis", "mastersthesis": "thesis", "thesis": "thesis", "techreport": "report",
     "report": "report", "misc": "other", "online": "web page", "unpublished": "other",
 }
+# Record field -> BibTeX fields tried in order
+FIELDS = {
+    "title": ("title",), "abstract": ("abstract",), "journal": ("journal", "journaltitle", "booktitle", "series",
+                                                                "publisher"),
+    "volume": ("volume",), "issue": ("number", "issue"), "pages": ("pages",), "doi": ("doi",), "issn": ("issn",),
+    "isbn": ("isbn",), "url": ("url",), "accession": ("unique-id", "eid", "pmid"),
+}
+SPECIAL = {
+    "authors": "author, else editor; split at 'and'",
+    "year": "year, else date",
+    "keywords": "keywords, keyword or mesh; split at ';', else at ','",
+    "language": "language, else langid",
+    "document_type": "the entry type (@article -> article, @inproceedings -> conference paper ...)",
+    "database": "source (Scopus writes 'Scopus'); else Web of Science for a WOS:/ISI: unique-id; else the url's host",
+}
 _BRACES = re.compile(r"[{}]")
 _COMMAND = re.compile(r"\\[A-Za-z]+|\\[\"'`^~=.&%$#_{}]|\$|~|--")
 _ESCAPED = re.compile(r"\\([&%$#_{}])")
@@ -102,23 +117,14 @@ def _from_entry(entry: Entry, source: str, pos: int, line: int) -> Record:
     authors = f.get("author") or f.get("editor") or []
     if isinstance(authors, str):
         authors = [a.strip() for a in re.split(r"\s+and\s+", authors, flags=re.IGNORECASE)]
+    kw = {name: get(*keys) for name, keys in FIELDS.items()}
     return Record(
-        title=get("title"),
-        abstract=get("abstract"),
+        **kw,
         authors=[_clean(a) for a in authors if _clean(a)],
         year=parse_year(get("year") or get("date")),
-        journal=get("journal", "journaltitle", "booktitle", "series", "publisher"),
-        volume=get("volume"),
-        issue=get("number", "issue"),
-        pages=get("pages"),
-        doi=get("doi"),
-        issn=get("issn"),
-        isbn=get("isbn"),
         keywords=_keywords(get("keywords", "keyword", "mesh")),
         language=normalise_language(get("language", "langid")),
         document_type=TYPES.get(entry.entry_type.lower(), entry.entry_type.lower()),
-        url=get("url"),
-        accession=get("unique-id", "eid", "pmid"),
         database=database_name(get("source") if len(get("source")) <= 60 else "", get("url"),
                                get("unique-id")),
         source_file=source,

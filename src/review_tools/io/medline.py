@@ -15,6 +15,21 @@ from review_tools.records import Record, normalise_doi, normalise_language, pars
 _LINE = re.compile(r"^([A-Z][A-Z0-9]{0,3})\s*-\s?(.*)$")
 _DOI_TAG = re.compile(r"^(\S+)\s*\[doi\]", re.IGNORECASE)
 MULTI = {"FAU", "AU", "MH", "OT", "PT", "LA", "IS", "LID", "AID", "AD", "AUID", "GR", "RN", "SI"}
+# Record field -> MEDLINE tags tried in order (the first value of the first tag present)
+FIELDS = {
+    "title": ("TI", "BTI"), "abstract": ("AB",), "journal": ("JT", "TA"), "volume": ("VI",), "issue": ("IP",),
+    "pages": ("PG",), "isbn": ("ISBN",), "language": ("LA",), "document_type": ("PT",), "accession": ("PMID",),
+}
+# Fields read another way, as the field map documents them
+SPECIAL = {
+    "authors": "FAU (full names), else AU; every value in order",
+    "year": "DP, else DEP",
+    "doi": "LID or AID with [doi]",
+    "issn": "IS (the '(Electronic)'/'(Linking)' note removed)",
+    "keywords": "OT, then MH",
+    "url": "https://pubmed.ncbi.nlm.nih.gov/<PMID>/",
+    "database": "PubMed when the record has a PMID",
+}
 
 
 def _records(lines: list[str], source: str, problems: list[ImportProblem]
@@ -53,12 +68,10 @@ def read_medline(text: str, source: str) -> tuple[list[Record], list[ImportProbl
         def one(tag: str, raw: dict[str, list[str]] = raw) -> str:
             return raw.get(tag, [""])[0]
 
-        rec.title = one("TI") or one("BTI")
-        rec.abstract = one("AB")
+        for name, tags in FIELDS.items():
+            setattr(rec, name, next((one(t) for t in tags if one(t)), ""))
         rec.authors = raw.get("FAU") or raw.get("AU") or []
         rec.year = parse_year(one("DP") or one("DEP"))
-        rec.journal = one("JT") or one("TA")
-        rec.volume, rec.issue, rec.pages = one("VI"), one("IP"), one("PG")
         for value in raw.get("LID", []) + raw.get("AID", []):
             m = _DOI_TAG.match(value)
             if m or normalise_doi(value):
@@ -66,11 +79,9 @@ def read_medline(text: str, source: str) -> tuple[list[Record], list[ImportProbl
                 break
         issns = [re.sub(r"\s*\(.*\)", "", v) for v in raw.get("IS", [])]
         rec.issn = issns[0] if issns else ""
-        rec.isbn = one("ISBN")
         rec.keywords = [*raw.get("OT", []), *raw.get("MH", [])]
-        rec.language = normalise_language(one("LA"))
-        rec.document_type = one("PT").lower()
-        rec.url = f"https://pubmed.ncbi.nlm.nih.gov/{one('PMID')}/" if one("PMID") else ""
-        rec.accession = one("PMID")
+        rec.language = normalise_language(rec.language)
+        rec.document_type = rec.document_type.lower()
+        rec.url = f"https://pubmed.ncbi.nlm.nih.gov/{rec.accession}/" if rec.accession else ""
         records.append(rec)
     return records, problems

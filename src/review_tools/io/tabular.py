@@ -60,6 +60,7 @@ class Layout:
     marks: tuple[frozenset[str], ...]
     columns: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     authors_separator: str = ""  # '' : ';' or '|' if present, else Scopus' 'Surname I.,' list
+    notes: Mapping[str, str] = field(default_factory=dict)  # fields read another way, for the field map
 
 
 LAYOUTS = (
@@ -70,21 +71,30 @@ LAYOUTS = (
             "volume": ("vl",), "issue": ("is",), "start_page": ("bp",), "end_page": ("ep",), "pages": (),
             "article_number": ("ar",), "doi": ("di",), "issn": ("sn", "ei"), "isbn": ("bn",),
             "keywords": ("de",), "language": ("la",), "document_type": ("dt",), "url": (),
-            "accession": ("ut",)}),
+            "accession": ("ut",)},
+           notes={"pages": "BP-EP, else AR; PG is the page count and is not read"}),
     Layout("Scopus CSV", "Scopus", (frozenset({"source title", "eid"}), frozenset({"source title", "link"})),
            {"pages": (), "year": ("year",), "journal": ("source title",), "accession": ("eid",),
-            "keywords": ("author keywords", "index keywords")}),
+            "keywords": ("author keywords", "index keywords")},
+           notes={"pages": "Page start-Page end, else Art. No.", "keywords": "Author Keywords and Index Keywords",
+                  "authors": "Author full names without the Scopus ids, else Authors"}),
     # Embase (both layouts): year, volume, issue and pages may only be in 'Source', the DOI in 'Open URL Link'.
     Layout("Embase CSV", "Embase", (frozenset({"emtree medical index terms"}), frozenset({"emtree drug index terms"}),
                                     frozenset({"author names", "open url link"})),
            {"keywords": ("author keywords", "keywords", "emtree medical index terms"), "journal": ("source title",),
-            "accession": ("embase accession id", "pui", "embase pui")}),
+            "accession": ("embase accession id", "pui", "embase pui")},
+           notes={"journal": "Source title, else the journal in Source", "year": "Publication Year, else Source",
+                  "volume": "Volume, else Source ('Journal (2014) 3:3 (152-160)')", "issue": "Issue, else Source",
+                  "pages": "First Page-Last Page, else Source (or its Article Number)",
+                  "doi": "DOI, else the doi in Open URL Link"}),
     Layout("Lens CSV", "Lens", (frozenset({"lens id", "title"}),),
            {"authors": ("author/s",), "year": ("publication year", "date published"), "issn": ("issns",),
-            "url": ("external url", "source urls"), "accession": ("lens id",)}, authors_separator=";"),
+            "url": ("external url", "source urls"), "accession": ("lens id",)}, authors_separator=";",
+           notes={"issn": "ISSNs (the first)", "keywords": "Keywords and MeSH Terms"}),
     Layout("PubMed CSV", "PubMed", (frozenset({"pmid", "citation", "first author"}),),
            {"journal": ("journal/book",), "accession": ("pmid",), "authors": ("authors",)},
-           authors_separator=","),
+           authors_separator=",", notes={"volume": "from Citation ('Nature. 2021;1(2):10-11')",
+                                         "issue": "from Citation", "pages": "from Citation"}),
 )
 _SUFFIX = re.compile(r"^(?:jr|sr|ii|iii|iv|v|2nd|3rd|[4-9]th)\.?$", re.IGNORECASE)
 _SCOPUS_AUTHOR_SPLIT = re.compile(r"(?<=\.),\s+")

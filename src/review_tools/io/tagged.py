@@ -40,6 +40,17 @@ RIS_TYPES = {
     "CONF": "conference paper", "CPAPER": "conference paper", "THES": "thesis", "RPRT": "report",
     "GEN": "other", "ELEC": "web page", "ABST": "abstract", "INPR": "article", "SER": "book",
 }
+RIS_SPECIAL = {
+    "authors": "AU (A1), else A2 ... as rispy gives them, in order",
+    "year": "PY, else Y1 or DA (the first four-digit year)",
+    "pages": "SP-EP",
+    "doi": "DO",
+    "issn": "SN (unless it has 10 or 13 digits: then it is the ISBN)",
+    "isbn": "SN when it has 10 or 13 digits",
+    "keywords": "KW (every line; ';' inside a line splits)",
+    "url": "UR (the first)",
+    "database": "DB or DP (EBSCO codes named: ecn -> EconLit); else the host of UR (lens.org -> Lens)",
+}
 # Record field -> WoS tags (rispy's WOK keys)
 WOS_FIELDS = {
     "title": ("document_title",),
@@ -50,6 +61,18 @@ WOS_FIELDS = {
     "issn": ("issn", "eissn"),
     "language": ("language",),
     "document_type": ("document_type",),
+}
+
+
+WOS_SPECIAL = {
+    "authors": "AF (full names), else AU",
+    "year": "PY, else PD",
+    "pages": "BP-EP, else AR (the article number); PG is the page count and is not read",
+    "doi": "DI",
+    "isbn": "BN",
+    "keywords": "DE",
+    "accession": "UT",
+    "database": "Web of Science",
 }
 
 
