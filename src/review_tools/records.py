@@ -8,6 +8,7 @@ the work.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 import unicodedata
@@ -186,5 +187,11 @@ def normalise_language(value: str | None) -> str:
     """ISO 639-1 code for common language names and codes; unknown values kept, lower-cased."""
     if not value:
         return ""
-    first = re.split(r"[;,/]", str(value))[0].strip().lower()
+    return _language(str(value))
+
+
+@functools.lru_cache(maxsize=1024)
+def _language(value: str) -> str:
+    """(An export repeats a handful of language values thousands of times.)"""
+    first = re.split(r"[;,/]", value)[0].strip().lower()
     return LANGUAGES.get(first, first)

@@ -94,3 +94,12 @@ def test_a_column_mapping_from_the_command_line(tmp_path, capsys) -> None:
     with pytest.raises(SystemExit):
         main(["import", str(path), "--column", "titel=Heading"])
     assert "FIELD one of title" in capsys.readouterr().err
+
+
+def test_wos_tab_delimited_reads_full_names(tmp_path) -> None:
+    path = tmp_path / "savedrecs.txt"
+    path.write_text("PT\tAU\tAF\tTI\tSO\tPY\tBP\tEP\tPG\tDI\tUT\n"
+                    "J\tCroft, D; Smith, JW\tCroft, David; Smith, John W.\tA title\tJ TEST\t2019\tD561\tD565\t5\t"
+                    "10.1093/nar/gky1002\tWOS:000462587400081\n", encoding="utf-8")
+    r = import_file(path).records[0]
+    assert r.authors == ["Croft, David", "Smith, John W."] and r.pages == "D561-D565"

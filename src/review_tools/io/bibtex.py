@@ -53,16 +53,26 @@ RAW_FIELDS = frozenset({"url", "doi", "file", "eprint", "howpublished", "unique-
 
 def decode(value: str, field: str = "") -> str:
     """A field's text: LaTeX decoded to Unicode (bare '%' and '&' kept), or for URL-like fields only the
-    escapes removed."""
+    escapes removed.  The common cases (escaped characters, '--', '~', \\textless) are replaced directly;
+    pylatexenc, which takes milliseconds per abstract, only sees what is left of real LaTeX."""
     if field in RAW_FIELDS:
         return _ESCAPED.sub(r"\1", value)
     if not _COMMAND.search(value):
         return value
+    if not _REAL_LATEX.search(value):
+        return _ESCAPED.sub(r"\1", _SIMPLE.sub(lambda m: _SIMPLE_TEXT[m.group(0)], value))
     protected = re.sub(r"(?<!\\)([%&#])", r"\\\1", value)
     try:
         return latex_converter().latex_to_text(protected)
-    except Exception:  # pylatexenc's own errors on unbalanced input: keep the text with its escapes removed
-        return _ESCAPED.sub(r"\1", value)
+    except Exception:  # pylatexenc's own errors on unbalanced input: keep the text as it is
+        return value
+
+
+_SIMPLE_TEXT = {"---": "\u2014", "--": "\u2013", "~": "\u00a0", "\\textless": "<", "\\textgreater": ">",
+                "\\textless{}": "<", "\\textgreater{}": ">", "\\textbackslash": "\\", "\\textbackslash{}": "\\"}
+# LaTeX that needs pylatexenc: a command other than the three replaced directly, an accent, math
+_REAL_LATEX = re.compile(r"\\(?!text(?:less|greater|backslash)(?![A-Za-z]))[A-Za-z]|\\[\"'`^~=.]|(?<!\\)\$")
+_SIMPLE = re.compile("|".join(re.escape(k) for k in sorted(_SIMPLE_TEXT, key=len, reverse=True)))
 
 
 def _clean(value: object, field: str = "") -> str:

@@ -191,12 +191,13 @@ _RIS_FIELD_KEYS = tuple(RIS_FIELDS.items())
 def _ris_fields(raw: dict) -> dict[str, str]:
     """The Record text fields of one rispy entry: for each, the first non-empty key in RIS_FIELDS' order."""
     kw = {}
+    get = raw.get
     for name, keys in _RIS_FIELD_KEYS:
         text = ""
         for key in keys:
-            value = raw.get(key)
+            value = get(key)
             if value:
-                text = _as_text(value)
+                text = value.strip() if type(value) is str else _as_text(value)
                 if text:
                     break
         kw[name] = text
@@ -212,7 +213,8 @@ def _from_ris(raw: dict, source: str, pos: int, line: int) -> Record:
     if len(issn) >= 10 and len(re.sub(r"[^0-9Xx]", "", issn)) in (10, 13):
         kw["isbn"], kw["issn"] = issn, ""
     urls = raw.get("urls")
-    kw["database"] = database_name(kw["database"], urls[0] if urls else "", kw["accession"])
+    if not kw["database"] or kw["database"].islower():  # no name, or an EBSCO code ('ecn')
+        kw["database"] = database_name(kw["database"], urls[0] if urls else "", kw["accession"])
     authors = raw.get("authors") or raw.get("first_authors") or []
     return Record(
         **kw,
