@@ -14,6 +14,11 @@ from review_tools.screening import Decision
 TA, FT = "title_abstract", "full_text"
 
 
+def compute(*args, **kwargs) -> prisma.PrismaCounts:
+    """prisma.compute for a protocol whose E4 is declared 'outcome: not_retrieved', as the sample's is."""
+    return prisma.compute(*args, **{"not_retrieved_codes": ("E4",), **kwargs})
+
+
 def _case():
     """12 records from two databases; 2 are duplicates of others (10 works); 1 excluded by automation;
     9 screened: 4 excluded, 5 sought; 1 not retrieved (E4); 4 assessed: 1 excluded E2, 1 excluded I5,
@@ -41,7 +46,7 @@ def _case():
 
 def test_every_box_by_hand() -> None:
     identified, result, ta, ft = _case()
-    counts = prisma.compute(identified, result, ta, ft)
+    counts = compute(identified, result, ta, ft)
     counts.check()
     assert counts.as_dict() == {
         "database_results": 12, "database_specific_results": {"Scopus": 6, "EBSCO": 6}, "duplicates": 2,
@@ -53,13 +58,13 @@ def test_every_box_by_hand() -> None:
 
 def test_check_names_the_boxes_that_do_not_add_up() -> None:
     identified, result, ta, ft = _case()
-    counts = prisma.compute({"Scopus": 6, "EBSCO": 7}, result, ta, ft)
+    counts = compute({"Scopus": 6, "EBSCO": 7}, result, ta, ft)
     with pytest.raises(prisma.PrismaError, match=r"records_screened is 9 but database_results - duplicates"):
         counts.check()
-    unfinished = prisma.compute(identified, result, {k: v for k, v in list(ta.items())[:-1]}, ft)
+    unfinished = compute(identified, result, {k: v for k, v in list(ta.items())[:-1]}, ft)
     with pytest.raises(prisma.PrismaError, match="1 screened record"):
         unfinished.check()
-    waiting = prisma.compute(identified, result, ta, {k: v for k, v in list(ft.items())[:-1]})
+    waiting = compute(identified, result, ta, {k: v for k, v in list(ft.items())[:-1]})
     with pytest.raises(prisma.PrismaError, match="1 report"):
         waiting.check()
 
@@ -68,26 +73,26 @@ def test_box_names_are_the_prisma2020_template_keys(real) -> None:
     template = real("prisma2020-extdata/PRISMA.csv")
     keys = {row["data"] for row in csv.DictReader(template.open(encoding="utf-8"))}
     identified, result, ta, ft = _case()
-    assert set(prisma.compute(identified, result, ta, ft).as_dict()) <= keys
+    assert set(compute(identified, result, ta, ft).as_dict()) <= keys
 
 
 @pytest.mark.parametrize("language", ["en", "fi"])
 def test_diagram_is_drawn_and_refuses_bad_counts(tmp_path, language) -> None:
     identified, result, ta, ft = _case()
-    fig = prisma.diagram(prisma.compute(identified, result, ta, ft), language=language)
+    fig = prisma.diagram(compute(identified, result, ta, ft), language=language)
     out = tmp_path / f"prisma_{language}.png"
     fig.savefig(out)
     assert out.stat().st_size > 20_000
     texts = " ".join(t.get_text() for t in fig.axes[0].texts)
     assert "(n = 12)" in texts and "(n = 2)" in texts and ("Seulotut" in texts) == (language == "fi")
     with pytest.raises(prisma.PrismaError):
-        prisma.diagram(prisma.compute({"Scopus": 1}, result, ta, ft))
+        prisma.diagram(compute({"Scopus": 1}, result, ta, ft))
 
 
 def test_export_fills_the_prisma2020_template(real, tmp_path) -> None:
     template = real("prisma2020-extdata/PRISMA.csv")
     identified, result, ta, ft = _case()
-    out = prisma.export_prisma2020_csv(prisma.compute(identified, result, ta, ft), template, tmp_path / "p.csv")
+    out = prisma.export_prisma2020_csv(compute(identified, result, ta, ft), template, tmp_path / "p.csv")
     written = list(csv.DictReader(out.open(encoding="utf-8")))
     original = list(csv.DictReader(template.open(encoding="utf-8")))
     assert [r["data"] for r in written] == [r["data"] for r in original]  # same rows, same order
@@ -101,12 +106,12 @@ def test_export_fills_the_prisma2020_template(real, tmp_path) -> None:
 
 def test_updated_review_adds_previous_studies_and_totals(tmp_path) -> None:
     identified, result, ta, ft = _case()
-    counts = prisma.compute(identified, result, ta, ft, previous_studies=7, previous_reports=9)
+    counts = compute(identified, result, ta, ft, previous_studies=7, previous_reports=9)
     values = counts.as_dict()
     assert (values["previous_studies"], values["previous_reports"], values["new_reports"],
             values["total_studies"], values["total_reports"]) == (7, 9, 2, 9, 11)
-    assert "previous_studies" not in prisma.compute(identified, result, ta, ft).as_dict()
-    assert prisma.compute(identified, result, ta, ft, previous_studies=4).previous_reports == 4
+    assert "previous_studies" not in compute(identified, result, ta, ft).as_dict()
+    assert compute(identified, result, ta, ft, previous_studies=4).previous_reports == 4
     fig = prisma.diagram(counts)
     texts = [t.get_text() for t in fig.axes[0].texts]
     assert "Previous studies" in texts
@@ -120,7 +125,7 @@ def test_updated_review_template_keys(real) -> None:
     template = real("prisma2020-extdata/PRISMA.csv")
     keys = {row["data"] for row in csv.DictReader(template.open(encoding="utf-8"))}
     identified, result, ta, ft = _case()
-    assert set(prisma.compute(identified, result, ta, ft, previous_studies=3).as_dict()) <= keys
+    assert set(compute(identified, result, ta, ft, previous_studies=3).as_dict()) <= keys
 
 
 def _other_case():
@@ -131,7 +136,7 @@ def _other_case():
     ft = {**ft, "c1": Decision("c1", FT, "consensus", "include"),
           "c2": Decision("c2", FT, "consensus", "exclude", ("E2",)),
           "c3": Decision("c3", FT, "consensus", "exclude", ("E4",)), "w1": Decision("w1", FT, "consensus", "include")}
-    return prisma.compute(identified, result, ta, ft, other=other)
+    return compute(identified, result, ta, ft, other=other)
 
 
 def test_other_methods_every_box_by_hand(real) -> None:
@@ -176,3 +181,11 @@ def test_other_methods_column_in_the_diagram_and_template(real, tmp_path, update
     rows = {r["data"]: r["n"] for r in csv.DictReader(out.open(encoding="utf-8"))}
     assert (rows["citations_results"], rows["website_results"], rows["other_sought_reports"],
             rows["other_excluded"], rows["new_studies"]) == ("3", "1", "4", "E2, 1", "4")
+
+
+def test_without_a_declared_outcome_an_e4_exclusion_is_an_exclusion() -> None:
+    identified, result, ta, ft = _case()
+    counts = prisma.compute(identified, result, ta, ft)
+    counts.check()
+    assert counts.dbr_notretrieved_reports == 0 and counts.dbr_assessed == 5
+    assert counts.dbr_excluded == {"E4": 1, "E2": 1, "I5": 1}

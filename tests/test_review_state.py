@@ -121,3 +121,25 @@ def test_records_found_by_citation_searching_go_to_full_text(tmp_path) -> None:
     assert (counts.other_specific_results, counts.other_sought_reports, counts.other_assessed,
             counts.other_excluded, counts.new_studies) == ({"citations": 2}, 2, 2, {"I4": 1}, 5)
     assert state.included[-1].id == kumar and state.by_id[kumar].databases == ["Citation searching"]
+
+
+def test_not_retrieved_is_what_the_protocol_declares_never_a_guess_from_a_code(tmp_path) -> None:
+    """A full-text criterion E4 'Wrong study design' is an exclusion, not 'reports not retrieved'."""
+    review = tmp_path / "review"
+    shutil.copytree(ROOT / "review", review)
+    text = (review / "protocol.yaml").read_text(encoding="utf-8")
+    declared = "    outcome: not_retrieved               # counted as 'reports not retrieved' in the PRISMA flow"
+    text = text.replace("    text: Full text not available to the reviewer.\n    stage: full_text\n" + declared,
+                        "    text: Wrong study design.\n    stage: full_text")
+    (review / "protocol.yaml").write_text(text, encoding="utf-8")
+    protocol = load_protocol(review / "protocol.yaml")
+    state = review_state.load(protocol, review)
+    sought = [r for r in state.to_screen("full_text") if r.id not in state.full_text]
+    record = sought[0] if sought else state.to_screen("full_text")[0]
+    DecisionLog(review / "screening", protocol).record([Decision(record.id, "full_text", "consensus", "exclude",
+                                                                 ("E4",))])
+    counts = review_state.load(protocol, review).prisma_counts()
+    declared = load_protocol(ROOT / "review" / "protocol.yaml")
+    assert [c.code for c in declared.criteria if c.outcome == "not_retrieved"] == ["E4"]
+    before = review_state.load(declared, ROOT / "review").prisma_counts().dbr_notretrieved_reports
+    assert counts.dbr_notretrieved_reports == 0 and counts.dbr_excluded.get("E4") == before + 1

@@ -124,7 +124,7 @@ class PrismaCounts:
 
 
 def compute(identified: Mapping[str, int], dedup: DedupResult, screening: Mapping[str, Decision],
-            full_text: Mapping[str, Decision], *, not_retrieved_codes: tuple[str, ...] = ("E4",),
+            full_text: Mapping[str, Decision], *, not_retrieved_codes: tuple[str, ...] = (),
             excluded_other: int = 0, previous_studies: int | None = None,
             previous_reports: int | None = None, other: Mapping[str, Sequence[str]] | None = None) -> PrismaCounts:
     """Counts from the records identified per database, the deduplication result, and the final decision
@@ -133,10 +133,11 @@ def compute(identified: Mapping[str, int], dedup: DedupResult, screening: Mappin
     Automatic exclusions are the title/abstract decisions whose source is ``automatic``.  A record with no
     final title/abstract decision yet (not screened, or reviewers in conflict) is 'awaiting' and makes the
     check fail: the diagram is drawn when screening is complete.  At full text, exclusions whose reason is
-    one of ``not_retrieved_codes`` count as reports not retrieved; other exclusions are counted by their
-    first reason code.  ``other`` gives, per other method (``websites``, ``organisations``,
-    ``citations``), the ids of the records it found that the databases did not: each is a report sought,
-    decided at full text only.  For an updated review give ``previous_studies`` (and
+    one of ``not_retrieved_codes`` (the protocol's criteria declared ``outcome: not_retrieved``; none by
+    default) count as reports not retrieved; other exclusions are counted by their first reason code.
+    ``other`` gives, per other method (``websites``, ``organisations``, ``citations``), the ids of the
+    records it found that the databases did not: each is a report sought, decided at full text only.
+    For an updated review give ``previous_studies`` (and
     ``previous_reports``, which defaults to the same number); each newly included record counts as one
     study and one report.
     """

@@ -129,13 +129,16 @@ Rule = Annotated[
 
 class Criterion(_Model):
     """An eligibility criterion with its code (I1, E3, ...), the stage(s) where it applies and an optional
-    machine-checkable rule."""
+    machine-checkable rule.  ``outcome: not_retrieved`` declares that a full-text exclusion with this code
+    means the report could not be obtained (PRISMA's 'reports not retrieved'), not that it was assessed and
+    excluded; nothing is inferred from the code itself."""
 
     code: str = Field(pattern=r"^[IE][0-9]+[a-z]?$")
     kind: Literal["inclusion", "exclusion"]
     text: str = Field(min_length=1)
     stage: Stage | list[Stage]
     rule: Rule | None = None
+    outcome: Literal["excluded", "not_retrieved"] = "excluded"
 
     @property
     def stages(self) -> tuple[str, ...]:
@@ -318,6 +321,10 @@ def _cross_checks(raw: Any, today: dt.date, allow_outside: bool = False) -> list
             want = _CODE_PREFIX.get(kind) if isinstance(kind, str) else None
             if want and code[:1] in "IE" and code[:1] != want:
                 found.append((("criteria", i, "code"), f"{kind} criterion code {code!r} should start with {want}"))
+        stages = c.get("stage") if isinstance(c.get("stage"), list) else [c.get("stage")]
+        if c.get("outcome") == "not_retrieved" and (kind != "exclusion" or "full_text" not in stages):
+            found.append((("criteria", i, "outcome"), "outcome not_retrieved is for an exclusion criterion applied at "
+                          "full_text (a report that could not be obtained)"))
         rule = c.get("rule")
         if isinstance(rule, dict) and rule.get("type") == "year_range":
             lo, hi = rule.get("min"), rule.get("max")

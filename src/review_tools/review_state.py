@@ -73,7 +73,9 @@ class ReviewState:
 
     def prisma_counts(self, previous_studies: int | None = None,
                       previous_reports: int | None = None) -> prisma.PrismaCounts:
+        not_retrieved = tuple(c.code for c in self.log.protocol.criteria if c.outcome == "not_retrieved")
         return prisma.compute(self.identified, self.deduplicated, self.title_abstract, self.full_text,
+                              not_retrieved_codes=not_retrieved,
                               previous_studies=previous_studies, previous_reports=previous_reports,
                               other={kind: [r.id for r in found] for kind, found in self.other.items()})
 
