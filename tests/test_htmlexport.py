@@ -3,6 +3,7 @@ text from the protocol or records escaped."""
 
 from __future__ import annotations
 
+import re
 import shutil
 import sys
 from pathlib import Path
@@ -90,10 +91,19 @@ def test_sample_review_sections_show_their_figures_and_escape_record_text(chromi
         encoding="utf-8")
     assert main(["run", "--project", str(tmp_path)]) == 0
     reports = tmp_path / "reports"
-    expected = {"04_prisma.html": 1, "05_appraisal.html": 2, "06_synthesis.html": 3}  # flow; traffic light + bar;
-    for page, n in expected.items():                                                  # 2 theme bars + years
+    expected = {"04_prisma.html": 0, "05_appraisal.html": 2, "06_synthesis.html": 3}  # flow inline SVG; traffic
+    for page, n in expected.items():                                                  # light + bar; 2 themes + years
         dom, console, images, broken = open_in_chromium(chromium, reports / page, tmp_path)
         assert (console, images, broken) == ([], n, 0), page
+    dom, *_ = open_in_chromium(chromium, reports / "04_prisma.html", tmp_path)
+    targets = set(re.findall(r'<a (?:xlink:)?href="#(box-[a-z_]+)"', dom))
+    assert {"box-database_results", "box-dbr_excluded", "box-new_studies"} <= targets
+    for target in targets:  # every box's link lands on its list, whose caption counts its rows
+        m = re.search(rf'id="{target}"><strong>[^<]*\(n = (\d+)\)</strong></p>\s*<table[^>]*>(.*?)</table>', dom,
+                      re.DOTALL)
+        assert m, target
+        assert int(m.group(1)) == m.group(2).count("<tr") - 1, target
+    assert "E4: Full text not available to the reviewer." in dom  # a reason by its name, not only its code
     dom, *_ = open_in_chromium(chromium, reports / "06_synthesis.html", tmp_path)
     assert "&lt;script&gt;console.error('finding')&lt;/script&gt; strategic" in dom
     dom, *_ = open_in_chromium(chromium, reports / "05_appraisal.html", tmp_path)

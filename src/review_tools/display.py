@@ -38,10 +38,13 @@ def example_banner(is_example: bool, what: str = "This review") -> None:
              "decisions or appraisals shown are examples, not the thesis's own record.", kind="warning")
 
 
-def table(df: Any, *, caption: str | None = None, index: bool = False, max_rows: int = 200) -> None:
-    """Show a pandas DataFrame as an escaped HTML table (long tables are cut with a visible note)."""
+def table(df: Any, *, caption: str | None = None, index: bool = False, max_rows: int = 200,
+          anchor: str | None = None) -> None:
+    """Show a pandas DataFrame as an escaped HTML table (long tables are cut with a visible note);
+    ``anchor`` gives the caption an id that links (``#anchor``) can point to."""
     shown = df.head(max_rows)
-    cap = f"<p><strong>{html.escape(caption)}</strong></p>" if caption else ""
+    where = f' id="{html.escape(anchor, quote=True)}"' if anchor else ""
+    cap = f"<p{where}><strong>{html.escape(caption)}</strong></p>" if caption or anchor else ""
     more = (f"<p><em>{len(df) - max_rows} more rows not shown (see the CSV output).</em></p>"
             if len(df) > max_rows else "")
     _show(cap + shown.to_html(index=index, escape=True, border=0, na_rep="") + more)
@@ -52,6 +55,30 @@ def definition_list(pairs: list[tuple[str, str]]) -> None:
     rows = "".join(f'<tr><th style="text-align:left;padding-right:1.5em">{html.escape(k)}</th>'
                    f'<td style="text-align:left">{html.escape(v)}</td></tr>' for k, v in pairs)
     _show(f'<table class="rt-facts">{rows}</table>')
+
+
+def linked_figure(fig: Any, name: str, figures_dir: str | Path | None, *, alt: str | None = None) -> None:
+    """Show a matplotlib figure as inline SVG markup (an SVG shown as an image cannot follow links), so the
+    links its artists carry (``set_url``) work in the report; save it as SVG and PNG under ``figures_dir``
+    like :func:`figure`."""
+    import io
+
+    import matplotlib.pyplot as plt
+
+    svg, png = io.BytesIO(), io.BytesIO()
+    fig.savefig(svg, format="svg", bbox_inches="tight")
+    fig.savefig(png, format="png", dpi=110, bbox_inches="tight")
+    if figures_dir:
+        out = Path(figures_dir)
+        out.mkdir(parents=True, exist_ok=True)
+        (out / f"{name}.svg").write_bytes(svg.getvalue())
+        (out / f"{name}.png").write_bytes(png.getvalue())
+    plt.close(fig)
+    markup = svg.getvalue().decode("utf-8")
+    markup = markup[markup.index("<svg"):]  # inline: no XML declaration or doctype inside HTML
+    markup = markup.replace(' target="_blank"', "")  # links within the page open in it
+    label = html.escape(alt or name.replace("_", " "), quote=True)
+    _show(markup.replace("<svg", f'<svg role="img" aria-label="{label}" style="max-width:100%;height:auto"', 1))
 
 
 def figure(fig: Any, name: str, figures_dir: str | Path | None, *, alt: str | None = None) -> None:

@@ -71,14 +71,23 @@ class PrismaCounts:
     def database_results(self) -> int:
         return sum(self.database_specific_results.values())
 
-    def check(self) -> None:
-        """Raise :class:`PrismaError` naming every box that is not the sum it should be."""
+    @property
+    def provisional(self) -> bool:
+        """Screening is not finished: some records or reports still wait for a final decision."""
+        return bool(self.awaiting or self.awaiting_full_text)
+
+    def check(self, *, provisional: bool = False) -> None:
+        """Raise :class:`PrismaError` naming every box that is not the sum it should be.  ``provisional``:
+        records and reports still awaiting a decision are a box of their own, not an error (a flow drawn
+        while screening goes on)."""
+        wait, wait_ft = (self.awaiting, self.awaiting_full_text) if provisional else (0, 0)
         rules = [
             ("records_screened", self.records_screened,
              "database_results - duplicates - excluded_automatic - excluded_other",
              self.database_results - self.duplicates - self.excluded_automatic - self.excluded_other),
-            ("dbr_sought_reports", self.dbr_sought_reports, "records_screened - records_excluded",
-             self.records_screened - self.records_excluded),
+            ("dbr_sought_reports", self.dbr_sought_reports,
+             "records_screened - records_excluded" + (" - awaiting" if wait else ""),
+             self.records_screened - self.records_excluded - wait),
             ("dbr_assessed", self.dbr_assessed, "dbr_sought_reports - dbr_notretrieved_reports",
              self.dbr_sought_reports - self.dbr_notretrieved_reports),
             ("other_sought_reports", self.other_sought_reports, "sum(other_specific_results)",
@@ -86,17 +95,18 @@ class PrismaCounts:
             ("other_assessed", self.other_assessed, "other_sought_reports - other_notretrieved_reports",
              self.other_sought_reports - self.other_notretrieved_reports),
             ("new_studies", self.new_studies,
-             "dbr_assessed - sum(dbr_excluded) + other_assessed - sum(other_excluded)",
+             "dbr_assessed - sum(dbr_excluded) + other_assessed - sum(other_excluded)"
+             + (" - awaiting_full_text" if wait_ft else ""),
              self.dbr_assessed - sum(self.dbr_excluded.values()) + self.other_assessed
-             - sum(self.other_excluded.values())),
+             - sum(self.other_excluded.values()) - wait_ft),
         ]
         wrong = [f"{box} is {value} but {formula} is {expected}" for box, value, formula, expected in rules
                  if value != expected]
         negative = [f"{k} is negative ({v})" for k, v in self.as_dict().items() if isinstance(v, int) and v < 0]
-        if self.awaiting:
+        if self.awaiting and not provisional:
             wrong.append(f"{self.awaiting} screened record(s) have no final title/abstract decision (not screened "
                          "yet, or reviewers in conflict)")
-        if self.awaiting_full_text:
+        if self.awaiting_full_text and not provisional:
             wrong.append(f"{self.awaiting_full_text} report(s) assessed for eligibility have no final full-text "
                          "decision")
         if wrong or negative:
@@ -214,6 +224,8 @@ LABELS = {
         "new_other_header": "Identification of new studies via other methods",
         "other_identified": "Records identified from:", "websites": "Websites", "organisations": "Organisations",
         "citations": "Citation searching",
+        "awaiting": "Awaiting decision (n = {n})",
+        "provisional": "PROVISIONAL: screening is not finished",
     },
     "fi": {
         "identification": "Tunnistaminen", "screening": "Seulonta", "included": "Mukaan otetut",
@@ -234,24 +246,29 @@ LABELS = {
         "new_other_header": "Uusien tutkimusten tunnistaminen muilla menetelmillä",
         "other_identified": "Tunnistetut viitteet:", "websites": "Verkkosivustot", "organisations": "Organisaatiot",
         "citations": "Viittaushaku",
+        "awaiting": "Odottaa päätöstä (n = {n})",
+        "provisional": "ALUSTAVA: seulonta on kesken",
     },
 }
 
 
-def diagram(counts: PrismaCounts, *, language: str = "en"):
+def diagram(counts: PrismaCounts, *, language: str = "en", links: Mapping[str, str] | None = None):
     """The PRISMA 2020 flow diagram drawn with matplotlib; returns the Figure.  A new review gets the
     databases column; studies sought by other methods (websites, organisations, citation searching) get
     the 'other methods' column on the right; an updated review (``counts.previous_studies`` given) also the
     'previous studies' column on the left and the totals at the bottom.  The counts are checked first, so a
-    diagram that does not add up is never drawn."""
+    diagram that does not add up is never drawn; while screening goes on the flow is drawn as provisional,
+    with the records and reports awaiting a decision.  ``links`` maps a box (:data:`BOXES`) to the address
+    of its record list: the box links there in the SVG."""
     from matplotlib.patches import FancyBboxPatch
 
     from review_tools.plotting import pyplot
 
     plt = pyplot()
 
-    counts.check()
+    counts.check(provisional=True)
     t = LABELS[language]
+    links = links or {}
     dx = 30 if counts.updated else 0
     width = 100 + dx + (94 if counts.other_methods else 0)
     headers = counts.updated or counts.other_methods
@@ -260,36 +277,42 @@ def diagram(counts: PrismaCounts, *, language: str = "en"):
     ax.set_ylim(-10 if counts.updated else 0, 110 + (6 if headers else 0))
     ax.axis("off")
 
-    def box(x, y, w, h, text, colour="white", size=9, align="center"):
-        ax.add_patch(FancyBboxPatch((x, y), w, h, boxstyle="round,pad=0.4", fc=colour, ec="#333", lw=1))
+    def box(x, y, w, h, text, colour="white", size=9, align="center", key=""):
+        patch = ax.add_patch(FancyBboxPatch((x, y), w, h, boxstyle="round,pad=0.4", fc=colour, ec="#333", lw=1))
         tx = x + w / 2 if align == "center" else x + 1.5
-        ax.text(tx, y + h / 2, text, ha=align, va="center", fontsize=size, wrap=True)
+        label = ax.text(tx, y + h / 2, text, ha=align, va="center", fontsize=size, wrap=True)
+        if key in links:
+            patch.set_url(links[key])
+            label.set_url(links[key])
 
     def arrow(x1, y1, x2, y2):
         ax.annotate("", (x2, y2), (x1, y1), arrowprops={"arrowstyle": "->", "lw": 1.2, "color": "#333"})
 
-    def reports(x, sought, not_retrieved, assessed, excluded):
+    def reports(x, sought, not_retrieved, assessed, excluded, prefix, waiting=0):
         """One column's full-text boxes: sought, not retrieved, assessed, excluded with reasons."""
-        box(x, 48, 40, 10, t["sought"].format(n=sought))
-        box(x + 46, 48, 40, 10, t["not_retrieved"].format(n=not_retrieved))
-        box(x, 30, 40, 10, t["assessed"].format(n=assessed))
+        box(x, 48, 40, 10, t["sought"].format(n=sought), key=f"{prefix}sought_reports")
+        box(x + 46, 48, 40, 10, t["not_retrieved"].format(n=not_retrieved), key=f"{prefix}notretrieved_reports")
+        box(x, 30, 40, 10, t["assessed"].format(n=assessed) + ("\n" + t["awaiting"].format(n=waiting) if waiting
+                                                               else ""), key=f"{prefix}assessed")
         reasons = "\n".join(f"  {code} (n = {n})" for code, n in sorted(excluded.items()))
-        box(x + 46, 24, 40, 16, t["excluded_reasons"] + ("\n" + reasons if reasons else " 0"), align="left")
+        box(x + 46, 24, 40, 16, t["excluded_reasons"] + ("\n" + reasons if reasons else " 0"), align="left",
+            key=f"{prefix}excluded")
         arrow(x + 20, 47.6, x + 20, 40.8)
         for y in (53, 35):
             arrow(x + 40.4, y, x + 45.6, y)
 
     per_db = "\n".join(f"  {name} (n = {n})" for name, n in counts.database_specific_results.items())
     box(dx + 12, 86, 40, 20, t["identified"].format(n=counts.database_results) + ("\n" + per_db if per_db else ""),
-        align="left")
+        align="left", key="database_results")
     removed = "\n".join([t["removed"], t["duplicates"].format(n=counts.duplicates),
                          t["automatic"].format(n=counts.excluded_automatic),
                          t["other"].format(n=counts.excluded_other)])
-    box(dx + 58, 86, 40, 20, removed, align="left")
-    box(dx + 12, 66, 40, 10, t["screened"].format(n=counts.records_screened))
-    box(dx + 58, 66, 40, 10, t["excluded"].format(n=counts.records_excluded))
+    box(dx + 58, 86, 40, 20, removed, align="left", key="duplicates")
+    box(dx + 12, 66, 40, 10, t["screened"].format(n=counts.records_screened)
+        + ("\n" + t["awaiting"].format(n=counts.awaiting) if counts.awaiting else ""), key="records_screened")
+    box(dx + 58, 66, 40, 10, t["excluded"].format(n=counts.records_excluded), key="records_excluded")
     reports(dx + 12, counts.dbr_sought_reports, counts.dbr_notretrieved_reports, counts.dbr_assessed,
-            counts.dbr_excluded)
+            counts.dbr_excluded, "dbr_", counts.awaiting_full_text)
     for y_from, y_to in ((86, 76.8), (66, 58.8), (30, 16.8)):
         arrow(dx + 32, y_from - 0.4, dx + 32, y_to)
     for y in (96, 71):
@@ -297,28 +320,33 @@ def diagram(counts: PrismaCounts, *, language: str = "en"):
     if counts.other_methods:
         x = dx + 106
         found = "\n".join(f"  {t[kind]} (n = {n})" for kind, n in counts.other_specific_results.items())
-        box(x, 86, 40, 20, t["other_identified"] + "\n" + found, align="left")
+        box(x, 86, 40, 20, t["other_identified"] + "\n" + found, align="left", key="other_results")
         arrow(x + 20, 85.6, x + 20, 58.8)
         reports(x, counts.other_sought_reports, counts.other_notretrieved_reports, counts.other_assessed,
-                counts.other_excluded)
+                counts.other_excluded, "other_")
         arrow(x + 20, 29.6, dx + 52.8, 11)
         box(x, 109, 86, 5, t["new_other_header" if counts.updated else "other_header"], colour="#d9d9d9", size=9)
     if counts.updated:
         assert counts.previous_reports is not None
-        box(dx + 12, 6, 40, 11, t["new_studies"].format(n=counts.new_studies, r=counts.new_studies))
+        box(dx + 12, 6, 40, 11, t["new_studies"].format(n=counts.new_studies, r=counts.new_studies),
+            key="new_studies")
         box(12, 86, 24, 20, t["previous"].format(n=counts.previous_studies, r=counts.previous_reports), size=8)
         box(12, -9, 70, 9, t["total"].format(n=counts.total_studies, r=counts.total_reports))
         arrow(24, 85.6, 24, 0.8)
         arrow(dx + 32, 5.6, dx + 32, 0.8)
         box(12, 109, 24, 5, t["previous_header"], colour="#d9d9d9", size=9)
     else:
-        box(dx + 12, 6, 40, 10, t["studies"].format(n=counts.new_studies))
+        box(dx + 12, 6, 40, 10, t["studies"].format(n=counts.new_studies), key="new_studies")
     if headers:
         box(dx + 12, 109, 86, 5, t["new_header" if counts.updated else "db_header"], colour="#ffd966", size=9)
     bottom = -9 if counts.updated else 4
     for label, y0, y1 in ((t["identification"], 84, 107), (t["screening"], 28, 78), (t["included"], bottom, 18)):
         box(1, y0, 6, y1 - y0, "", colour="#9ec5e8")
         ax.text(4, (y0 + y1) / 2, label, rotation=90, ha="center", va="center", fontsize=10, fontweight="bold")
+    if counts.provisional:
+        ax.text(width / 2, 116 if headers else 110, t["provisional"], ha="center", va="center", fontsize=11,
+                fontweight="bold", color="#b35900")
+        ax.set_ylim(ax.get_ylim()[0], (116 if headers else 110) + 3)
     fig.tight_layout()
     return fig
 
