@@ -95,6 +95,9 @@ def test_run_executes_and_publishes_reports(project: Path, capsys) -> None:
     assert (reports / "figures" / "01_a" / "bars.svg").stat().st_size > 0
     assert (reports / "figures" / "01_a" / "bars.png").stat().st_size > 0
     assert (reports / "notebooks" / "01_a.ipynb").exists()
+    with_code = (reports / "notebooks" / "01_a.html").read_text(encoding="utf-8")
+    assert "pd.read_csv" in _text(with_code) and "<script>alert(1)" not in with_code
+    assert 'href="notebooks/01_a.html">with code</a>' in index
     err = capsys.readouterr().err
     assert "[1/2] 01_a ... ok" in err and "[2/2] 02_b ... ok" in err
 

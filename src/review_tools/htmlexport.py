@@ -92,7 +92,8 @@ def index_page(
             line = f"{line} Error: {ent.error}".strip()
         dur = f"{ent.duration_s:.1f} s" if ent.duration_s is not None else ""
         rows.append(
-            f'<tr class="{e(ent.status)}"><td>{i}</td><td><a href="{e(ent.html)}">{e(ent.title)}</a></td>'
+            f'<tr class="{e(ent.status)}"><td>{i}</td><td><a href="{e(ent.html)}">{e(ent.title)}</a>'
+            f' <small>(<a href="notebooks/{e(ent.html)}">with code</a>)</small></td>'
             f"<td>{e(_STATUS_LABEL.get(ent.status, ent.status))}</td><td>{e(line)}</td><td>{e(dur)}</td></tr>"
         )
     note_html = "".join(f'<p class="note">{e(n)}</p>' for n in notes)
@@ -128,6 +129,6 @@ dt {{ font-weight: 600; }} dd {{ margin: 0; font-family: ui-monospace, monospace
 <h2>Provenance</h2>
 <dl>{fact_html}</dl>
 <p>Every input file's sha256, the parameters and package versions are in <a href="manifest.json">manifest.json</a>;
-the executed notebooks are in <a href="notebooks/">notebooks/</a>.</p>
+the executed notebooks are in <a href="notebooks/">notebooks/</a>, each also as a page with its code.</p>
 </body></html>
 """

@@ -214,6 +214,9 @@ def _execute(config: RunConfig, notebook: Path, params: dict[str, Any], stage: P
     title = htmlexport.notebook_title(nb, name)
     page = htmlexport.to_html(nb, show_code=config.show_code, failed=failed, subtitle=title)
     (stage / f"{name}.html").write_text(page, encoding="utf-8")
+    # the executed notebook also as a page with its code, for a reader without Jupyter
+    code_page = htmlexport.to_html(nb, show_code=True, failed=failed, subtitle=f"{title} (notebook with code)")
+    (stage / "notebooks" / f"{name}.html").write_text(code_page, encoding="utf-8")
     return NotebookResult(
         name=name, status="failed" if failed else "ok", title=title,
         summary=htmlexport.notebook_summary(nb), error=error or (htmlexport.notebook_error(nb) if failed else None),
@@ -306,7 +309,8 @@ def _run(config: RunConfig, notebooks: list[Path], reports: Path, stream: Any,
             for i, (nb, params, hashes, key, prev) in enumerate(plans, 1):
                 if prev is not None:
                     res = NotebookResult(**{**_result_fields(prev), "status": "cached"})
-                    for rel in (f"{nb.stem}.html", f"notebooks/{nb.stem}.ipynb", f"figures/{nb.stem}"):
+                    for rel in (f"{nb.stem}.html", f"notebooks/{nb.stem}.ipynb", f"notebooks/{nb.stem}.html",
+                                f"figures/{nb.stem}"):
                         _carry(reports / rel, stage / rel)
                 else:
                     res = futures[nb.stem].result()
