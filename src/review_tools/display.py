@@ -42,12 +42,30 @@ def table(df: Any, *, caption: str | None = None, index: bool = False, max_rows:
           anchor: str | None = None) -> None:
     """Show a pandas DataFrame as an escaped HTML table (long tables are cut with a visible note);
     ``anchor`` gives the caption an id that links (``#anchor``) can point to."""
-    shown = df.head(max_rows)
+    shown = readable_numbers(df.head(max_rows))
     where = f' id="{html.escape(anchor, quote=True)}"' if anchor else ""
     cap = f"<p{where}><strong>{html.escape(caption)}</strong></p>" if caption or anchor else ""
     more = (f"<p><em>{len(df) - max_rows} more rows not shown (see the CSV output).</em></p>"
             if len(df) > max_rows else "")
     _show(cap + shown.to_html(index=index, escape=True, border=0, na_rep="") + more)
+
+
+def readable_numbers(df: Any) -> Any:
+    """``df`` with its numbers as a reader reads them: thousands separated (78,371,813.28), at most two
+    decimals from 100 up and four significant digits below; years and other numbers under 10,000 in
+    integer columns unchanged."""
+    import pandas as pd
+
+    out = df.copy()
+    for column in out.columns:
+        values = out[column]
+        if pd.api.types.is_bool_dtype(values):
+            continue
+        if pd.api.types.is_float_dtype(values):
+            out[column] = [("" if pd.isna(v) else f"{v:,.2f}" if abs(v) >= 100 else f"{v:.4g}") for v in values]
+        elif pd.api.types.is_integer_dtype(values) and len(values) and values.abs().max() >= 10_000:
+            out[column] = [("" if pd.isna(v) else f"{int(v):,}") for v in values]
+    return out
 
 
 def definition_list(pairs: list[tuple[str, str]]) -> None:
