@@ -72,3 +72,23 @@ def test_cli_diff_of_two_protocols(tmp_path, capsys) -> None:
     assert main(["diff", str(old), str(new)]) == 0
     out = capsys.readouterr().out
     assert "string changed" in out and "Scopus" in out
+
+
+def test_criteria_changes_and_the_decisions_that_cite_them(tmp_path, capsys) -> None:
+    from review_tools.protocol import load_protocol
+
+    old, new = _protocols(tmp_path)
+    text = new.read_text(encoding="utf-8").replace(
+        "Pharmaceutical industry or a closely comparable B2B healthcare market.", "Pharmaceutical industry only.")
+    new.write_text(text.replace("  threshold: 60", "  threshold: 70"), encoding="utf-8")
+    decisions = [Decision("R1", "title_abstract", "reviewer_1", "exclude", ("I4",)),
+                 Decision("R2", "full_text", "consensus", "exclude", ("I4", "E2")),
+                 Decision("R3", "full_text", "consensus", "include")]
+    table = diff.criteria_diff(load_protocol(old), load_protocol(new), decisions)
+    row = table[table["what"] == "criterion I4"].iloc[0]
+    assert row["change"].startswith("changed: text 'Pharmaceutical industry or a closely") and \
+        row["earlier decisions citing it"] == 2
+    assert "mmat_2018 (percent_yes, 60) -> mmat_2018 (percent_yes, 70)" in table["change"].tolist()
+    assert len(table) == 2  # nothing else changed
+    assert main(["diff", str(old), str(new)]) == 0
+    assert "criterion I4" in capsys.readouterr().out

@@ -186,6 +186,14 @@ def _diff(args: argparse.Namespace) -> int:
         old, new = load_protocol(args.old), load_protocol(args.new)
         records = import_searches(new, args.new.parent).records
         table = diff.protocol_diff(old, new, records)
+        from review_tools.screening import read_decision_file
+
+        decisions = [d for path in sorted((args.new.parent / "screening").glob("*__*.csv"))
+                     for d in read_decision_file(path)]
+        changes = diff.criteria_diff(old, new, decisions)
+        if not changes.empty:
+            print(changes.to_string(index=False))
+            print()
     else:
         old_records, new_records = import_file(args.old).records, import_file(args.new).records
         decisions = []

@@ -47,6 +47,48 @@ def protocol_diff(old: Protocol, new: Protocol, records: Sequence[Record]) -> pd
     return pd.DataFrame(rows)
 
 
+def _criterion_facts(c) -> dict[str, str]:
+    rule = c.rule.model_dump_json() if c.rule is not None else ""
+    return {"kind": c.kind, "text": c.text, "stage": ", ".join(c.stages), "rule": rule, "outcome": c.outcome}
+
+
+def criteria_diff(old: Protocol, new: Protocol, decisions: Iterable[Decision] = ()) -> pd.DataFrame:
+    """Every change to the criteria (added, removed, or what changed: text, stage, kind, rule, outcome), to
+    the appraisal instrument and to the extraction form, with how many earlier decisions cite each changed
+    criterion: those decisions were made against the old wording and may need a second look."""
+    cited: dict[str, int] = {}
+    for d in decisions:
+        for code in d.reasons:
+            cited[code] = cited.get(code, 0) + 1
+    old_c = {c.code: c for c in old.criteria}
+    new_c = {c.code: c for c in new.criteria}
+    rows = []
+    for code in [*old_c, *(c for c in new_c if c not in old_c)]:
+        if code not in new_c:
+            change = "removed"
+        elif code not in old_c:
+            change = "added"
+        else:
+            before, after = _criterion_facts(old_c[code]), _criterion_facts(new_c[code])
+            changed = [k for k in before if before[k] != after[k]]
+            if not changed:
+                continue
+            change = "changed: " + ", ".join(f"{k} {before[k]!r} -> {after[k]!r}" for k in changed)
+        rows.append({"what": f"criterion {code}", "change": change, "earlier decisions citing it": cited.get(code, 0)})
+    if old.appraisal.instrument != new.appraisal.instrument or old.appraisal.threshold != new.appraisal.threshold \
+            or old.appraisal.scoring != new.appraisal.scoring:
+        rows.append({"what": "appraisal", "change": f"{old.appraisal.instrument} ({old.appraisal.scoring}, "
+                     f"{old.appraisal.threshold:g}) -> {new.appraisal.instrument} ({new.appraisal.scoring}, "
+                     f"{new.appraisal.threshold:g})", "earlier decisions citing it": 0})
+    old_f = {f.name: f.model_dump() for f in old.extraction.fields}
+    new_f = {f.name: f.model_dump() for f in new.extraction.fields}
+    for name in [*old_f, *(n for n in new_f if n not in old_f)]:
+        if old_f.get(name) != new_f.get(name):
+            change = "removed" if name not in new_f else "added" if name not in old_f else "changed"
+            rows.append({"what": f"extraction field {name}", "change": change, "earlier decisions citing it": 0})
+    return pd.DataFrame(rows, columns=["what", "change", "earlier decisions citing it"])
+
+
 @dataclass
 class RecordDiff:
     added: list[str] = field(default_factory=list)
