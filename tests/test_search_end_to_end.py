@@ -56,5 +56,6 @@ def test_init_search_and_run_show_the_live_searches_in_reports(tmp_path, monkeyp
         if page == "02_searches.html":
             assert "Live searches (search log)" in dom and "2 logged search run(s)" in dom
             assert "title_and_abstract.search:(segment OR" in dom and "FIRST_PDATE" not in dom
+            assert "Combinations of databases" in dom and "Records per database after deduplication" in dom
         if page == "04_prisma.html":
             assert "OpenAlex" in dom and "Europe PMC" in dom and "240" in dom
