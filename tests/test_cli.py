@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -193,3 +194,18 @@ def test_importing_files_does_not_load_pandas_or_the_protocol_schema(tmp_path) -
             "print(rc, sorted(m for m in ('pandas', 'pydantic', 'numpy') if m in sys.modules))")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert done.stdout.strip().splitlines()[-1] == "0 []", done.stderr
+
+
+def test_report_options_come_from_the_protocol(tmp_path) -> None:
+    shutil.copytree(ROOT / "review", tmp_path / "review")
+    (tmp_path / "notebooks").mkdir()
+    for name in ("04_prisma", "10_segmentation"):
+        shutil.copy(ROOT / "notebooks" / f"{name}.ipynb", tmp_path / "notebooks")
+    protocol = tmp_path / "review" / "protocol.yaml"
+    protocol.write_text(protocol.read_text(encoding="utf-8") + "\nreports:\n  skip: [10_segmentation]\n"
+                        "  previous_studies: 3\n", encoding="utf-8")
+    assert main(["run", "--project", str(tmp_path)]) == 0
+    reports = tmp_path / "reports"
+    assert (reports / "04_prisma.html").exists() and not (reports / "10_segmentation.html").exists()
+    page = (reports / "04_prisma.html").read_text(encoding="utf-8")
+    assert re.search(r"<td>previous_studies</td>\s*<td>3</td>", page)

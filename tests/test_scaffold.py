@@ -13,15 +13,24 @@ from review_tools.scaffold import scaffold
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def test_scaffold_lays_out_a_valid_review(tmp_path) -> None:
+def test_scaffold_lays_out_a_valid_review_without_the_segmentation_lab(tmp_path) -> None:
     target = tmp_path / "my-review"
     created = scaffold(target, source=ROOT)
     for folder in ("searches", "screening", "appraisal", "extraction"):
         assert (target / "review" / folder).is_dir()
     assert load_protocol(target / "review" / "protocol.yaml").title == "My review title"
     copied = sorted(p.name for p in (target / "notebooks").glob("*.ipynb"))
-    assert copied == sorted(p.name for p in (ROOT / "notebooks").glob("*.ipynb"))
+    assert copied == sorted(p.name for p in (ROOT / "notebooks").glob("*.ipynb") if not p.name.startswith(("10_",
+                                                                                                         "11_")))
     assert target / "review" / "protocol.yaml" in created
+    assert not (target / "data" / "customers").exists()
+
+
+def test_scaffold_with_the_segmentation_lab(tmp_path) -> None:
+    target = tmp_path / "my-review"
+    scaffold(target, source=ROOT, segmentation=True)
+    copied = sorted(p.name for p in (target / "notebooks").glob("*.ipynb"))
+    assert copied == sorted(p.name for p in (ROOT / "notebooks").glob("*.ipynb"))
     assert (target / "data" / "customers" / "transactions.csv").read_bytes() == (
         ROOT / "data" / "customers" / "transactions.csv").read_bytes()
     assert (target / "data" / "service_levels.yaml").exists()

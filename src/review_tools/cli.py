@@ -52,13 +52,16 @@ def _run(args: argparse.Namespace) -> int:
         "data_dir": args.data_dir.as_posix(),
         "seed": protocol.seed if args.seed is None else args.seed,
         "language": args.language or protocol.language,
+        "previous_studies": protocol.reports.previous_studies,
+        "previous_reports": protocol.reports.previous_reports,
+        "prisma2020_template": protocol.reports.prisma2020_template,
     }
     notes = ("This is an example review: its protocol is a reconstruction and any decisions shown are "
              "examples, not the thesis's own record.",) if protocol.example else ()
     config = pipeline.RunConfig(
         project_dir=project, parameters=parameters, notebooks_dir=args.notebooks_dir,
         reports_dir=args.reports_dir, show_code=args.show_code, force=args.force, jobs=args.jobs,
-        timeout=args.timeout, title=protocol.title, notes=notes,
+        timeout=args.timeout, title=protocol.title, notes=notes, skip=tuple(protocol.reports.skip),
     )
     try:
         result = pipeline.run(config)
@@ -279,7 +282,7 @@ def _date(text: str):
 def _init(args: argparse.Namespace) -> int:
     from review_tools.scaffold import scaffold
 
-    created = scaffold(args.directory, source=args.source)
+    created = scaffold(args.directory, source=args.source, segmentation=args.with_segmentation)
     print(f"New review in {args.directory}: {len(created)} files. Edit {args.directory}/review/protocol.yaml, "
           f"then: review-tools run --project {args.directory}")
     return 0
@@ -365,6 +368,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("directory", type=Path)
     p.add_argument("--from", dest="source", type=Path, default=Path("."),
                    help="review-tools project whose notebooks and example data are copied (default: .)")
+    p.add_argument("--with-segmentation", action="store_true",
+                   help="also copy the segmentation lab and customer-value notebooks and their example data")
     p.set_defaults(func=_init)
     return parser
 

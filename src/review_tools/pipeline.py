@@ -49,6 +49,7 @@ class RunConfig:
     timeout: float | None = None  # seconds per notebook
     title: str = "Review reports"
     notes: tuple[str, ...] = ()
+    skip: tuple[str, ...] = ()  # notebooks not to run (by name without .ipynb)
 
     def resolve(self, p: Path) -> Path:
         return p if p.is_absolute() else self.project_dir / p
@@ -256,7 +257,9 @@ def run(config: RunConfig, *, stream: Any = None,
         on_result: Callable[[NotebookResult], None] | None = None) -> RunResult:
     """Run every notebook that needs it and publish the report set; see the module docstring."""
     reports = config.resolve(config.reports_dir)
-    notebooks = discover_notebooks(config.resolve(config.notebooks_dir))
+    notebooks = [nb for nb in discover_notebooks(config.resolve(config.notebooks_dir)) if nb.stem not in config.skip]
+    if not notebooks:
+        raise ReviewToolsError(f"every notebook is skipped ({', '.join(config.skip)}); nothing to run")
     with publish.publishing(reports):
         try:
             return _run(config, notebooks, reports, stream or sys.stderr, on_result)

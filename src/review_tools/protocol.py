@@ -184,6 +184,18 @@ class Extraction(_Model):
     fields: list[ExtractionField] = Field(min_length=1)
 
 
+class Reports(_Model):
+    """Which reports ``review-tools run`` makes and their options (kept here, not in notebook cells).
+    ``skip`` names notebooks not to run (``10_segmentation``); an updated review gives the studies and
+    reports of its previous version; ``prisma2020_template`` is the PRISMA2020 R package's template CSV
+    to fill in (a path relative to the project)."""
+
+    skip: list[str] = Field(default_factory=list)
+    previous_studies: int | None = Field(default=None, ge=0)
+    previous_reports: int | None = Field(default=None, ge=0)
+    prisma2020_template: str = ""
+
+
 class Protocol(_Model):
     """A whole review protocol."""
 
@@ -199,6 +211,7 @@ class Protocol(_Model):
     criteria: list[Criterion] = Field(min_length=1)
     appraisal: Appraisal
     extraction: Extraction
+    reports: Reports = Field(default_factory=Reports)
 
     @field_validator("authors")
     @classmethod

@@ -16,14 +16,17 @@ TEMPLATE = Path(__file__).parent / "templates" / "protocol.yaml"
 FOLDERS = ("review/searches", "review/screening", "review/appraisal", "review/extraction", "data", "notebooks")
 COPIED_DATA = ("data/service_levels.yaml", "data/customers/customers.csv", "data/customers/transactions.csv",
                "data/README.md")
+SEGMENTATION = ("10_", "11_")  # the segmentation lab's notebooks, copied only when asked for
 
 
-def scaffold(directory: Path, *, source: Path) -> list[Path]:
-    """Create ``directory`` with the review layout; refuse to touch an existing protocol."""
+def scaffold(directory: Path, *, source: Path, segmentation: bool = False) -> list[Path]:
+    """Create ``directory`` with the review layout; refuse to touch an existing protocol.  The segmentation
+    lab (its notebooks and example customer data) comes only with ``segmentation``."""
     protocol = directory / "review" / "protocol.yaml"
     if protocol.exists():
         raise ReviewToolsError(f"{protocol} exists already; init never overwrites a protocol")
-    notebooks = sorted((source / "notebooks").glob("*.ipynb"))
+    notebooks = [nb for nb in sorted((source / "notebooks").glob("*.ipynb"))
+                 if segmentation or not nb.name.startswith(SEGMENTATION)]
     if not notebooks:
         raise ReviewToolsError(f"{source / 'notebooks'}: no report notebooks to copy (run init from the "
                                "review-tools checkout or pass --from)")
@@ -36,7 +39,7 @@ def scaffold(directory: Path, *, source: Path) -> list[Path]:
         created.append(keep)
     shutil.copyfile(TEMPLATE, protocol)
     created.append(protocol)
-    for src in [*notebooks, *(source / rel for rel in COPIED_DATA)]:
+    for src in [*notebooks, *(source / rel for rel in (COPIED_DATA if segmentation else ()))]:
         if src.exists():
             target = directory / src.relative_to(source)
             target.parent.mkdir(parents=True, exist_ok=True)
