@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
-from browser import open_in_chromium
+from browser import open_in_chromium, print_to_pdf, wider_than_a_printed_page
 from review_tools import htmlexport
 from review_tools.cli import main
 
@@ -31,7 +31,7 @@ def test_browser_check_detects_console_output_and_broken_images(chromium, tmp_pa
 def hostile_review(tmp_path_factory) -> Path:
     """A scaffolded review whose protocol carries HTML in its text, run through the real notebooks."""
     project = tmp_path_factory.mktemp("hostile")
-    assert main(["init", str(project), "--from", str(ROOT)]) == 0
+    assert main(["init", str(project), "--from", str(ROOT), "--with-segmentation"]) == 0
     protocol = project / "review" / "protocol.yaml"
     text = protocol.read_text(encoding="utf-8")
     text = text.replace("title: My review title",
@@ -104,8 +104,27 @@ def test_sample_review_sections_show_their_figures_and_escape_record_text(chromi
         assert m, target
         assert int(m.group(1)) == m.group(2).count("<tr") - 1, target
     assert "E4: Full text not available to the reviewer." in dom  # a reason by its name, not only its code
+    for page in expected:  # printed on A4, no table, figure or code block is cut at the right edge
+        assert wider_than_a_printed_page(chromium, reports / page, tmp_path) == [], page
+        pdf = print_to_pdf(chromium, reports / page, tmp_path)
+        assert pdf.startswith(b"%PDF") and len(re.findall(rb"/Type\s*/Page\b", pdf)) >= 1, page
     dom, *_ = open_in_chromium(chromium, reports / "06_synthesis.html", tmp_path)
     assert "&lt;script&gt;console.error('finding')&lt;/script&gt; strategic" in dom
     dom, *_ = open_in_chromium(chromium, reports / "05_appraisal.html", tmp_path)
     assert "screening questions not met" in dom and "reviewers differ" in dom
     assert {p.name for p in (reports / "figures" / "04_prisma").iterdir()} == {"prisma_flow.png", "prisma_flow.svg"}
+
+
+def test_long_tables_can_be_filtered_and_sorted_offline(chromium, tmp_path, notebook_writer) -> None:
+    from review_tools import pipeline
+
+    notebook_writer(tmp_path / "notebooks" / "01_long.ipynb", [
+        "import pandas as pd\nfrom review_tools import display",
+        "display.table(pd.DataFrame({'title': [f'record {i}' for i in range(30)], 'year': range(1990, 2020)}))",
+        "display.table(pd.DataFrame({'short': [1, 2]}))",
+    ])
+    pipeline.run(pipeline.RunConfig(project_dir=tmp_path, parameters={}))
+    dom, console, _, _ = open_in_chromium(chromium, tmp_path / "reports" / "01_long.html", tmp_path)
+    assert console == []
+    assert dom.count('class="rt-filter"') == 1 and 'placeholder="Filter 30 rows"' in dom  # the short one stays plain
+    assert len(re.findall(r'<th[^>]*class="rt-sortable"', dom)) == 2  # the long table's two columns

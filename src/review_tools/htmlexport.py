@@ -48,8 +48,10 @@ def notebook_error(nb: nbformat.NotebookNode) -> str | None:
     return None
 
 
-def to_html(nb: nbformat.NotebookNode, *, show_code: bool, failed: bool, subtitle: str) -> str:
-    """Render one executed notebook as a self-contained HTML page."""
+def to_html(nb: nbformat.NotebookNode, *, show_code: bool, failed: bool, subtitle: str,
+            home: str = "index.html") -> str:
+    """Render one executed notebook as a self-contained HTML page; ``home`` is the index page's address
+    from where the page is published."""
     from nbconvert import HTMLExporter
 
     exporter = HTMLExporter(
@@ -61,7 +63,7 @@ def to_html(nb: nbformat.NotebookNode, *, show_code: bool, failed: bool, subtitl
         embed_images=True,
     )
     body, _ = exporter.from_notebook_node(
-        nb, resources={"rt_subtitle": subtitle, "rt_failed": failed, "metadata": {"name": subtitle}}
+        nb, resources={"rt_subtitle": subtitle, "rt_failed": failed, "rt_home": home, "metadata": {"name": subtitle}}
     )
     return body
 

@@ -216,7 +216,8 @@ def _execute(config: RunConfig, notebook: Path, params: dict[str, Any], stage: P
     page = htmlexport.to_html(nb, show_code=config.show_code, failed=failed, subtitle=title)
     (stage / f"{name}.html").write_text(page, encoding="utf-8")
     # the executed notebook also as a page with its code, for a reader without Jupyter
-    code_page = htmlexport.to_html(nb, show_code=True, failed=failed, subtitle=f"{title} (notebook with code)")
+    code_page = htmlexport.to_html(nb, show_code=True, failed=failed, subtitle=f"{title} (notebook with code)",
+                                   home="../index.html")
     (stage / "notebooks" / f"{name}.html").write_text(code_page, encoding="utf-8")
     return NotebookResult(
         name=name, status="failed" if failed else "ok", title=title,
