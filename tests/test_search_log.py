@@ -31,3 +31,15 @@ def test_rows_are_appended_and_read_back_unchanged(tmp_path) -> None:
 
 def test_no_log_is_an_empty_table(tmp_path) -> None:
     assert search_log.read(tmp_path).empty and search_log.report_table(tmp_path).empty
+
+
+def test_a_string_changed_after_the_newest_run_is_flagged(tmp_path) -> None:
+    from types import SimpleNamespace
+
+    search_log.append(tmp_path, row(translated_from="generic: crm AND pharma*"))
+    same = SimpleNamespace(name="OpenAlex", search_syntax="generic", search_string="crm  AND\npharma*")
+    changed = SimpleNamespace(name="OpenAlex", search_syntax="generic", search_string="crm AND (pharma* OR drug*)")
+    never = SimpleNamespace(name="PubMed", search_syntax="pubmed", search_string="x")
+    assert search_log.stale(tmp_path, [same, never]) == []
+    [warning] = search_log.stale(tmp_path, [changed])
+    assert warning.startswith("OpenAlex: the protocol's search string changed after the newest search run")

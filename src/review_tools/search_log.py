@@ -89,3 +89,20 @@ def report_table(review_dir: str | Path) -> pd.DataFrame:
         "" if pd.isna(r) or r == f else f"{int(r) - int(f):+,} not fetched" if r > f else f"{int(f) - int(r):,} more "
         "than reported" for r, f in zip(table["reported"], table["fetched"], strict=True)]
     return out
+
+
+def stale(review_dir: str | Path, databases) -> list[str]:
+    """A warning for each database whose search string (or syntax) in the protocol differs from the one
+    its newest logged search ran: its records come from the old string."""
+    runs = latest(review_dir)
+    out = []
+    for db in databases:
+        run = runs.get(db.name)
+        if run is None:
+            continue
+        now = f"{db.search_syntax}: {' '.join(db.search_string.split())}"
+        if run["translated_from"] != now:
+            out.append(f"{db.name}: the protocol's search string changed after the newest search run "
+                       f"({run['started']}); its records still come from the old string. Run review-tools search "
+                       f"--database \"{db.name}\" again, or note the change in the protocol.")
+    return out
