@@ -27,3 +27,16 @@ def test_anchored_table_and_linked_figure(monkeypatch, tmp_path) -> None:
     assert shown[-1].startswith('<svg role="img" aria-label="a &lt;figure&gt;"')
     assert 'xlink:href="#box-x"' in shown[-1] and 'target="_blank"' not in shown[-1]
     assert (tmp_path / "f.svg").exists() and (tmp_path / "f.png").exists()
+
+
+def test_figures_of_an_example_review_carry_a_mark(monkeypatch, tmp_path) -> None:
+    from review_tools.plotting import pyplot
+
+    monkeypatch.setattr(display, "_show", lambda markup, metadata=None: None)
+    plt = pyplot()
+    for example in (True, False):
+        display.example_banner(example)
+        fig, _ = plt.subplots()
+        display.linked_figure(fig, "f", tmp_path)
+        assert ("example, not a real review" in (tmp_path / "f.svg").read_text(encoding="utf-8")) is example
+    display.example_banner(False)

@@ -15,7 +15,10 @@ def test_search_table_has_every_database_as_run() -> None:
     protocol = load_protocol(ROOT / "review" / "protocol.yaml")
     table = pt.search_table(protocol)
     assert list(table["database"]) == [d.name for d in protocol.databases]
-    assert list(table["search string (as run)"]) == [d.search_string for d in protocol.databases]
+    assert protocol.example  # the sample's strings are a reconstruction, and the column says so
+    assert list(table["search string (reconstructed example)"]) == [d.search_string for d in protocol.databases]
+    real = pt.search_table(protocol.model_copy(update={"example": False}))
+    assert "search string (as run)" in real.columns
 
 
 def test_other_methods_table() -> None:

@@ -31,8 +31,13 @@ def note(text: str, *, kind: str = "info") -> None:
           f"{html.escape(text)}</div>")
 
 
+_EXAMPLE = {"on": False}  # set by example_banner: every figure shown after it carries an 'example' mark
+
+
 def example_banner(is_example: bool, what: str = "This review") -> None:
-    """Say plainly when the protocol or decisions shown are examples, not a real review's record."""
+    """Say plainly when the protocol or decisions shown are examples, not a real review's record; the
+    figures of the report then carry a small 'example' mark too, also in their saved SVG and PNG files."""
+    _EXAMPLE["on"] = is_example
     if is_example:
         note(f"{what} is an EXAMPLE: the protocol is a reconstruction made to exercise review-tools, and any "
              "decisions or appraisals shown are examples, not the thesis's own record.", kind="warning")
@@ -75,6 +80,12 @@ def definition_list(pairs: list[tuple[str, str]]) -> None:
     _show(f'<table class="rt-facts">{rows}</table>')
 
 
+def _mark(fig: Any) -> None:
+    if _EXAMPLE["on"]:
+        fig.text(0.995, 0.005, "example, not a real review's data", ha="right", va="bottom", fontsize=7,
+                 color="#b35900", alpha=0.9)
+
+
 def linked_figure(fig: Any, name: str, figures_dir: str | Path | None, *, alt: str | None = None) -> None:
     """Show a matplotlib figure as inline SVG markup (an SVG shown as an image cannot follow links), so the
     links its artists carry (``set_url``) work in the report; save it as SVG and PNG under ``figures_dir``
@@ -83,6 +94,7 @@ def linked_figure(fig: Any, name: str, figures_dir: str | Path | None, *, alt: s
 
     import matplotlib.pyplot as plt
 
+    _mark(fig)
     svg, png = io.BytesIO(), io.BytesIO()
     fig.savefig(svg, format="svg", bbox_inches="tight")
     fig.savefig(png, format="png", dpi=110, bbox_inches="tight")
@@ -110,6 +122,7 @@ def figure(fig: Any, name: str, figures_dir: str | Path | None, *, alt: str | No
     import matplotlib.pyplot as plt
     from IPython.display import Image, display
 
+    _mark(fig)
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=110, bbox_inches="tight")
     if figures_dir:

@@ -40,7 +40,7 @@ def search_table(protocol: Protocol, review_dir: str | Path | None = None) -> pd
             "platform": d.platform,
             "date searched": d.date_searched.isoformat(),
             "fields": d.fields,
-            "search string (as run)": d.search_string,
+            "search string (reconstructed example)" if protocol.example else "search string (as run)": d.search_string,
             "syntax": d.search_syntax,
             "limits in the string": in_string,
             "limits": "; ".join(d.limits),
