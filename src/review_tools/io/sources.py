@@ -7,6 +7,8 @@ every source database even for records that were not merged with another.
 
 from __future__ import annotations
 
+import functools
+
 # EBSCOhost database codes (the 'db=' of its links and the DB tag of its RIS).
 EBSCO_CODES = {
     "ecn": "EconLit", "psyh": "APA PsycInfo", "pdh": "APA PsycArticles", "eric": "ERIC", "cmedm": "MEDLINE",
@@ -32,5 +34,10 @@ def database_name(said: str = "", url: str = "", accession: str = "") -> str:
         return EBSCO_CODES.get(said.lower(), said)
     if accession.upper().startswith(("WOS:", "ISI:")):
         return "Web of Science"
-    low = url.lower()
-    return next((name for host, name in URL_HOSTS if host in low), "")
+    return _from_host(url.split("/", 3)[2].lower() if "://" in url else url.lower()) if url else ""
+
+
+@functools.lru_cache(maxsize=4096)
+def _from_host(host: str) -> str:
+    """(An export's links share a few hosts: the table is read once per host.)"""
+    return next((name for part, name in URL_HOSTS if part in host), "")
