@@ -55,3 +55,18 @@ def test_buttle_two_phase_by_hand() -> None:
     assert out.loc["keep", "phase1"] == "important, high cost"
     with pytest.raises(SegmentationDataError, match="lacks column"):
         portfolio.buttle_two_phase(customers.drop(columns="cost_to_serve"))
+
+
+def test_the_portfolio_figure_legend_covers_no_quadrant_label() -> None:
+    from review_tools.segmentation.figures import portfolio_scatter
+
+    value = pd.Series({"s": 200.0, "k": 150.0, "o": 10.0, "t": 5.0})
+    potential = pd.Series({"s": 900.0, "k": 100.0, "o": 800.0, "t": 50.0})
+    fig = portfolio_scatter(portfolio.care_models(value, potential, value_cut=100, potential_cut=500,
+                                                  kind="absolute"))
+    renderer = fig.canvas.get_renderer()
+    ax = fig.axes[0]
+    legend = ax.get_legend().get_window_extent(renderer)
+    labels = [t for t in ax.texts if t.get_text() in ("key", "strategic", "transactional", "strategic opportunity")]
+    assert len(labels) == 4
+    assert not any(legend.overlaps(t.get_window_extent(renderer)) for t in labels)

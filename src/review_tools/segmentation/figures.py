@@ -79,7 +79,7 @@ def rfm_heatmap(rfm: pd.DataFrame, *, bins: int = 5) -> Figure:
 
 def portfolio_scatter(pf: pd.DataFrame, *, currency: str = "EUR") -> Figure:
     """Value against potential on log axes, with the cut lines and the four care-model quadrants."""
-    fig, ax = plt.subplots(figsize=(7.5, 5.5))
+    fig, ax = plt.subplots(figsize=(9.5, 5.5))
     for name, colour in COLOURS.items():
         part = pf[pf["care_model"] == name]
         ax.scatter(part["potential"], part["value"].clip(lower=1), s=14, alpha=0.7, color=colour,
@@ -98,7 +98,7 @@ def portfolio_scatter(pf: pd.DataFrame, *, currency: str = "EUR") -> Figure:
     ax.set_xlabel(f"estimated purchase potential ({currency} / year)")
     ax.set_ylabel(f"current value ({currency} / year)")
     ax.set_title("Value x potential portfolio")
-    ax.legend(loc="lower right", fontsize=8, framealpha=0.9)
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=8, framealpha=0.9)  # outside: never over a label
     fig.tight_layout()
     return fig
 
