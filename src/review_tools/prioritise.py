@@ -56,8 +56,16 @@ def rank(x, labelled: dict[int, int], *, model: str = "logistic", seed: int = 0)
     pool = np.setdiff1d(np.arange(x.shape[0]), rows)
     if not len(pool):
         return []
-    clf = _model(model, seed).fit(x[rows], y)
-    scores = clf.predict_proba(x[pool])[:, 1]
+    clf = _model(model, seed)
+    if model == "nb":
+        # Naive Bayes has no class weights, and with one relevant record among hundreds its smoothing
+        # (alpha 3.8, as ASReview's) drowns the relevant class's words: the ranking was near random (WSS@95
+        # 0.02-0.09).  Weighting each class to the same total, as ASReview's resampling does, restores it.
+        weights = np.where(y == 1, (y == 0).sum() / max(1, (y == 1).sum()), 1.0)
+        clf.fit(x[rows], y, sample_weight=weights)
+    else:
+        clf.fit(x[rows], y)
+    scores = clf.predict_log_proba(x[pool])[:, 1]  # log: no probabilities underflowing to ties at 0
     return [int(i) for i in pool[np.argsort(-scores, kind="stable")]]
 
 
