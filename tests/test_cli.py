@@ -209,3 +209,20 @@ def test_report_options_come_from_the_protocol(tmp_path) -> None:
     assert (reports / "04_prisma.html").exists() and not (reports / "10_segmentation.html").exists()
     page = (reports / "04_prisma.html").read_text(encoding="utf-8")
     assert re.search(r"<td>previous_studies</td>\s*<td>3</td>", page)
+
+
+def test_rayyan_decisions_are_imported_from_the_command_line(tmp_path, capsys) -> None:
+    shutil.copytree(ROOT / "review", tmp_path / "review")
+    before = (tmp_path / "review" / "screening").glob("*.csv")
+    sizes = {p.name: p.stat().st_size for p in before}
+    rayyan = ROOT / "tests" / "data" / "rayyan_export.csv"
+    assert main(["import-decisions", "rayyan", str(rayyan), "--project", str(tmp_path),
+                 "--reason", "wrong publication date=I1", "--reason", "wrong setting=E2"]) == 0
+    out = capsys.readouterr()
+    assert "4 decision(s)" in out.out and "1 row(s) match no record" in out.out
+    written = {p.name for p in (tmp_path / "review" / "screening").glob("*.csv") if p.stat().st_size !=
+               sizes.get(p.name)}
+    assert written == {"title_abstract__Anna_Virtanen.csv", "title_abstract__Ben.csv"}
+    assert main(["import-decisions", "rayyan", str(rayyan), "--project", str(tmp_path),
+                 "--reason", "wrong publication date=I1"]) == 2
+    assert "'wrong setting' have no criterion code" in capsys.readouterr().err

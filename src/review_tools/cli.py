@@ -270,6 +270,37 @@ def _column(text: str) -> tuple[str, str]:
     return field.strip(), column.strip()
 
 
+def _import_decisions(args: argparse.Namespace) -> int:
+    from review_tools import review_state, screening_import
+    from review_tools.protocol import load_protocol
+    from review_tools.screening import DecisionLog
+
+    protocol_path = args.project / args.protocol
+    protocol = load_protocol(protocol_path)
+    records = review_state.load(protocol, protocol_path.parent).all_records
+    if args.tool == "rayyan":
+        reasons = dict(item.rsplit("=", 1) for item in args.reason)
+        decisions, missing = screening_import.import_rayyan(args.file, records, args.stage, reasons)
+    else:
+        if not args.exclusion_code:
+            raise ReviewToolsError("an ASReview export has no reasons: give --exclusion-code, the criterion code "
+                                   "its exclusions are recorded with")
+        decisions, missing = screening_import.import_asreview(args.file, records, args.stage, args.reviewer,
+                                                              args.exclusion_code)
+    DecisionLog(protocol_path.parent / "screening", protocol).record(decisions)
+    print(f"{len(decisions)} decision(s) from {args.file} added to {protocol_path.parent / 'screening'}"
+          + (f"; {len(missing)} row(s) match no record of the review and were left out" if missing else ""))
+    for title in missing[:20]:
+        print(f"  not in the review: {title[:100]}", file=sys.stderr)
+    return 0
+
+
+def _reason(text: str) -> str:
+    if "=" not in text or not text.rsplit("=", 1)[1].strip():
+        raise argparse.ArgumentTypeError(f"{text!r}: write RAYYAN REASON=CODE, e.g. 'wrong population=E2'")
+    return text
+
+
 def _date(text: str):
     import datetime as dt
 
@@ -358,6 +389,18 @@ def build_parser() -> argparse.ArgumentParser:
                    help="only records added on or after this date (YYYY-MM-DD), for an update search")
     p.add_argument("--dry-run", action="store_true", help="print the translated queries and the APIs' counts only")
     p.set_defaults(func=_search)
+
+    p = sub.add_parser("import-decisions", help="add screening decisions made in Rayyan or ASReview to the log")
+    p.add_argument("tool", choices=("rayyan", "asreview"))
+    p.add_argument("file", type=Path, help="the tool's export (Rayyan CSV; ASReview CSV/RIS/XLSX with labels)")
+    p.add_argument("--project", type=Path, default=Path("."))
+    p.add_argument("--protocol", type=Path, default=DEFAULT_PROTOCOL, help="relative to the project")
+    p.add_argument("--stage", choices=("title_abstract", "full_text"), default="title_abstract")
+    p.add_argument("--reviewer", default="reviewer_1", help="whose decisions (ASReview records no names)")
+    p.add_argument("--reason", type=_reason, action="append", default=[], metavar="REASON=CODE",
+                   help="a Rayyan exclusion reason and the criterion code it stands for (repeatable)")
+    p.add_argument("--exclusion-code", default="", help="ASReview: the criterion code of its exclusions")
+    p.set_defaults(func=_import_decisions)
 
     p = sub.add_parser("forms", help="add rows for newly included studies to the appraisal and extraction files")
     p.add_argument("--project", type=Path, default=Path("."))
