@@ -62,7 +62,7 @@ class Arxiv(Connector):
 
     def sent(self, query: Query) -> str:
         text = query.text
-        start = max(d for d in (query.window.start, query.since) if d) if query.window.start or query.since else None
+        start = query.earliest
         if start or query.window.end:
             low = start.strftime("%Y%m%d0000") if start else "180001010000"
             high = query.window.end.strftime("%Y%m%d2359") if query.window.end else "300012312359"

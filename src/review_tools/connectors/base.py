@@ -72,6 +72,11 @@ class Query:
     window: Window = Window()
     since: dt.date | None = None
 
+    @property
+    def earliest(self) -> dt.date | None:
+        """The later of the window's start and ``since``: for an API with one date filter for both."""
+        return max((d for d in (self.window.start, self.since) if d), default=None)
+
 
 @dataclass
 class Page:

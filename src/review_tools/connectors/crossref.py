@@ -18,10 +18,10 @@ from typing import Any
 
 from review_tools.connectors.base import Connector, Page, Query, clean
 from review_tools.connectors.http import redact
+from review_tools.io.cleaning import plain_text
 from review_tools.query.tree import Node, Not, Term, walk
 from review_tools.records import Record, normalise_language
 
-_TAGS = re.compile(r"</?[A-Za-z][\w:.-]*(?:\s[^<>]*)?/?>")  # markup, not a '<' in 'p < .05'
 _PLACEHOLDERS = {"null", "none", "n/a"}
 TYPES = {"journal-article": "article", "book-chapter": "book chapter", "proceedings-article": "conference paper",
          "book": "book", "monograph": "book", "edited-book": "book", "dissertation": "thesis", "report": "report",
@@ -53,7 +53,7 @@ def to_record(item: dict[str, Any]) -> Record:
     doi = clean(item.get("DOI"))
     return Record(
         title=_text(item.get("title")),
-        abstract=clean(_TAGS.sub(" ", item.get("abstract") or "")),
+        abstract=clean(plain_text(item.get("abstract") or "")),
         authors=authors,
         year=_year(item),
         journal=_text(item.get("container-title")),

@@ -9,14 +9,12 @@ Docs: https://europepmc.org/RestfulWebService, https://europepmc.org/Help.
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from review_tools.connectors.base import Connector, Page, Query, clean
 from review_tools.connectors.http import redact
+from review_tools.io.cleaning import plain_text
 from review_tools.records import Record, normalise_language, parse_year
-
-_TAGS = re.compile(r"</?[A-Za-z][\w:.-]*(?:\s[^<>]*)?/?>")  # markup, not a '<' in 'p < .05'
 
 
 def _authors(result: dict[str, Any]) -> list[str]:
@@ -39,8 +37,8 @@ def to_record(result: dict[str, Any]) -> Record:
     types = (result.get("pubTypeList") or {}).get("pubType") or []
     source, ident = clean(result.get("source")), clean(result.get("id"))
     return Record(
-        title=clean(_TAGS.sub(" ", result.get("title") or "")).rstrip("."),
-        abstract=clean(_TAGS.sub(" ", result.get("abstractText") or "")),
+        title=clean(plain_text(result.get("title") or "")).rstrip("."),
+        abstract=clean(plain_text(result.get("abstractText") or "")),
         authors=_authors(result),
         year=parse_year(result.get("pubYear")),
         journal=clean((journal.get("journal") or {}).get("title") or result.get("journalTitle")),

@@ -67,7 +67,7 @@ class OpenAlex(Connector):
         filters = []
         if "," not in query.text:
             filters.append(f"title_and_abstract.search:{query.text}")
-        start = max(d for d in (query.window.start, query.since) if d) if query.window.start or query.since else None
+        start = query.earliest
         if start:
             filters.append(f"from_publication_date:{start.isoformat()}")
         if query.window.end:

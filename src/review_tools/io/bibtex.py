@@ -19,7 +19,7 @@ import bibtexparser
 from bibtexparser import middlewares as mw
 from bibtexparser.model import DuplicateBlockKeyBlock, Entry
 
-from review_tools.io.cleaning import latex_converter
+from review_tools.io.cleaning import latex_text
 from review_tools.io.problems import ImportProblem
 from review_tools.io.sources import database_name
 from review_tools.records import Record, normalise_language, parse_year, split_keywords
@@ -61,11 +61,7 @@ def decode(value: str, field: str = "") -> str:
         return value
     if not _REAL_LATEX.search(value):
         return _ESCAPED.sub(r"\1", _SIMPLE.sub(lambda m: _SIMPLE_TEXT[m.group(0)], value))
-    protected = re.sub(r"(?<!\\)([%&#])", r"\\\1", value)
-    try:
-        return latex_converter().latex_to_text(protected)
-    except Exception:  # pylatexenc's own errors on unbalanced input: keep the text as it is
-        return value
+    return latex_text(value)
 
 
 _SIMPLE_TEXT = {"---": "\u2014", "--": "\u2013", "~": "\u00a0", "\\textless": "<", "\\textgreater": ">",
