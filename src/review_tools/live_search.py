@@ -324,8 +324,7 @@ def _log(plan: Plan, review_dir: str | Path, state: dict[str, Any], export: str,
     search_log.append(review_dir, search_log.LogRow(
         database=db.name, connector=connector.name, endpoint=connector.base, query_sent=sent,
         translated_from=f"{db.search_syntax}: {' '.join(db.search_string.split())}",
-        date_window="; ".join(str(w) for w in windows_used) if len(windows_used) > 1 else str(windows_used[0])
-        if windows_used else "all dates",
+        date_window="; ".join(str(w) for w in windows_used) or "all dates",
         since=state["since"], started=state["started"],
         finished=dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
         reported=state["reported"], fetched=state["fetched"], kept=kept, file=export, status=status,

@@ -301,9 +301,7 @@ def _message(err: dict[str, Any], loc: tuple[Any, ...]) -> str:
         return "required field is missing"
     if kind == "extra_forbidden":
         name = str(loc[-1])
-        close = difflib.get_close_matches(name, _model_fields_at(loc), n=1)
-        hint = f" (did you mean '{close[0]}'?)" if close else ""
-        return f"unknown field '{name}'{hint}"
+        return f"unknown field '{name}'{_did_you_mean(name, _model_fields_at(loc))}"
     if kind == "union_tag_invalid":
         return f"rule type {ctx.get('tag')!r} is not one of {ctx.get('expected_tags')}"
     if kind == "string_pattern_mismatch":
@@ -418,16 +416,20 @@ def is_inside(relative: str) -> bool:
     return True
 
 
+def _did_you_mean(value: object, choices: Iterable[str]) -> str:
+    """' (did you mean 'x'?)' for the choice closest to a misspelt ``value``, or ''."""
+    close = difflib.get_close_matches(str(value), list(choices), n=1)
+    return f" (did you mean '{close[0]}'?)" if close else ""
+
+
 def _check_syntaxes(raw: dict, found: list[tuple[tuple[Any, ...], str]]) -> None:
     from review_tools.query import SYNTAXES
 
     items = raw.get("databases")
     for i, item in enumerate(items if isinstance(items, list) else []):
         if isinstance(item, dict) and item.get("syntax") is not None and item.get("syntax") not in SYNTAXES:
-            close = difflib.get_close_matches(str(item.get("syntax")), SYNTAXES, n=1)
-            hint = f" (did you mean '{close[0]}'?)" if close else ""
             found.append((("databases", i, "syntax"), f"{item.get('syntax')!r} is not one of {', '.join(SYNTAXES)}"
-                          f"{hint}"))
+                          f"{_did_you_mean(item.get('syntax'), SYNTAXES)}"))
 
 
 def _check_columns(raw: dict, found: list[tuple[tuple[Any, ...], str]]) -> None:
@@ -439,10 +441,8 @@ def _check_columns(raw: dict, found: list[tuple[tuple[Any, ...], str]]) -> None:
             columns = item.get("columns") if isinstance(item, dict) else None
             for name in columns if isinstance(columns, dict) else ():
                 if name not in FIELDS:
-                    close = difflib.get_close_matches(str(name), FIELDS, n=1)
-                    hint = f" (did you mean '{close[0]}'?)" if close else ""
                     found.append(((key, i, "columns", name), f"{name!r} is not a record field; use one of "
-                                  f"{', '.join(FIELDS)}{hint}"))
+                                  f"{', '.join(FIELDS)}{_did_you_mean(name, FIELDS)}"))
 
 
 def _check_connectors(raw: dict, found: list[tuple[tuple[Any, ...], str]]) -> None:
@@ -452,9 +452,8 @@ def _check_connectors(raw: dict, found: list[tuple[tuple[Any, ...], str]]) -> No
     for i, item in enumerate(items if isinstance(items, list) else []):
         name = item.get("connector") if isinstance(item, dict) else None
         if name is not None and name not in CONNECTORS:
-            close = difflib.get_close_matches(str(name), CONNECTORS, n=1)
-            hint = f" (did you mean '{close[0]}'?)" if close else ""
-            found.append((("databases", i, "connector"), f"{name!r} is not one of {', '.join(CONNECTORS)}{hint}"))
+            found.append((("databases", i, "connector"), f"{name!r} is not one of {', '.join(CONNECTORS)}"
+                          f"{_did_you_mean(name, CONNECTORS)}"))
         if name is not None and isinstance(item, dict) and not item.get("export_dir"):
             found.append((("databases", i, "export_dir"), f"a database searched through the {name} connector needs "
                           "an export_dir to save its results in"))
