@@ -151,57 +151,88 @@ def compute(identified: Mapping[str, int], dedup: DedupResult, screening: Mappin
     ``previous_reports``, which defaults to the same number); each newly included record counts as one
     study and one report.
     """
-    records = [r.id for r in dedup.records]
-    automatic = {i for i, d in screening.items() if d.source == "automatic" and d.decision == EXCLUDE}
-    screened = [i for i in records if i not in automatic]
-    excluded = [i for i in screened if i in screening and screening[i].decision == EXCLUDE]
-    sought = [i for i in screened if i in screening and screening[i].decision == INCLUDE]
-    db = _reports(sought, full_text, not_retrieved_codes)
-    other = {kind: list(ids) for kind, ids in (other or {}).items()}
-    sought_elsewhere = [i for ids in other.values() for i in ids]
-    elsewhere = _reports(sought_elsewhere, full_text, not_retrieved_codes)
+    f = flow(dedup, screening, full_text, not_retrieved_codes=not_retrieved_codes, other=other)
+    db, elsewhere = f.databases, f.elsewhere
     return PrismaCounts(
         database_specific_results=dict(identified), duplicates=dedup.removed,
-        excluded_automatic=len(automatic & set(records)), excluded_other=excluded_other,
-        records_screened=len(screened), records_excluded=len(excluded), dbr_sought_reports=len(sought),
-        dbr_notretrieved_reports=db.not_retrieved, dbr_assessed=db.assessed, dbr_excluded=db.excluded,
-        new_studies=db.included + elsewhere.included, awaiting=len(screened) - len(excluded) - len(sought),
-        awaiting_full_text=db.waiting + elsewhere.waiting, previous_studies=previous_studies,
+        excluded_automatic=len(f.automatic), excluded_other=excluded_other,
+        records_screened=len(f.screened), records_excluded=len(f.excluded), dbr_sought_reports=len(db.sought),
+        dbr_notretrieved_reports=len(db.not_retrieved), dbr_assessed=len(db.assessed), dbr_excluded=db.reasons,
+        new_studies=len(db.included) + len(elsewhere.included), awaiting=len(f.awaiting),
+        awaiting_full_text=len(db.waiting) + len(elsewhere.waiting), previous_studies=previous_studies,
         previous_reports=previous_studies if previous_reports is None and previous_studies is not None
         else previous_reports,
-        other_specific_results={kind: len(ids) for kind, ids in other.items()},
-        other_sought_reports=len(sought_elsewhere),
-        other_notretrieved_reports=elsewhere.not_retrieved, other_assessed=elsewhere.assessed,
-        other_excluded=elsewhere.excluded,
+        other_specific_results={kind: len(ids) for kind, ids in f.other.items()},
+        other_sought_reports=len(elsewhere.sought),
+        other_notretrieved_reports=len(elsewhere.not_retrieved), other_assessed=len(elsewhere.assessed),
+        other_excluded=elsewhere.reasons,
     )
 
 
 @dataclass
-class _Reports:
-    not_retrieved: int
-    assessed: int
-    excluded: dict[str, int]
-    included: int
-    waiting: int
+class Reports:
+    """One column's full-text boxes (databases, or other methods) as record ids."""
+
+    sought: list[str]
+    not_retrieved: list[str]
+    assessed: list[str]
+    excluded: list[str]
+    included: list[str]
+    waiting: list[str]
+    reasons: dict[str, int]  # reports excluded per first reason code
+
+
+@dataclass
+class Flow:
+    """Which records sit in which box of the flow; the counts are the lengths of these lists, and the
+    report's record lists (:mod:`review_tools.prisma_records`) are these lists."""
+
+    automatic: list[str]
+    screened: list[str]
+    excluded: list[str]
+    awaiting: list[str]
+    databases: Reports
+    other: dict[str, list[str]]
+    elsewhere: Reports
+
+
+def flow(dedup: DedupResult, screening: Mapping[str, Decision], full_text: Mapping[str, Decision], *,
+         not_retrieved_codes: tuple[str, ...] = (), other: Mapping[str, Sequence[str]] | None = None) -> Flow:
+    """The record ids of every box (see :func:`compute` for what goes where), in record order."""
+    records = [r.id for r in dedup.records]
+    automatic = [i for i in records if i in screening and screening[i].source == "automatic"
+                 and screening[i].decision == EXCLUDE]
+    gone = set(automatic)
+    screened = [i for i in records if i not in gone]
+    excluded = [i for i in screened if i in screening and screening[i].decision == EXCLUDE]
+    sought = [i for i in screened if i in screening and screening[i].decision == INCLUDE]
+    decided = {*excluded, *sought}
+    found = {kind: list(ids) for kind, ids in (other or {}).items()}
+    return Flow(automatic, screened, excluded, [i for i in screened if i not in decided],
+                _reports(sought, full_text, not_retrieved_codes), found,
+                _reports([i for ids in found.values() for i in ids], full_text, not_retrieved_codes))
 
 
 def _reports(sought: Sequence[str], full_text: Mapping[str, Decision],
-             not_retrieved_codes: tuple[str, ...]) -> _Reports:
-    """The full-text boxes of one column of the flow (databases, or other methods) for its sought reports."""
-    not_retrieved = {i for i in sought if i in full_text and full_text[i].decision == EXCLUDE
-                     and set(full_text[i].reasons) & set(not_retrieved_codes)}
-    assessed = [i for i in sought if i not in not_retrieved]
+             not_retrieved_codes: tuple[str, ...]) -> Reports:
+    """The full-text boxes of one column of the flow for its sought reports."""
+    codes = set(not_retrieved_codes)
+    missing = {i for i in sought if i in full_text and full_text[i].decision == EXCLUDE
+               and set(full_text[i].reasons) & codes}
+    assessed = [i for i in sought if i not in missing]
     reasons: Counter[str] = Counter()
-    included = waiting = 0
+    excluded, included, waiting = [], [], []
     for i in assessed:
         d = full_text.get(i)
         if d is None or d.decision not in (INCLUDE, EXCLUDE):
-            waiting += 1
+            waiting.append(i)
         elif d.decision == EXCLUDE:
+            excluded.append(i)
             reasons[d.reasons[0] if d.reasons else "no reason"] += 1
         else:
-            included += 1
-    return _Reports(len(not_retrieved), len(assessed), dict(reasons), included, waiting)
+            included.append(i)
+    return Reports(list(sought), [i for i in sought if i in missing], assessed, excluded, included, waiting,
+                   dict(reasons))
 
 
 LABELS = {

@@ -8,13 +8,13 @@ rows as its box says; a test holds them to it.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from review_tools.prisma import PrismaCounts
 from review_tools.records import Record
 from review_tools.review_state import ReviewState
-from review_tools.screening import EXCLUDE, INCLUDE, Decision
+from review_tools.screening import Decision
 
 # Box key (as in the diagram's links) -> heading of its list
 BOXES = {
@@ -51,53 +51,36 @@ class BoxList:
 
 
 def box_lists(state: ReviewState, counts: PrismaCounts) -> list[BoxList]:
-    """Every box's records, in the order of :data:`BOXES`; boxes the flow does not draw are left out."""
+    """Every box's records, in the order of :data:`BOXES`; boxes the flow does not draw are left out.  The
+    lists are :meth:`ReviewState.prisma_flow`'s, the same ids the counts are the lengths of."""
     criteria = {c.code: c.text for c in state.log.protocol.criteria}
-    not_retrieved = {c.code for c in state.log.protocol.criteria if c.outcome == "not_retrieved"}
     by_id = state.by_id
+    f = state.prisma_flow()
 
-    def rows(records: Iterable[Record], decisions: Mapping[str, Decision] | None = None) -> list[dict[str, str]]:
-        return [_row(r, (decisions or {}).get(r.id), criteria) for r in records]
+    def rows(ids: list[str], decisions: Mapping[str, Decision]) -> list[dict[str, str]]:
+        return [_row(by_id[i], decisions.get(i), criteria) for i in ids]
 
-    automatic = {d.record_id: d for d in state.automatic if d.record_id in by_id}
-    screened = [r for r in state.records if r.id not in automatic]
-    ta = state.title_abstract
-    excluded = [r for r in screened if r.id in ta and ta[r.id].decision == EXCLUDE]
-    sought = [r for r in screened if r.id in ta and ta[r.id].decision == INCLUDE]
-    waiting = [r for r in screened if r.id not in ta or ta[r.id].decision not in (INCLUDE, EXCLUDE)]
+    ta, ft = state.title_abstract, state.full_text
     out = {
         "database_results": _identified(state, criteria),
         "duplicates": [_duplicate(e) for e in state.deduplicated.log],
-        "excluded_automatic": rows([by_id[i] for i in automatic], automatic),
-        "records_screened": rows(screened, ta),
-        "records_excluded": rows(excluded, ta),
-        "awaiting": rows(waiting, ta),
+        "excluded_automatic": rows(f.automatic, ta),
+        "records_screened": rows(f.screened, ta),
+        "records_excluded": rows(f.excluded, ta),
+        "awaiting": rows(f.awaiting, ta),
     }
-    out.update(_reports("dbr_", sought, state.full_text, not_retrieved, criteria))
-    other = state.other_records
+    columns = [("dbr_", f.databases)]
     if counts.other_methods:
-        out["other_results"] = rows(other)
-        out.update(_reports("other_", other, state.full_text, not_retrieved, criteria))
-    pending = [r for r in [*sought, *other] if (d := state.full_text.get(r.id)) is None
-               or d.decision not in (INCLUDE, EXCLUDE)]
-    out["awaiting_full_text"] = rows(pending, state.full_text)
-    out["new_studies"] = rows(state.included, state.full_text)
+        out["other_results"] = rows([i for ids in f.other.values() for i in ids], {})
+        columns.append(("other_", f.elsewhere))
+    for prefix, reports in columns:
+        out[f"{prefix}sought_reports"] = rows(reports.sought, ft)
+        out[f"{prefix}notretrieved_reports"] = rows(reports.not_retrieved, ft)
+        out[f"{prefix}assessed"] = rows(reports.assessed, ft)
+        out[f"{prefix}excluded"] = rows(reports.excluded, ft)
+    out["awaiting_full_text"] = rows(f.databases.waiting + f.elsewhere.waiting, ft)
+    out["new_studies"] = rows(f.databases.included + f.elsewhere.included, ft)
     return [BoxList(key, BOXES[key], out[key]) for key in BOXES if key in out]
-
-
-def _not_retrieved(decision: Decision | None, codes: set[str]) -> bool:
-    return decision is not None and decision.decision == EXCLUDE and bool(set(decision.reasons) & codes)
-
-
-def _reports(prefix: str, sought: list[Record], full_text: Mapping[str, Decision], not_retrieved: set[str],
-             criteria: Mapping[str, str]) -> dict[str, list[dict[str, str]]]:
-    missing = [r for r in sought if _not_retrieved(full_text.get(r.id), not_retrieved)]
-    assessed = [r for r in sought if r not in missing]
-    excluded = [r for r in assessed if r.id in full_text and full_text[r.id].decision == EXCLUDE]
-    return {f"{prefix}sought_reports": [_row(r, full_text.get(r.id), criteria) for r in sought],
-            f"{prefix}notretrieved_reports": [_row(r, full_text.get(r.id), criteria) for r in missing],
-            f"{prefix}assessed": [_row(r, full_text.get(r.id), criteria) for r in assessed],
-            f"{prefix}excluded": [_row(r, full_text.get(r.id), criteria) for r in excluded]}
 
 
 def _identified(state: ReviewState, criteria: Mapping[str, str]) -> list[dict[str, str]]:

@@ -220,6 +220,12 @@ class Protocol(_Model):
             raise ValueError("an author name is blank")
         return value
 
+    @property
+    def not_retrieved_codes(self) -> tuple[str, ...]:
+        """The criteria declared ``outcome: not_retrieved``: their full-text exclusions are reports not
+        retrieved in the PRISMA flow."""
+        return tuple(c.code for c in self.criteria if c.outcome == "not_retrieved")
+
     def criteria_for(self, stage: str) -> list[Criterion]:
         """The criteria that apply at ``stage``, in protocol order."""
         return [c for c in self.criteria if stage in c.stages]

@@ -73,11 +73,18 @@ class ReviewState:
 
     def prisma_counts(self, previous_studies: int | None = None,
                       previous_reports: int | None = None) -> prisma.PrismaCounts:
-        not_retrieved = tuple(c.code for c in self.log.protocol.criteria if c.outcome == "not_retrieved")
         return prisma.compute(self.identified, self.deduplicated, self.title_abstract, self.full_text,
-                              not_retrieved_codes=not_retrieved,
+                              not_retrieved_codes=self.log.protocol.not_retrieved_codes,
                               previous_studies=previous_studies, previous_reports=previous_reports,
-                              other={kind: [r.id for r in found] for kind, found in self.other.items()})
+                              other=self._other_ids())
+
+    def prisma_flow(self) -> prisma.Flow:
+        """The record ids behind each box of :meth:`prisma_counts`."""
+        return prisma.flow(self.deduplicated, self.title_abstract, self.full_text,
+                           not_retrieved_codes=self.log.protocol.not_retrieved_codes, other=self._other_ids())
+
+    def _other_ids(self) -> dict[str, list[str]]:
+        return {kind: [r.id for r in found] for kind, found in self.other.items()}
 
 
 def load(protocol: Protocol, review_dir: str | Path) -> ReviewState:
