@@ -86,17 +86,18 @@ def _mark(fig: Any) -> None:
                  color="#b35900", alpha=0.9)
 
 
-def linked_figure(fig: Any, name: str, figures_dir: str | Path | None, *, alt: str | None = None) -> None:
-    """Show a matplotlib figure as inline SVG markup (an SVG shown as an image cannot follow links), so the
-    links its artists carry (``set_url``) work in the report; save it as SVG and PNG under ``figures_dir``
-    like :func:`figure`."""
+def _render(fig: Any, name: str, figures_dir: str | Path | None, *, svg_shown: bool) -> tuple[bytes, bytes]:
+    """The figure (marked when the review is an example) as SVG and PNG bytes, also saved as
+    ``figures_dir/name.svg`` and ``.png``; the figure is closed.  The SVG is drawn only when it is saved or
+    ``svg_shown`` (b'' otherwise)."""
     import io
 
     import matplotlib.pyplot as plt
 
     _mark(fig)
     svg, png = io.BytesIO(), io.BytesIO()
-    fig.savefig(svg, format="svg", bbox_inches="tight")
+    if figures_dir or svg_shown:
+        fig.savefig(svg, format="svg", bbox_inches="tight")
     fig.savefig(png, format="png", dpi=110, bbox_inches="tight")
     if figures_dir:
         out = Path(figures_dir)
@@ -104,7 +105,14 @@ def linked_figure(fig: Any, name: str, figures_dir: str | Path | None, *, alt: s
         (out / f"{name}.svg").write_bytes(svg.getvalue())
         (out / f"{name}.png").write_bytes(png.getvalue())
     plt.close(fig)
-    markup = svg.getvalue().decode("utf-8")
+    return svg.getvalue(), png.getvalue()
+
+
+def linked_figure(fig: Any, name: str, figures_dir: str | Path | None, *, alt: str | None = None) -> None:
+    """Show a matplotlib figure as inline SVG markup (an SVG shown as an image cannot follow links), so the
+    links its artists carry (``set_url``) work in the report; save it as SVG and PNG under ``figures_dir``
+    like :func:`figure`."""
+    markup = _render(fig, name, figures_dir, svg_shown=True)[0].decode("utf-8")
     markup = markup[markup.index("<svg"):]  # inline: no XML declaration or doctype inside HTML
     markup = markup.replace(' target="_blank"', "")  # links within the page open in it
     label = html.escape(alt or name.replace("_", " "), quote=True)
@@ -117,18 +125,7 @@ def figure(fig: Any, name: str, figures_dir: str | Path | None, *, alt: str | No
     The PNG is rendered here rather than left to the inline backend, so the report gets the image
     whatever matplotlib backend the kernel runs.
     """
-    import io
-
-    import matplotlib.pyplot as plt
     from IPython.display import Image, display
 
-    _mark(fig)
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=110, bbox_inches="tight")
-    if figures_dir:
-        out = Path(figures_dir)
-        out.mkdir(parents=True, exist_ok=True)
-        fig.savefig(out / f"{name}.svg", bbox_inches="tight")
-        (out / f"{name}.png").write_bytes(buf.getvalue())
-    plt.close(fig)
-    display(Image(data=buf.getvalue(), format="png"), metadata={"alt": alt or name.replace("_", " ")})
+    png = _render(fig, name, figures_dir, svg_shown=False)[1]
+    display(Image(data=png, format="png"), metadata={"alt": alt or name.replace("_", " ")})
