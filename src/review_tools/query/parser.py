@@ -18,6 +18,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 
+from review_tools.query import limits as lim
 from review_tools.query.errors import QuerySyntaxError
 from review_tools.query.lexer import Lexing, Token, tokens
 from review_tools.query.tree import (
@@ -32,6 +33,7 @@ from review_tools.query.tree import (
     Term,
     combine,
     depth,
+    fields_of,
     term_words,
     terms,
     walk,
@@ -433,6 +435,19 @@ class Parser:
         node = self.expr(0)
         self.expect_close(opening, what)
         return node
+
+    def colon_labels(self, node: Node, tok: Token, codes: list[str], labels: Mapping[str, tuple[str, ...]],
+                     limit_labels: Mapping[str, str], what: str, limit_text: str) -> Node:
+        """``node`` under glued ':ti,ab'-style labels (Cochrane, Embase): the fields of its ``labels``, or, for
+        one label of ``limit_labels`` (':pt', ':lim'), a limit on its words; an unknown label is an error
+        at ``tok`` naming the nearest known one."""
+        unknown = [c for c in codes if c not in labels and c not in limit_labels]
+        if unknown:
+            raise self.unknown_tag(f":{unknown[0]}", [f":{c}" for c in (*labels, *limit_labels)], tok.pos, what)
+        if len(codes) == 1 and codes[0] in limit_labels:
+            return lim.make(limit_labels[codes[0]], [t.text for t in walk(node) if isinstance(t, Term)],
+                               text=limit_text)
+        return with_fields(node, fields_of(*{f for c in codes for f in labels.get(c, ())}))
 
     def unknown_tag(self, tag: str, known: list[str], pos: int, what: str = "field tag") -> QuerySyntaxError:
         """An error for an unknown tag, with the nearest known one (the first listed wins a tie)."""

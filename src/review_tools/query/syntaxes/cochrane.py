@@ -28,12 +28,9 @@ from review_tools.query.tree import (
     Heading,
     Limit,
     Node,
-    Term,
     combine,
     fields_of,
     subheading_code,
-    walk,
-    with_fields,
 )
 from review_tools.query.writing import Tag, Writer
 
@@ -88,15 +85,8 @@ class Cochrane(Grammar):
         if tok is None or tok.kind != "word" or not (m := _LABEL.fullmatch(tok.text)):
             return None
         p.i += 1
-        codes = m.group(1).lower().split(",")
-        unknown = [c for c in codes if c not in LABELS and c not in LIMIT_LABELS]
-        if unknown:
-            raise p.unknown_tag(f":{unknown[0]}", [f":{c}" for c in (*LABELS, *LIMIT_LABELS)], tok.pos,
-                                "Cochrane field label")
-        if len(codes) == 1 and codes[0] in LIMIT_LABELS:
-            values = [t.text for t in walk(node) if isinstance(t, Term)]
-            return lim.make(LIMIT_LABELS[codes[0]], values, text=p.text[max(0, tok.pos - 40):tok.end].strip())
-        return with_fields(node, fields_of(*{f for c in codes for f in LABELS.get(c, ())}))
+        return p.colon_labels(node, tok, m.group(1).lower().split(","), LABELS, LIMIT_LABELS, "Cochrane field label",
+                              p.text[max(0, tok.pos - 40):tok.end].strip())
 
     def is_prefix(self, p: Parser, k: int) -> bool:
         tok = p.peek(k)

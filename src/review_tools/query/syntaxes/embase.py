@@ -17,7 +17,7 @@ from types import MappingProxyType
 from review_tools.query import limits as lim
 from review_tools.query.lexer import Lexing, Token
 from review_tools.query.parser import Grammar, Parser, Proximity
-from review_tools.query.tree import EVERYTHING, Heading, Limit, Node, Term, fields_of, has_wildcard, walk, with_fields
+from review_tools.query.tree import EVERYTHING, Heading, Limit, Node, Term, has_wildcard
 from review_tools.query.writing import Tag, Writer
 
 LABELS: dict[str, tuple[str, ...]] = {
@@ -99,15 +99,8 @@ class Embase(Grammar):
             return None
         if m := _LABEL.fullmatch(tok.text):
             p.i += 1
-            codes = m.group(1).lower().split(",")
-            unknown = [c for c in codes if c not in LABELS and c not in LIMIT_LABELS]
-            if unknown:
-                raise p.unknown_tag(f":{unknown[0]}", [f":{c}" for c in (*LABELS, *LIMIT_LABELS)], tok.pos,
-                                    "Embase field label")
-            if len(codes) == 1 and codes[0] in LIMIT_LABELS:
-                return lim.make(LIMIT_LABELS[codes[0]], [t.text for t in walk(node) if isinstance(t, Term)],
-                                text=tok.text)
-            return with_fields(node, fields_of(*{f for c in codes for f in LABELS.get(c, ())}))
+            return p.colon_labels(node, tok, m.group(1).lower().split(","), LABELS, LIMIT_LABELS,
+                                  "Embase field label", tok.text)
         if m := _SLASH.fullmatch(tok.text):
             p.i += 1
             kinds = [k for k in m.group(1).lower().split("/") if k]
