@@ -110,13 +110,8 @@ def clean_name(name: str) -> str:
 
 
 def _clean_list(values: list[str], *, author: bool) -> tuple[list[str], int]:
-    """Names or keywords cleaned, placeholders dropped; the number dropped.  Checked on the joined list
-    first, since nearly every list needs nothing."""
-    joined = "\x1f".join(values)
-    if _needs_cleaning(joined) or "\x1f " in joined or " \x1f" in joined:
-        values = [plain_text(v) if not author and _marked_up(v) else clean_name(v) for v in values]
-    elif _SPELLINGS.isdisjoint(values):
-        return values, 0
+    """Names or keywords cleaned, placeholders dropped; the number dropped."""
+    values = [plain_text(v) if not author and _marked_up(v) else clean_name(v) for v in values]
     words = PLACEHOLDERS if author else _FIELD_PLACEHOLDERS
     kept = [v for v in values if v and ("," in v or len(v) > _LONGEST or v.strip().lower() not in words)]
     return kept, len(values) - len(kept) - values.count("")
@@ -127,16 +122,15 @@ def clean_record(record: Record) -> int:
     speed (it runs on every record of every import): the common record, with nothing to clean, costs a
     set test and a few substring tests."""
     removed = 0
-    values = _TEXT_VALUES(record)
-    abstract = values[1]
+    abstract = record.abstract
     # the set test hashes every value: an abstract too long to be a placeholder is left out of it
-    if (len(abstract) <= _LONGEST and abstract) or not _SPELLINGS.isdisjoint(values[:1] + values[2:]):
-        for i, value in enumerate(values):
+    if (abstract and len(abstract) <= _LONGEST) or not _SPELLINGS.isdisjoint(_SHORT_VALUES(record)):
+        for name, value in zip(TEXT_FIELDS, _TEXT_VALUES(record), strict=True):
             if value and len(value) <= _LONGEST and value.strip().lower() in _FIELD_PLACEHOLDERS:
-                setattr(record, TEXT_FIELDS[i], "")
+                setattr(record, name, "")
                 removed += 1
-        values = _TEXT_VALUES(record)
-    title, abstract, journal = values[0], values[1], values[2]
+        abstract = record.abstract
+    title, journal = record.title, record.journal
     # an abstract is only checked for markup: its spacing shows in no report and does not matter to
     # deduplication, and checking every abstract for it cost a tenth of an import
     # the checks are written out: a function call each cost as much as the checks on short values
@@ -147,12 +141,14 @@ def clean_record(record: Record) -> int:
         record.abstract = _prose(plain_text(abstract))
     if journal and ("<" in journal or "&" in journal or "\\" in journal or "  " in journal or "\u00a0" in journal):
         record.journal = _prose(plain_text(journal))
-    if record.authors:
-        record.authors, dropped = _clean_list(record.authors, author=True)
-        removed += dropped
-    if record.keywords:
-        record.keywords, dropped = _clean_list(record.keywords, author=False)
-        removed += dropped
+    for name in ("authors", "keywords"):
+        values = getattr(record, name)
+        if values:
+            joined = "\x1f".join(values)
+            if _needs_cleaning(joined) or "\x1f " in joined or " \x1f" in joined or not _SPELLINGS.isdisjoint(values):
+                cleaned, dropped = _clean_list(values, author=name == "authors")
+                setattr(record, name, cleaned)
+                removed += dropped
     return removed
 
 
@@ -160,4 +156,5 @@ def _prose(text: str) -> str:
     return "" if is_placeholder(text) else text
 
 
-_TEXT_VALUES = operator.attrgetter(*TEXT_FIELDS)  # title, abstract, journal first
+_TEXT_VALUES = operator.attrgetter(*TEXT_FIELDS)
+_SHORT_VALUES = operator.attrgetter(*(f for f in TEXT_FIELDS if f != "abstract"))

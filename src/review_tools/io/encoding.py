@@ -62,20 +62,23 @@ def decode(data: bytes, source: str) -> Decoded:
                                                                           "UTF-16 with BOM"),
                              (codecs.BOM_UTF16_BE, "utf-16-be", "UTF-16 with BOM")):
         if data.startswith(bom):
-            body = data[len(bom):]
-            if not body.strip(b"\x00 \t\r\n"):
+            n = len(bom)
+            if not data[n:n + _SAMPLE].strip(b"\x00 \t\r\n") and not data[n:].strip(b"\x00 \t\r\n"):
                 raise ImportFileError(f"{source}: the file is empty (only a byte order mark)")
-            return _finish(_decode_reporting(body, name), label)
+            if name == "utf-8":
+                fast = _valid_utf8(data, "utf-8-sig", label)
+                if fast is not None:
+                    return fast
+            return _finish(_decode_reporting(data[n:], name), label)
     if b"\x00" in data[:_SAMPLE]:
         name = _utf16_without_bom(data)
         if name is not None:
             return _finish(_decode_reporting(data, name), f"UTF-16 {'LE' if name.endswith('le') else 'BE'} "
                                                           "without BOM")
     _binary(data, source)
-    try:
-        return _finish(Decoded(data.decode("utf-8"), "utf-8"), "UTF-8")
-    except UnicodeDecodeError:
-        pass
+    fast = _valid_utf8(data, "utf-8", "UTF-8")
+    if fast is not None:
+        return fast
     utf8 = _decode_reporting(data, "utf-8")
     valid_multibyte = sum(1 for c in utf8.text if ord(c) > 127 and c != "\ufffd")
     if valid_multibyte >= utf8.errors:  # mostly UTF-8: keep it, report the bad bytes
@@ -84,6 +87,19 @@ def decode(data: bytes, source: str) -> Decoded:
         return _finish(_single_byte(data, "cp1252"), "cp1252")
     except UnicodeDecodeError:
         return _finish(_single_byte(data, "latin-1"), "latin-1")
+
+
+def _valid_utf8(data: bytes, codec: str, label: str) -> Decoded | None:
+    """``data`` decoded when it is valid UTF-8, else None.  NUL and CR are looked for in the bytes (the
+    same answer for UTF-8, in a fifth of the time a search of the text takes), so a clean file is decoded
+    and not copied again."""
+    try:
+        text = data.decode(codec)
+    except UnicodeDecodeError:
+        return None
+    if b"\x00" in data or b"\r" in data:
+        return _finish(Decoded(text, "utf-8"), label)
+    return Decoded(text, label)
 
 
 def _single_byte(data: bytes, encoding: str) -> Decoded:
