@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from review_tools.appraisal import StudyAppraisal, rated_items
+from review_tools.i18n import tr
 from review_tools.instruments import Instrument
 from review_tools.plotting import pyplot
 
@@ -77,7 +78,7 @@ def summary_bar(final: Mapping[str, StudyAppraisal], instrument: Instrument):
     ax.set_yticks(range(len(items)), [i.id for i in items], fontsize=9)
     ax.set_ylim(len(items) - 0.5, -0.5)
     ax.set_xlim(0, 100)
-    ax.set_xlabel(f"share of the {len(final)} appraised studies (%)")
+    ax.set_xlabel(tr("share of the {n} appraised studies (%)", n=len(final)))
     _legend(ax, instrument, plt, below=True)
     ax.set_title(instrument.name, fontsize=10)
     fig.tight_layout()
@@ -87,9 +88,9 @@ def summary_bar(final: Mapping[str, StudyAppraisal], instrument: Instrument):
 def _legend(ax, instrument: Instrument, plt, below: bool = False) -> None:
     from matplotlib.patches import Patch
 
-    names = {"positive": instrument.positive, "negative": "no",
-             "unclear": " / ".join(a for a in instrument.scale if category(a, instrument) == "unclear"),
-             "na": " / ".join(instrument.not_applicable), "blank": "not answered"}
+    names = {"positive": tr(instrument.positive), "negative": tr("no"),
+             "unclear": " / ".join(tr(a) for a in instrument.scale if category(a, instrument) == "unclear"),
+             "na": " / ".join(tr(a) for a in instrument.not_applicable), "blank": tr("not answered")}
     handles = [Patch(facecolor=COLOURS[c], edgecolor="#555", label=f"{SYMBOLS[c]} {names[c]}".strip())
                for c in COLOURS if names[c] and (c != "negative" or "no" in instrument.scale)]
     if below:

@@ -39,7 +39,7 @@ def _translate(args: argparse.Namespace) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from review_tools import pipeline
+    from review_tools import i18n, pipeline
     from review_tools.protocol import load_protocol
 
     project = args.project.resolve()
@@ -56,8 +56,9 @@ def _run(args: argparse.Namespace) -> int:
         "previous_reports": protocol.reports.previous_reports,
         "prisma2020_template": protocol.reports.prisma2020_template,
     }
-    notes = ("This is an example review: its protocol is a reconstruction and any decisions shown are "
-             "examples, not the thesis's own record.",) if protocol.example else ()
+    with i18n.using(parameters["language"]):
+        notes = (i18n.tr("This is an example review: its protocol is a reconstruction and any decisions shown are "
+                         "examples, not the thesis's own record."),) if protocol.example else ()
     config = pipeline.RunConfig(
         project_dir=project, parameters=parameters, notebooks_dir=args.notebooks_dir,
         reports_dir=args.reports_dir, show_code=args.show_code, force=args.force, jobs=args.jobs,

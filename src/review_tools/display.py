@@ -10,7 +10,9 @@ import html
 from pathlib import Path
 from typing import Any
 
+from review_tools import i18n
 from review_tools.htmlexport import SUMMARY_KEY
+from review_tools.i18n import tr
 
 
 def _show(markup: str, metadata: dict[str, Any] | None = None) -> None:
@@ -21,7 +23,8 @@ def _show(markup: str, metadata: dict[str, Any] | None = None) -> None:
 
 def summary(text: str) -> None:
     """Show a one-line summary; the pipeline also puts it on the index page next to the report."""
-    _show(f'<p class="rt-summary"><strong>Summary.</strong> {html.escape(text)}</p>', {SUMMARY_KEY: text})
+    _show(f'<p class="rt-summary"><strong>{html.escape(tr("Summary."))}</strong> {html.escape(text)}</p>',
+          {SUMMARY_KEY: text})
 
 
 def note(text: str, *, kind: str = "info") -> None:
@@ -34,47 +37,62 @@ def note(text: str, *, kind: str = "info") -> None:
 _EXAMPLE = {"on": False}  # set by example_banner: every figure shown after it carries an 'example' mark
 
 
-def example_banner(is_example: bool, what: str = "This review") -> None:
+def example_banner(is_example: bool, what: str | None = None) -> None:
     """Say plainly when the protocol or decisions shown are examples, not a real review's record; the
     figures of the report then carry a small 'example' mark too, also in their saved SVG and PNG files."""
     _EXAMPLE["on"] = is_example
     if is_example:
-        note(f"{what} is an EXAMPLE: the protocol is a reconstruction made to exercise review-tools, and any "
-             "decisions or appraisals shown are examples, not the thesis's own record.", kind="warning")
+        note(what or tr("This review is an EXAMPLE: the protocol is a reconstruction made to exercise review-tools, "
+                        "and any decisions or appraisals shown are examples, not the thesis's own record."),
+             kind="warning")
 
 
 def table(df: Any, *, caption: str | None = None, index: bool = False, max_rows: int = 200,
           anchor: str | None = None) -> None:
     """Show a pandas DataFrame as an escaped HTML table (long tables are cut with a visible note);
     ``anchor`` gives the caption an id that links (``#anchor``) can point to."""
-    shown = readable_numbers(df.head(max_rows))
+    shown = in_language(readable_numbers(df.head(max_rows)))
     where = f' id="{html.escape(anchor, quote=True)}"' if anchor else ""
-    cap = f"<p{where}><strong>{html.escape(caption)}</strong></p>" if caption or anchor else ""
-    more = (f"<p><em>{len(df) - max_rows} more rows not shown (see the CSV output).</em></p>"
-            if len(df) > max_rows else "")
+    cap = f"<p{where}><strong>{html.escape(caption or '')}</strong></p>" if caption or anchor else ""
+    more = (f"<p><em>{html.escape(tr('{n} more rows not shown (see the CSV output).', n=len(df) - max_rows))}"
+            "</em></p>" if len(df) > max_rows else "")
     _show(cap + shown.to_html(index=index, escape=True, border=0, na_rep="") + more)
 
 
+def in_language(df: Any) -> Any:
+    """``df`` with its column labels, and the values of columns holding only the tool's own words, in the
+    report's language (:mod:`review_tools.i18n`)."""
+    if i18n.current() == "en":
+        return df
+    out = df.copy()
+    for i in range(len(out.columns)):
+        translated = i18n.values(out.iloc[:, i])
+        if translated is not None:
+            out.iloc[:, i] = translated
+    out.columns = [i18n.label(c) if isinstance(c, str) else c for c in out.columns]
+    return out
+
+
 def readable_numbers(df: Any) -> Any:
-    """``df`` with its numbers as a reader reads them: thousands separated (78,371,813.28), at most two
-    decimals from 100 up and four significant digits below; years and other numbers under 10,000 in
-    integer columns unchanged."""
+    """``df`` with its numbers as a reader of the report's language reads them: thousands grouped
+    (78,371,813.28 / 78 371 813,28), at most two decimals from 100 up and four significant digits below;
+    years and other numbers under 10,000 in integer columns unchanged."""
     import pandas as pd
 
     out = df.copy()
-    for column in out.columns:
-        values = out[column]
+    for i, column in enumerate(out.columns):
+        values = out.iloc[:, i]
         if pd.api.types.is_bool_dtype(values):
             continue
         if pd.api.types.is_float_dtype(values):
-            out[column] = [("" if pd.isna(v) else f"{v:,.2f}" if abs(v) >= 100 else f"{v:.4g}") for v in values]
+            out[column] = ["" if pd.isna(v) else i18n.number(float(v)) for v in values]
         elif pd.api.types.is_integer_dtype(values) and len(values) and values.abs().max() >= 10_000:
-            out[column] = [("" if pd.isna(v) else f"{int(v):,}") for v in values]
+            out[column] = ["" if pd.isna(v) else i18n.number(int(v)) for v in values]
     return out
 
 
 def definition_list(pairs: list[tuple[str, str]]) -> None:
-    """Show label/value pairs (escaped)."""
+    """Show label/value pairs (escaped; the caller gives the labels in the report's language)."""
     rows = "".join(f'<tr><th style="text-align:left;padding-right:1.5em">{html.escape(k)}</th>'
                    f'<td style="text-align:left">{html.escape(v)}</td></tr>' for k, v in pairs)
     _show(f'<table class="rt-facts">{rows}</table>')
@@ -82,7 +100,7 @@ def definition_list(pairs: list[tuple[str, str]]) -> None:
 
 def _mark(fig: Any) -> None:
     if _EXAMPLE["on"]:
-        fig.text(0.995, 0.005, "example, not a real review's data", ha="right", va="bottom", fontsize=7,
+        fig.text(0.995, 0.005, tr("example, not a real review's data"), ha="right", va="bottom", fontsize=7,
                  color="#b35900", alpha=0.9)
 
 

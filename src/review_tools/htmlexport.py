@@ -14,6 +14,9 @@ from pathlib import Path
 
 import nbformat
 
+from review_tools import i18n
+from review_tools.i18n import message, tr
+
 TEMPLATES = Path(__file__).parent / "templates"
 SUMMARY_KEY = "review_tools_summary"
 
@@ -48,13 +51,25 @@ def notebook_error(nb: nbformat.NotebookNode) -> str | None:
     return None
 
 
+# The page's own texts (navigation, the table filter), in the report's language
+PAGE_TEXT = {
+    "home": message("All reports"),
+    "failed": message("This report failed to run: the failing cell and its error are shown below."),
+    "filter": message("Filter {n} rows"),
+    "filter_label": message("Filter the rows of the table below"),
+    "sort": message("Sort by this column"),
+    "figure": message("Figure"),
+}
+
+
 def to_html(nb: nbformat.NotebookNode, *, show_code: bool, failed: bool, subtitle: str,
             home: str = "index.html") -> str:
-    """Render one executed notebook as a self-contained HTML page; ``home`` is the index page's address
-    from where the page is published."""
+    """Render one executed notebook as a self-contained HTML page in the current report language
+    (:mod:`review_tools.i18n`); ``home`` is the index page's address from where the page is published."""
     from nbconvert import HTMLExporter
 
     exporter = HTMLExporter(
+        language_code=i18n.current(),
         template_name="report",
         extra_template_basedirs=[str(TEMPLATES)],
         exclude_input=not (show_code or failed),
@@ -63,7 +78,8 @@ def to_html(nb: nbformat.NotebookNode, *, show_code: bool, failed: bool, subtitl
         embed_images=True,
     )
     body, _ = exporter.from_notebook_node(
-        nb, resources={"rt_subtitle": subtitle, "rt_failed": failed, "rt_home": home, "metadata": {"name": subtitle}}
+        nb, resources={"rt_subtitle": subtitle, "rt_failed": failed, "rt_home": home, "metadata": {"name": subtitle},
+                       "rt_text": {key: tr(text) for key, text in PAGE_TEXT.items()}}
     )
     return body
 
@@ -79,34 +95,40 @@ class IndexEntry:
     duration_s: float | None
 
 
-_STATUS_LABEL = {"ok": "ran", "cached": "up to date", "failed": "FAILED"}
+_STATUS_LABEL = {"ok": message("ran"), "cached": message("up to date"), "failed": message("FAILED")}
 
 
 def index_page(
     entries: Sequence[IndexEntry], *, title: str, notes: Sequence[str], facts: Sequence[tuple[str, str]]
 ) -> str:
-    """The ``reports/index.html`` page: one row per report with its status and summary."""
+    """The ``reports/index.html`` page, in the current report language: one row per report with its status
+    and summary."""
     e = html.escape
     rows = []
     for i, ent in enumerate(entries, 1):
         line = ent.summary or ""
         if ent.error:
-            line = f"{line} Error: {ent.error}".strip()
-        dur = f"{ent.duration_s:.1f} s" if ent.duration_s is not None else ""
+            line = f"{line} {tr('Error:')} {ent.error}".strip()
+        dur = f"{i18n.number(ent.duration_s, 1)} s" if ent.duration_s is not None else ""
         rows.append(
             f'<tr class="{e(ent.status)}"><td>{i}</td><td><a href="{e(ent.html)}">{e(ent.title)}</a>'
-            f' <small>(<a href="notebooks/{e(ent.html)}">with code</a>)</small></td>'
-            f"<td>{e(_STATUS_LABEL.get(ent.status, ent.status))}</td><td>{e(line)}</td><td>{e(dur)}</td></tr>"
+            f' <small>(<a href="notebooks/{e(ent.html)}">{e(tr("with code"))}</a>)</small></td>'
+            f"<td>{e(tr(_STATUS_LABEL[ent.status]) if ent.status in _STATUS_LABEL else ent.status)}</td>"
+            f"<td>{e(line)}</td><td>{e(dur)}</td></tr>"
         )
     note_html = "".join(f'<p class="note">{e(n)}</p>' for n in notes)
     fact_html = "".join(f"<dt>{e(k)}</dt><dd>{e(v)}</dd>" for k, v in facts)
     failed = sum(ent.status == "failed" for ent in entries)
     status = (
-        f'<p class="bad">{failed} report(s) failed; open them to see the failing cell.</p>' if failed
-        else '<p class="good">Every report ran without error.</p>'
+        f'<p class="bad">{e(tr("{n} report(s) failed; open them to see the failing cell.", n=failed))}</p>'
+        if failed else f'<p class="good">{e(tr("Every report ran without error."))}</p>'
     )
+    provenance = e(tr("Every input file's sha256, the parameters and package versions are in {manifest}; the executed "
+                      "notebooks are in {folder}, each also as a page with its code.")).format(
+        manifest='<a href="manifest.json">manifest.json</a>', folder='<a href="notebooks/">notebooks/</a>')
     return f"""<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<html lang="{i18n.current()}"><head>
+<meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{e(title)}</title>
 <style>
 body {{ font-family: system-ui, sans-serif; max-width: 1100px; margin: 2em auto; padding: 0 1em; color: #1f2328; }}
@@ -124,13 +146,13 @@ dt {{ font-weight: 600; }} dd {{ margin: 0; font-family: ui-monospace, monospace
 {note_html}
 {status}
 <table>
-<thead><tr><th>#</th><th>Report</th><th>Status</th><th>Summary</th><th>Run time</th></tr></thead>
+<thead><tr><th>#</th><th>{e(tr("Report"))}</th><th>{e(tr("Status"))}</th><th>{e(tr("Summary"))}</th>
+<th>{e(tr("Run time"))}</th></tr></thead>
 <tbody>
 {"".join(rows)}
 </tbody></table>
-<h2>Provenance</h2>
+<h2>{e(tr("Provenance"))}</h2>
 <dl>{fact_html}</dl>
-<p>Every input file's sha256, the parameters and package versions are in <a href="manifest.json">manifest.json</a>;
-the executed notebooks are in <a href="notebooks/">notebooks/</a>, each also as a page with its code.</p>
+<p>{provenance}</p>
 </body></html>
 """

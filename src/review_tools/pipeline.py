@@ -54,6 +54,11 @@ class RunConfig:
     def resolve(self, p: Path) -> Path:
         return p if p.is_absolute() else self.project_dir / p
 
+    @property
+    def language(self) -> str:
+        """The reports' language (the ``language`` parameter; English when none is given)."""
+        return str(self.parameters.get("language") or "en")
+
 
 @dataclass
 class NotebookResult:
@@ -176,7 +181,7 @@ def _execute(config: RunConfig, notebook: Path, params: dict[str, Any], stage: P
     from nbclient.exceptions import CellTimeoutError
     from papermill.exceptions import PapermillExecutionError
 
-    from review_tools import htmlexport, kernels
+    from review_tools import htmlexport, i18n, kernels
 
     name = notebook.stem
     out_nb = stage / "notebooks" / f"{name}.ipynb"
@@ -208,16 +213,18 @@ def _execute(config: RunConfig, notebook: Path, params: dict[str, Any], stage: P
     if kernels.stopping():
         return NotebookResult(name=name, status="failed", title=name, error="run stopped")
     duration = time.perf_counter() - t0
-    nb = _without_machine_paths(_read_executed(out_nb, notebook), config, stage)
+    language = config.language
+    nb = i18n.translate_notebook(_without_machine_paths(_read_executed(out_nb, notebook), config, stage), language)
     if out_nb.exists():
         nbformat.write(nb, out_nb)
     failed = error is not None
     title = htmlexport.notebook_title(nb, name)
-    page = htmlexport.to_html(nb, show_code=config.show_code, failed=failed, subtitle=title)
+    with i18n.using(language):
+        page = htmlexport.to_html(nb, show_code=config.show_code, failed=failed, subtitle=title)
+        # the executed notebook also as a page with its code, for a reader without Jupyter
+        code_page = htmlexport.to_html(nb, show_code=True, failed=failed, home="../index.html",
+                                       subtitle=i18n.tr("{title} (notebook with code)", title=title))
     (stage / f"{name}.html").write_text(page, encoding="utf-8")
-    # the executed notebook also as a page with its code, for a reader without Jupyter
-    code_page = htmlexport.to_html(nb, show_code=True, failed=failed, subtitle=f"{title} (notebook with code)",
-                                   home="../index.html")
     (stage / "notebooks" / f"{name}.html").write_text(code_page, encoding="utf-8")
     return NotebookResult(
         name=name, status="failed" if failed else "ok", title=title,
@@ -341,7 +348,7 @@ def _result_fields(prev: Mapping[str, Any]) -> dict[str, Any]:
 
 def _write_index_and_manifest(config: RunConfig, stage: Path, results: list[NotebookResult],
                               inputs: dict[str, str], started: str, seconds: float) -> None:
-    from review_tools import htmlexport
+    from review_tools import htmlexport, i18n
 
     git = provenance.git_state(config.project_dir)
     manifest = {
@@ -357,17 +364,18 @@ def _write_index_and_manifest(config: RunConfig, stage: Path, results: list[Note
         "notebooks": [{**r.__dict__, "html": r.html, "notebook": f"notebooks/{r.name}.ipynb"} for r in results],
     }
     _write_text_atomic(stage / MANIFEST, json.dumps(manifest, indent=2, default=str) + "\n")
-    commit = git["commit"][:12] if git["commit"] else "not a git checkout"
-    facts = [
-        ("Generated", manifest["finished"]),
-        ("Git commit", commit + (" (with uncommitted changes)" if git["dirty"] else "")),
-        ("review-tools", manifest["packages"]["review-tools"]),
-        ("Python", manifest["packages"]["python"]),
-        *((k, str(v)) for k, v in config.parameters.items()),
-    ]
     entries = [
         htmlexport.IndexEntry(r.name, r.title, r.html, r.status, r.summary, r.error, r.duration_s)
         for r in results
     ]
-    page = htmlexport.index_page(entries, title=config.title, notes=config.notes, facts=facts)
+    with i18n.using(config.language):
+        commit = git["commit"][:12] if git["commit"] else i18n.tr("not a git checkout")
+        facts = [
+            (i18n.tr("Generated"), manifest["finished"]),
+            (i18n.tr("Git commit"), commit + (i18n.tr(" (with uncommitted changes)") if git["dirty"] else "")),
+            ("review-tools", manifest["packages"]["review-tools"]),
+            ("Python", manifest["packages"]["python"]),
+            *((k, str(v)) for k, v in config.parameters.items()),
+        ]
+        page = htmlexport.index_page(entries, title=config.title, notes=config.notes, facts=facts)
     _write_text_atomic(stage / "index.html", page)

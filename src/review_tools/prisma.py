@@ -12,10 +12,12 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from review_tools import i18n
 from review_tools.atomic import atomic_write
 from review_tools.csv_cells import safe_row
 from review_tools.dedup import DedupResult
 from review_tools.errors import ReviewToolsError
+from review_tools.i18n import message
 from review_tools.screening import EXCLUDE, INCLUDE, Decision
 
 
@@ -235,62 +237,53 @@ def _reports(sought: Sequence[str], full_text: Mapping[str, Decision],
                    dict(reasons))
 
 
+# The diagram's texts: English messages, translated through the catalogue (review_tools.i18n)
 LABELS = {
-    "en": {
-        "identification": "Identification", "screening": "Screening", "included": "Included",
-        "identified": "Records identified from databases (n = {n})", "removed": "Records removed before screening:",
-        "duplicates": "Duplicate records removed (n = {n})", "automatic": "Records marked as ineligible\n  by "
-        "automation tools (n = {n})", "other": "Records removed for other reasons (n = {n})",
-        "screened": "Records screened\n(n = {n})", "excluded": "Records excluded\n(n = {n})",
-        "sought": "Reports sought for retrieval\n(n = {n})", "not_retrieved": "Reports not retrieved\n(n = {n})",
-        "assessed": "Reports assessed for eligibility\n(n = {n})", "excluded_reasons": "Reports excluded:",
-        "studies": "Studies included in review\n(n = {n})",
-        "previous_header": "Previous studies", "new_header": "Identification of new studies via databases",
-        "previous": "Studies included in previous version\nof review (n = {n})\n\nReports of studies included in\n"
-        "previous version of review (n = {r})",
-        "new_studies": "New studies included in review\n(n = {n})\nReports of new included studies\n(n = {r})",
-        "total": "Total studies included in review\n(n = {n})\nReports of total included studies\n(n = {r})",
-        "db_header": "Identification of studies via databases",
-        "other_header": "Identification of studies via other methods",
-        "new_other_header": "Identification of new studies via other methods",
-        "other_identified": "Records identified from:", "websites": "Websites", "organisations": "Organisations",
-        "citations": "Citation searching",
-        "awaiting": "Awaiting decision (n = {n})",
-        "provisional": "PROVISIONAL: screening is not finished",
-    },
-    "fi": {
-        "identification": "Tunnistaminen", "screening": "Seulonta", "included": "Mukaan otetut",
-        "identified": "Tietokannoista tunnistetut viitteet (n = {n})", "removed": "Ennen seulontaa poistetut:",
-        "duplicates": "Kaksoiskappaleet (n = {n})", "automatic": "Automaattisesti poissuljetut (n = {n})",
-        "other": "Muista syistä poistetut (n = {n})",
-        "screened": "Seulotut viitteet\n(n = {n})", "excluded": "Poissuljetut viitteet\n(n = {n})",
-        "sought": "Haetut kokotekstit\n(n = {n})", "not_retrieved": "Saamatta jääneet kokotekstit\n(n = {n})",
-        "assessed": "Kelpoisuusarvioidut kokotekstit\n(n = {n})", "excluded_reasons": "Poissuljetut kokotekstit:",
-        "studies": "Katsaukseen otetut tutkimukset\n(n = {n})",
-        "previous_header": "Aiemmat tutkimukset", "new_header": "Uusien tutkimusten tunnistaminen tietokannoista",
-        "previous": "Katsauksen edellisessä versiossa\nmukana olleet tutkimukset (n = {n})\n\nNiiden raportit "
-        "(n = {r})",
-        "new_studies": "Uudet mukaan otetut tutkimukset\n(n = {n})\nUusien tutkimusten raportit\n(n = {r})",
-        "total": "Katsaukseen otetut tutkimukset\nyhteensä (n = {n})\nRaportit yhteensä\n(n = {r})",
-        "db_header": "Tutkimusten tunnistaminen tietokannoista",
-        "other_header": "Tutkimusten tunnistaminen muilla menetelmillä",
-        "new_other_header": "Uusien tutkimusten tunnistaminen muilla menetelmillä",
-        "other_identified": "Tunnistetut viitteet:", "websites": "Verkkosivustot", "organisations": "Organisaatiot",
-        "citations": "Viittaushaku",
-        "awaiting": "Odottaa päätöstä (n = {n})",
-        "provisional": "ALUSTAVA: seulonta on kesken",
-    },
+    "identification": message("Identification"),
+    "screening": message("Screening"),
+    "included": message("Included"),
+    "identified": message("Records identified from databases (n = {n})"),
+    "removed": message("Records removed before screening:"),
+    "duplicates": message("Duplicate records removed (n = {n})"),
+    "automatic": message("Records marked as ineligible\n  by automation tools (n = {n})"),
+    "other": message("Records removed for other reasons (n = {n})"),
+    "screened": message("Records screened\n(n = {n})"),
+    "excluded": message("Records excluded\n(n = {n})"),
+    "sought": message("Reports sought for retrieval\n(n = {n})"),
+    "not_retrieved": message("Reports not retrieved\n(n = {n})"),
+    "assessed": message("Reports assessed for eligibility\n(n = {n})"),
+    "excluded_reasons": message("Reports excluded:"),
+    "studies": message("Studies included in review\n(n = {n})"),
+    "previous_header": message("Previous studies"),
+    "new_header": message("Identification of new studies via databases"),
+    "previous": message("Studies included in previous version\nof review (n = {n})\n\nReports of studies included "
+                        "in\nprevious version of review (n = {r})"),
+    "new_studies": message("New studies included in review\n(n = {n})\nReports of new included studies\n(n = {r})"),
+    "total": message("Total studies included in review\n(n = {n})\nReports of total included studies\n(n = {r})"),
+    "db_header": message("Identification of studies via databases"),
+    "other_header": message("Identification of studies via other methods"),
+    "new_other_header": message("Identification of new studies via other methods"),
+    "other_identified": message("Records identified from:"),
+    "websites": message("Websites"),
+    "organisations": message("Organisations"),
+    "citations": message("Citation searching"),
+    "awaiting": message("Awaiting decision (n = {n})"),
+    "provisional": message("PROVISIONAL: screening is not finished"),
 }
 
 
-def diagram(counts: PrismaCounts, *, language: str = "en", links: Mapping[str, str] | None = None):
+def diagram(counts: PrismaCounts, *, language: str = "en", links: Mapping[str, str] | None = None,
+            reasons: Mapping[str, str] | None = None):
     """The PRISMA 2020 flow diagram drawn with matplotlib; returns the Figure.  A new review gets the
     databases column; studies sought by other methods (websites, organisations, citation searching) get
     the 'other methods' column on the right; an updated review (``counts.previous_studies`` given) also the
     'previous studies' column on the left and the totals at the bottom.  The counts are checked first, so a
     diagram that does not add up is never drawn; while screening goes on the flow is drawn as provisional,
     with the records and reports awaiting a decision.  ``links`` maps a box (:data:`BOXES`) to the address
-    of its record list: the box links there in the SVG."""
+    of its record list: the box links there in the SVG.  ``reasons`` names the exclusion codes (code ->
+    criterion), so a full-text exclusion reads 'I4 Pharmaceutical industry ... (n = 1)', not a bare code."""
+    import textwrap
+
     from matplotlib.patches import FancyBboxPatch
 
     from review_tools.plotting import pyplot
@@ -298,8 +291,9 @@ def diagram(counts: PrismaCounts, *, language: str = "en", links: Mapping[str, s
     plt = pyplot()
 
     counts.check(provisional=True)
-    t = LABELS[language]
-    links = links or {}
+    with i18n.using(language):
+        t = {key: i18n.tr(text) for key, text in LABELS.items()}
+    links, names = links or {}, reasons or {}
     dx = 30 if counts.updated else 0
     width = 100 + dx + (94 if counts.other_methods else 0)
     headers = counts.updated or counts.other_methods
@@ -325,8 +319,9 @@ def diagram(counts: PrismaCounts, *, language: str = "en", links: Mapping[str, s
         box(x + 46, 48, 40, 10, t["not_retrieved"].format(n=not_retrieved), key=f"{prefix}notretrieved_reports")
         box(x, 30, 40, 10, t["assessed"].format(n=assessed) + ("\n" + t["awaiting"].format(n=waiting) if waiting
                                                                else ""), key=f"{prefix}assessed")
-        reasons = "\n".join(f"  {code} (n = {n})" for code, n in sorted(excluded.items()))
-        box(x + 46, 24, 40, 16, t["excluded_reasons"] + ("\n" + reasons if reasons else " 0"), align="left",
+        lines = "\n".join(f"  {code} {textwrap.shorten(names.get(code, ''), 34, placeholder=' ...')} (n = {n})"
+                          .replace("  (", " (") for code, n in sorted(excluded.items()))
+        box(x + 46, 24, 40, 16, t["excluded_reasons"] + ("\n" + lines if lines else " 0"), align="left",
             key=f"{prefix}excluded")
         arrow(x + 20, 47.6, x + 20, 40.8)
         for y in (53, 35):

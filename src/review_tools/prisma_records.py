@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from review_tools.i18n import message, tr
 from review_tools.prisma import PrismaCounts
 from review_tools.records import Record
 from review_tools.review_state import ReviewState
@@ -18,23 +19,23 @@ from review_tools.screening import Decision
 
 # Box key (as in the diagram's links) -> heading of its list
 BOXES = {
-    "database_results": "Records identified from databases",
-    "duplicates": "Duplicate records removed",
-    "excluded_automatic": "Records marked as ineligible by automation tools",
-    "records_screened": "Records screened",
-    "records_excluded": "Records excluded at title/abstract",
-    "awaiting": "Records awaiting a title/abstract decision",
-    "dbr_sought_reports": "Reports sought for retrieval",
-    "dbr_notretrieved_reports": "Reports not retrieved",
-    "dbr_assessed": "Reports assessed for eligibility",
-    "dbr_excluded": "Reports excluded at full text, with reasons",
-    "awaiting_full_text": "Reports awaiting a full-text decision",
-    "other_results": "Records identified by other methods",
-    "other_sought_reports": "Reports sought from other methods",
-    "other_notretrieved_reports": "Reports from other methods not retrieved",
-    "other_assessed": "Reports from other methods assessed",
-    "other_excluded": "Reports from other methods excluded, with reasons",
-    "new_studies": "Studies included in the review",
+    "database_results": message("Records identified from databases"),
+    "duplicates": message("Duplicate records removed"),
+    "excluded_automatic": message("Records marked as ineligible by automation tools"),
+    "records_screened": message("Records screened"),
+    "records_excluded": message("Records excluded at title/abstract"),
+    "awaiting": message("Records awaiting a title/abstract decision"),
+    "dbr_sought_reports": message("Reports sought for retrieval"),
+    "dbr_notretrieved_reports": message("Reports not retrieved"),
+    "dbr_assessed": message("Reports assessed for eligibility"),
+    "dbr_excluded": message("Reports excluded at full text, with reasons"),
+    "awaiting_full_text": message("Reports awaiting a full-text decision"),
+    "other_results": message("Records identified by other methods"),
+    "other_sought_reports": message("Reports sought from other methods"),
+    "other_notretrieved_reports": message("Reports from other methods not retrieved"),
+    "other_assessed": message("Reports from other methods assessed"),
+    "other_excluded": message("Reports from other methods excluded, with reasons"),
+    "new_studies": message("Studies included in the review"),
 }
 COLUMNS = ("record", "title", "year", "databases", "decision", "reasons", "by", "when")
 
@@ -90,19 +91,29 @@ def _identified(state: ReviewState, criteria: Mapping[str, str]) -> list[dict[st
 
 def _duplicate(entry: Mapping[str, str]) -> dict[str, str]:
     return {"record": entry["removed_id"], "title": entry.get("title", ""), "year": "",
-            "databases": entry.get("database", ""), "decision": f"duplicate of {entry['kept_id']}",
+            "databases": entry.get("database", ""), "decision": tr("duplicate of {id}", id=entry["kept_id"]),
             "reasons": entry.get("reason", ""), "by": "review-tools", "when": ""}
 
 
+STAGE_NAMES = {"title_abstract": message("title/abstract"), "full_text": message("full text")}
+DECISION_NAMES = {"include": message("include"), "exclude": message("exclude"), "maybe": message("maybe")}
+
+
+def decision_text(decision: Decision) -> str:
+    """'exclude (full text)' in the report's language."""
+    return tr("{decision} ({stage})", decision=tr(DECISION_NAMES.get(decision.decision, decision.decision)),
+              stage=tr(STAGE_NAMES.get(decision.stage, decision.stage)))
+
+
 def _row(record: Record, decision: Decision | None, criteria: Mapping[str, str]) -> dict[str, str]:
-    reasons = "; ".join(f"{code}: {criteria.get(code, '(not in the protocol)')}" for code in
+    reasons = "; ".join(f"{code}: {criteria.get(code) or tr('(not in the protocol)')}" for code in
                         (decision.reasons if decision else ()))
     return {
         "record": record.id, "title": record.title, "year": str(record.year or ""),
         "databases": ", ".join(record.databases or [record.database]),
-        "decision": "" if decision is None else f"{decision.decision} ({decision.stage.replace('_', ' ')})",
+        "decision": "" if decision is None else decision_text(decision),
         "reasons": reasons, "by": "" if decision is None else (decision.reviewer if decision.source != "automatic"
-                                                                 else "protocol rule"),
+                                                                 else tr("protocol rule")),
         "when": "" if decision is None else decision.timestamp[:16].replace("T", " "),
     }
 

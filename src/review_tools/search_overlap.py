@@ -13,6 +13,7 @@ from collections.abc import Sequence
 
 import pandas as pd
 
+from review_tools.i18n import tr
 from review_tools.plotting import pyplot
 from review_tools.records import Record
 
@@ -56,7 +57,7 @@ def upset_figure(records: Sequence[Record], top: int = 15):
     bars.bar(xs, [n for _, n in counts], color="#4c72b0")
     for x, (_, n) in zip(xs, counts, strict=True):
         bars.text(x, n, str(n), ha="center", va="bottom", fontsize=8)
-    bars.set_ylabel("records")
+    bars.set_ylabel(tr("records"))
     bars.yaxis.get_major_locator().set_params(integer=True)
     bars.spines[["top", "right"]].set_visible(False)
     for x, (combo, _) in zip(xs, counts, strict=True):

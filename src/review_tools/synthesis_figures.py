@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from review_tools.i18n import tr
 from review_tools.plotting import pyplot
 
 
@@ -19,8 +20,8 @@ def studies_per_year(dist: pd.DataFrame, column: str = "year"):
         ax.bar(list(span), [counts.get(y, 0) for y in span], color="#4c72b0")
         ax.set_xticks(list(span)[:: max(1, len(span) // 12)])
     ax.yaxis.get_major_locator().set_params(integer=True)
-    ax.set_xlabel("publication year")
-    ax.set_ylabel("studies")
+    ax.set_xlabel(tr("publication year"))
+    ax.set_ylabel(tr("studies"))
     ax.spines[["top", "right"]].set_visible(False)
     fig.tight_layout()
     return fig
@@ -38,7 +39,7 @@ def frequency_bar(freq: pd.DataFrame, title: str):
     ax.set_ylim(len(freq) - 0.5, -0.5)
     ax.set_xlim(0, max(1, int(freq["studies"].max() if len(freq) else 1)) * 1.3)
     ax.xaxis.get_major_locator().set_params(integer=True)
-    ax.set_xlabel("studies")
+    ax.set_xlabel(tr("studies"))
     ax.set_title(title, fontsize=10)
     ax.spines[["top", "right"]].set_visible(False)
     fig.tight_layout()

@@ -21,6 +21,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from review_tools import i18n
+from review_tools.i18n import tr
 from review_tools.segmentation.errors import SegmentationDataError
 
 REQUIRED = ("transaction_id", "customer_id", "date", "amount")
@@ -94,13 +96,14 @@ def check_transactions(
     notes = []
     returns = df["amount"] < 0
     if returns.any():
-        notes.append(f"{int(returns.sum())} returns (negative amounts, total {df.loc[returns, 'amount'].sum():,.2f}) "
-                     "netted into customer revenue")
+        notes.append(tr("{n} returns (negative amounts, total {total}) netted into customer revenue",
+                        n=int(returns.sum()), total=i18n.number(float(df.loc[returns, "amount"].sum()), 2)))
     lo = pd.Timestamp(start) if start else df["date"].min()
     hi = pd.Timestamp(end) if end else df["date"].max()
     outside = (df["date"] < lo) | (df["date"] > hi)
     if outside.any():
-        notes.append(f"{int(outside.sum())} transactions outside {lo.date()}..{hi.date()} set aside")
+        notes.append(tr("{n} transactions outside {start}..{end} set aside", n=int(outside.sum()),
+                        start=lo.date().isoformat(), end=hi.date().isoformat()))
         df = df[~outside]
     if df.empty:
         raise SegmentationDataError(f"{source}: no transactions between {lo.date()} and {hi.date()}")

@@ -8,7 +8,9 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from review_tools.plotting import pyplot
+from review_tools import i18n
+from review_tools.i18n import tr
+from review_tools.plotting import plain_log_ticks, pyplot
 
 plt = pyplot()
 
@@ -19,14 +21,14 @@ def sizes_and_shares(profile: pd.DataFrame, *, value: str = "revenue", title: st
     """Share of customers next to share of value, per segment (from ``segment_profile``)."""
     fig, ax = plt.subplots(figsize=(8, 0.45 * len(profile) + 1.5))
     y = np.arange(len(profile))
-    ax.barh(y - 0.2, profile["customers"] / profile["customers"].sum() * 100, height=0.4, label="customers",
+    ax.barh(y - 0.2, profile["customers"] / profile["customers"].sum() * 100, height=0.4, label=tr("customers"),
             color="#9aa3ad")
-    ax.barh(y + 0.2, profile[f"{value}_share"] * 100, height=0.4, label=value, color="#1b6ca8")
+    ax.barh(y + 0.2, profile[f"{value}_share"] * 100, height=0.4, label=tr(value), color="#1b6ca8")
     ax.set_yticks(y, profile.index)
     ax.invert_yaxis()
-    ax.set_xlabel("share of total (%)")
+    ax.set_xlabel(tr("share of total (%)"))
     ax.legend(loc="lower right")
-    ax.set_title(title or f"Share of customers and of {value} per segment")
+    ax.set_title(title or tr("Share of customers and of {value} per segment", value=tr(value)))
     fig.tight_layout()
     return fig
 
@@ -40,12 +42,13 @@ def pareto(curve: pd.DataFrame, table: pd.DataFrame, *, value_label: str = "reve
         upto = int((table["abc"] <= cls).sum())
         share = table["value"].clip(lower=0).iloc[:upto].sum() / table["value"].clip(lower=0).sum()
         ax.axvline(upto / n * 100, color="#888", ls="--", lw=1)
-        ax.annotate(f"{cls}: {upto / n:.0%} of customers,\n{share:.0%} of {value_label}",
+        ax.annotate(tr("{cls}: {customers} % of customers,\n{share} % of {value}", cls=cls,
+                       customers=round(100 * upto / n), share=round(100 * share), value=tr(value_label)),
                     (upto / n * 100, share * 100), xytext=(8, -28), textcoords="offset points", fontsize=9)
     ax.plot([0, 100], [0, 100], color="#ccc", lw=1)
-    ax.set_xlabel("customers, best first (%)")
-    ax.set_ylabel(f"cumulative {value_label} (%)")
-    ax.set_title("Pareto curve")
+    ax.set_xlabel(tr("customers, best first (%)"))
+    ax.set_ylabel(tr("cumulative {value} (%)", value=tr(value_label)))
+    ax.set_title(tr("Pareto curve"))
     ax.set_xlim(0, 100)
     ax.set_ylim(0, 101)
     fig.tight_layout()
@@ -64,15 +67,15 @@ def rfm_heatmap(rfm: pd.DataFrame, *, bins: int = 5) -> Figure:
         for j in range(bins):
             c = counts.iat[i, j]
             m = money.iat[i, j]
-            text = f"{c}\n{m / 1000:,.0f}k" if c else "0"
+            text = f"{c}\n{i18n.number(round(m / 1000))}k" if c else "0"
             ax.text(j, i, text, ha="center", va="center", fontsize=8,
                     color="white" if c > counts.to_numpy().max() / 2 else "black")
     ax.set_xticks(range(bins), counts.columns)
     ax.set_yticks(range(bins), counts.index)
-    ax.set_xlabel("frequency score F")
-    ax.set_ylabel("recency score R")
-    ax.set_title("Customers per R x F score (mean monetary value below)")
-    fig.colorbar(im, ax=ax, label="customers")
+    ax.set_xlabel(tr("frequency score F"))
+    ax.set_ylabel(tr("recency score R"))
+    ax.set_title(tr("Customers per R x F score (mean monetary value below)"))
+    fig.colorbar(im, ax=ax, label=tr("customers"))
     fig.tight_layout()
     return fig
 
@@ -83,9 +86,10 @@ def portfolio_scatter(pf: pd.DataFrame, *, currency: str = "EUR") -> Figure:
     for name, colour in COLOURS.items():
         part = pf[pf["care_model"] == name]
         ax.scatter(part["potential"], part["value"].clip(lower=1), s=14, alpha=0.7, color=colour,
-                   label=f"{name} ({len(part)})")
+                   label=f"{tr(name)} ({len(part)})")
     ax.set_xscale("log")
     ax.set_yscale("log")
+    plain_log_ticks(ax)
     vc, pc = pf.attrs["value_cut"], pf.attrs["potential_cut"]
     ax.axhline(vc, color="#444", ls="--", lw=1)
     ax.axvline(pc, color="#444", ls="--", lw=1)
@@ -93,11 +97,11 @@ def portfolio_scatter(pf: pd.DataFrame, *, currency: str = "EUR") -> Figure:
     y0, y1 = ax.get_ylim()
     for text, x, y in (("key", x0, y1), ("strategic", x1, y1), ("transactional", x0, y0),
                        ("strategic opportunity", x1, y0)):
-        ax.text(x, y, text, ha="left" if x == x0 else "right", va="top" if y == y1 else "bottom",
+        ax.text(x, y, tr(text), ha="left" if x == x0 else "right", va="top" if y == y1 else "bottom",
                 fontsize=10, fontweight="bold", color=COLOURS[text], alpha=0.8)
-    ax.set_xlabel(f"estimated purchase potential ({currency} / year)")
-    ax.set_ylabel(f"current value ({currency} / year)")
-    ax.set_title("Value x potential portfolio")
+    ax.set_xlabel(tr("estimated purchase potential ({currency} / year)", currency=currency))
+    ax.set_ylabel(tr("current value ({currency} / year)", currency=currency))
+    ax.set_title(tr("Value x potential portfolio"))
     ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=8, framealpha=0.9)  # outside: never over a label
     fig.tight_layout()
     return fig
@@ -106,13 +110,13 @@ def portfolio_scatter(pf: pd.DataFrame, *, currency: str = "EUR") -> Figure:
 def silhouette_by_k(scan: pd.DataFrame) -> Figure:
     """Silhouette and stability across seeds against the number of clusters."""
     fig, ax = plt.subplots(figsize=(6.5, 4))
-    ax.plot(scan.index, scan["silhouette"], marker="o", label="silhouette")
-    ax.plot(scan.index, scan["stability_ari"], marker="s", label="stability (ARI across seeds)")
-    ax.set_xlabel("k (clusters)")
+    ax.plot(scan.index, scan["silhouette"], marker="o", label=tr("silhouette"))
+    ax.plot(scan.index, scan["stability_ari"], marker="s", label=tr("stability (ARI across seeds)"))
+    ax.set_xlabel(tr("k (clusters)"))
     ax.set_ylim(0, 1.05)
     ax.set_xticks(list(scan.index))
     ax.legend()
-    ax.set_title("k-means: silhouette and stability by k")
+    ax.set_title(tr("k-means: silhouette and stability by k"))
     fig.tight_layout()
     return fig
 
@@ -121,10 +125,11 @@ def value_by_segment(values: pd.Series, segment: pd.Series, order: Sequence[str]
     """Distribution of a value (e.g. CLV) per segment, as box plots on a log axis."""
     groups = [values[segment == s].clip(lower=0.01).to_numpy() for s in order]
     fig, ax = plt.subplots(figsize=(7, 4))
-    ax.boxplot(groups, tick_labels=list(order), showfliers=False, whis=(5, 95))
+    ax.boxplot(groups, tick_labels=[tr(s) for s in order], showfliers=False, whis=(5, 95))
     ax.set_yscale("log")
+    plain_log_ticks(ax)
     ax.set_ylabel(label)
-    ax.set_title(f"{label} per segment (boxes: quartiles; whiskers: 5th-95th percentile)", fontsize=10)
+    ax.set_title(tr("{label} per segment (boxes: quartiles; whiskers: 5th-95th percentile)", label=label), fontsize=10)
     plt.setp(ax.get_xticklabels(), rotation=15)
     fig.tight_layout()
     return fig
@@ -141,8 +146,8 @@ def migration_heatmap(matrix: pd.DataFrame) -> Figure:
                     color="white" if data[i, j] > data.max() / 2 else "black")
     ax.set_xticks(range(data.shape[1]), matrix.columns, rotation=25, ha="right")
     ax.set_yticks(range(data.shape[0]), matrix.index)
-    ax.set_xlabel(f"segment {matrix.columns.name}")
-    ax.set_ylabel(f"segment {matrix.index.name}")
-    ax.set_title("Segment migration")
+    ax.set_xlabel(tr("segment {name}", name=matrix.columns.name))
+    ax.set_ylabel(tr("segment {name}", name=matrix.index.name))
+    ax.set_title(tr("Segment migration"))
     fig.tight_layout()
     return fig

@@ -14,22 +14,24 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
+from review_tools.i18n import message
 from review_tools.segmentation.data import customer_totals
 from review_tools.segmentation.errors import SegmentationDataError
 
 # (segment, R range, FM range), first match wins; covers every cell of a 5 x 5 grid.
+# The names are messages (review_tools.i18n): a report shows them in its language.
 DEFAULT_SEGMENTS: tuple[tuple[str, tuple[int, int], tuple[int, int]], ...] = (
-    ("champions", (4, 5), (4, 5)),
-    ("loyal", (3, 5), (3, 5)),
-    ("potential loyalists", (4, 5), (2, 3)),
-    ("new customers", (5, 5), (1, 1)),
-    ("promising", (4, 4), (1, 1)),
-    ("need attention", (3, 3), (2, 3)),
-    ("about to sleep", (3, 3), (1, 2)),
-    ("can't lose them", (1, 2), (5, 5)),
-    ("at risk", (1, 2), (3, 4)),
-    ("hibernating", (2, 2), (1, 2)),
-    ("lost", (1, 1), (1, 2)),
+    (message("champions"), (4, 5), (4, 5)),
+    (message("loyal"), (3, 5), (3, 5)),
+    (message("potential loyalists"), (4, 5), (2, 3)),
+    (message("new customers"), (5, 5), (1, 1)),
+    (message("promising"), (4, 4), (1, 1)),
+    (message("need attention"), (3, 3), (2, 3)),
+    (message("about to sleep"), (3, 3), (1, 2)),
+    (message("can't lose them"), (1, 2), (5, 5)),
+    (message("at risk"), (1, 2), (3, 4)),
+    (message("hibernating"), (2, 2), (1, 2)),
+    (message("lost"), (1, 1), (1, 2)),
 )
 
 

@@ -1,0 +1,268 @@
+"""The reports' language: one gettext message catalogue per language, numbers and dates in its format.
+
+English is the source language: a message is its English text, and ``locale/<language>.po`` (a gettext PO
+file, read with Babel, editable in any PO editor) gives its translation.  Library code and notebooks call
+:func:`tr`; a table of messages translated later is marked with :func:`message`.  A notebook's Markdown cell
+is one message, translated whole when the report is built (:func:`translate_notebook`), so a translator sees
+whole paragraphs.
+
+``python -m review_tools.i18n`` rewrites ``locale/messages.pot`` from the sources, adds new messages to each
+catalogue, and lists the messages that still lack a translation; a test fails while any does.
+"""
+
+from __future__ import annotations
+
+import ast
+import contextlib
+import contextvars
+import datetime as dt
+import functools
+import json
+import numbers
+import os
+import re
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+LANGUAGES = ("en", "fi")
+LOCALE_DIR = Path(__file__).parent / "locale"
+_PACKAGE = Path(__file__).parent
+# The language of this thread (and of the notebook kernel it runs in): report pages are built in threads,
+# several at once, so the language is a context variable, not a global a second thread would overwrite.
+_LANGUAGE: contextvars.ContextVar[str] = contextvars.ContextVar("review_tools_language", default="en")
+_WORDS = re.compile(r"[A-Za-z]{2,}(?![\w])(?<!\d)")  # a word of letters: not 'A', 'S1', 'reviewer_1' or '2023'
+
+
+
+class LanguageError(ValueError):
+    """A language with no catalogue."""
+
+
+def use(language: str) -> None:
+    """Make ``language`` the language of every message, number and date from here on (a report notebook
+    calls this once, with its ``language`` parameter)."""
+    if language not in LANGUAGES:
+        raise LanguageError(f"report language {language!r} is not one of {', '.join(LANGUAGES)}")
+    _LANGUAGE.set(language)
+
+
+def current() -> str:
+    return _LANGUAGE.get()
+
+
+@contextlib.contextmanager
+def using(language: str) -> Iterator[None]:
+    """``language`` for the messages made inside the ``with`` block, the earlier one after it."""
+    if language not in LANGUAGES:
+        raise LanguageError(f"report language {language!r} is not one of {', '.join(LANGUAGES)}")
+    token = _LANGUAGE.set(language)
+    try:
+        yield
+    finally:
+        _LANGUAGE.reset(token)
+
+
+def message(text: str) -> str:
+    """Mark ``text`` as a message without translating it now (a table of labels translated when shown)."""
+    return text
+
+
+@functools.cache
+def catalogue(language: str) -> dict[str, str]:
+    """The translations of ``language``: English message -> translated text (fuzzy and empty ones left out)."""
+    if language == "en":
+        return {}
+    from babel.messages.pofile import read_po
+
+    with (LOCALE_DIR / f"{language}.po").open("rb") as fh:
+        cat = read_po(fh, locale=language)
+    return {m.id: m.string for m in cat if m.id and m.string and not m.fuzzy}
+
+
+def tr(text: str, /, **values: Any) -> str:
+    """``text`` in the current language, with ``{name}`` fields filled from ``values``; numbers among the
+    values are written in the language's format (12,345.6 in English, 12 345,6 in Finnish)."""
+    translated = label(text)
+    if not values:
+        return translated
+    return translated.format(**{k: number(v) if _is_number(v) else v for k, v in values.items()})
+
+
+def label(text: str) -> str:
+    """A label made at run time (a table's column, a caption) in the current language.  A label with no
+    translation is kept in English and, when ``REVIEW_TOOLS_UNTRANSLATED`` names a file, written to it, so
+    a run of the reports in a language lists every label its catalogue still lacks."""
+    if current() == "en" or not text:
+        return text
+    found = catalogue(current()).get(text)
+    if found is None:
+        _note_missing(text)
+        return text
+    return found
+
+
+def _note_missing(text: str) -> None:
+    target = os.environ.get("REVIEW_TOOLS_UNTRANSLATED")
+    if target and _WORDS.search(text):
+        with open(target, "a", encoding="utf-8") as fh:  # one short line per write: appends do not interleave
+            fh.write(json.dumps(text) + "\n")
+
+
+def values(items: Iterable[Any]) -> list[Any] | None:
+    """A column's values translated when every text value in it is a catalogued message (a column of the
+    tool's own words: 'include', 'yes'); None when any is not (titles, names, data)."""
+    items = list(items)
+    if current() == "en":
+        return None
+    found = catalogue(current())
+    texts = [v for v in items if isinstance(v, str) and v]
+    if not texts or any(v not in found for v in texts):
+        return None
+    return [found[v] if isinstance(v, str) and v else v for v in items]
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, numbers.Number) and not isinstance(value, bool)
+
+
+def number(value: float | int, decimals: int | None = None) -> str:
+    """A number as the current language writes it: thousands grouped from 10,000 up, at most two decimals
+    from 100 up and four significant digits below (``decimals`` fixes them)."""
+    from babel.numbers import format_decimal
+
+    language = current()
+    if isinstance(value, numbers.Integral) or (decimals is None and float(value).is_integer() and abs(value) >= 100):
+        value = int(value)
+        if abs(value) < 10_000:
+            return str(value).replace("-", "\u2212") if language == "fi" else str(value)
+        return format_decimal(value, format="#,##0", locale=language)
+    if decimals is not None:
+        pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
+    elif abs(value) >= 100:
+        pattern = "#,##0.00"
+    else:
+        pattern = "@@##" if value else "0"
+    text = format_decimal(value, format=pattern, locale=language)
+    return text if abs(value) >= 10_000 or language == "en" else text.replace("\u00a0", "")
+
+
+def date(value: dt.date | dt.datetime | str) -> str:
+    """A date (or an ISO date string) as the current language writes it: 2026-11-30 / 30.11.2026."""
+    if isinstance(value, str):
+        try:
+            value = dt.date.fromisoformat(value[:10])
+        except ValueError:
+            return value
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    return value.isoformat() if current() == "en" else f"{value.day}.{value.month}.{value.year}"
+
+
+def translate_notebook(nb: Any, language: str) -> Any:
+    """The executed notebook with each Markdown cell in ``language`` (a cell with no translation is kept)."""
+    if language == "en":
+        return nb
+    found = catalogue(language)
+    for cell in nb.cells:
+        if cell.cell_type == "markdown":
+            cell.source = found.get(cell.source.strip(), cell.source)
+    return nb
+
+
+# ---------------------------------------------------------------------------------------------------------
+# The catalogue's upkeep: which messages the sources hold, and which translations are missing.
+
+_CALLS = frozenset({"tr", "message"})
+
+
+def _calls(tree: ast.AST) -> Iterable[tuple[str, int]]:
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and node.args and isinstance(node.args[0], ast.Constant) \
+                and isinstance(node.args[0].value, str):
+            func = node.func
+            name = func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else ""
+            if name in _CALLS:
+                yield node.args[0].value, node.lineno
+
+
+def source_messages(package: Path = _PACKAGE, notebooks: Path | None = None) -> dict[str, list[str]]:
+    """Every message in the package's modules and the report notebooks: English text -> where it is."""
+    found: dict[str, list[str]] = {}
+    for path in sorted(package.rglob("*.py")):
+        for text, line in _calls(ast.parse(path.read_text(encoding="utf-8"))):
+            found.setdefault(text, []).append(f"{path.relative_to(package.parent).as_posix()}:{line}")
+    for nb_path in sorted(notebook_paths(notebooks)):
+        cells = json.loads(nb_path.read_text(encoding="utf-8"))["cells"]
+        for i, cell in enumerate(cells, 1):
+            source = "".join(cell["source"])
+            where = f"{nb_path.parent.name}/{nb_path.name}:cell {i}"
+            if cell["cell_type"] == "markdown" and source.strip():
+                found.setdefault(source.strip(), []).append(where)
+            elif cell["cell_type"] == "code":
+                try:
+                    tree = ast.parse(source)
+                except SyntaxError:
+                    continue
+                for text, _line in _calls(tree):
+                    found.setdefault(text, []).append(where)
+    return found
+
+
+def notebook_paths(notebooks: Path | None = None) -> list[Path]:
+    """The report notebooks (``init`` copies them into a new review)."""
+    folders = [notebooks] if notebooks else [_PACKAGE.parent.parent / "notebooks"]
+    return [p for folder in folders if folder.is_dir() for p in folder.glob("*.ipynb")]
+
+
+def missing(language: str, messages: Iterable[str] | None = None) -> list[str]:
+    """The messages of the sources with no translation in ``language``'s catalogue."""
+    if language == "en":
+        return []
+    have = catalogue(language)
+    return [m for m in (messages if messages is not None else source_messages()) if m not in have]
+
+
+def update_catalogues(extra: Iterable[str] = ()) -> dict[str, list[str]]:
+    """Rewrite ``messages.pot`` from the sources and add its new messages, and the run-time labels in
+    ``extra`` (see :func:`label`), to every catalogue, untranslated; translations are kept.  Returns the
+    source messages each language still lacks."""
+    from babel.messages.catalog import Catalog
+    from babel.messages.pofile import read_po, write_po
+
+    found = source_messages()
+    template = Catalog(project="review-tools", fuzzy=False)
+    for text, where in found.items():
+        template.add(text, locations=[(w.rsplit(":", 1)[0], 0) for w in where])
+    with (LOCALE_DIR / "messages.pot").open("wb") as fh:
+        write_po(fh, template, width=116, omit_header=True, sort_output=True)
+    out = {}
+    for language in LANGUAGES[1:]:
+        path = LOCALE_DIR / f"{language}.po"
+        with path.open("rb") as fh:
+            cat = read_po(fh, locale=language)
+        for text in [*found, *extra]:
+            if text not in cat:
+                cat.add(text, "", locations=[(w.rsplit(":", 1)[0], 0) for w in found.get(text, ["run time"])])
+        with path.open("wb") as fh:
+            write_po(fh, cat, width=116, omit_header=True, sort_output=True, include_previous=False)
+        catalogue.cache_clear()
+        out[language] = missing(language, found)
+    return out
+
+
+def main(argv: list[str] | None = None) -> None:
+    """``python -m review_tools.i18n [UNTRANSLATED_FILE]``: update the catalogues (with the labels a run of
+    the reports wrote to ``REVIEW_TOOLS_UNTRANSLATED``) and list what is missing."""
+    import sys
+
+    args = sys.argv[1:] if argv is None else argv
+    extra = [json.loads(line) for path in args for line in Path(path).read_text(encoding="utf-8").splitlines() if line]
+    for language, lacking in update_catalogues(extra).items():
+        print(f"{language}: {len(lacking)} message(s) without a translation")
+        for text in lacking[:50]:
+            print("  " + text.splitlines()[0][:100])
+
+
+if __name__ == "__main__":
+    main()
