@@ -87,7 +87,7 @@ def test_sample_review_sections_show_their_figures_and_escape_record_text(chromi
         shutil.copy(ROOT / "notebooks" / f"{name}.ipynb", tmp_path / "notebooks")
     form = tmp_path / "review" / "extraction" / "extraction.csv"
     form.write_text(form.read_text(encoding="utf-8").replace(
-        "Example extraction (illustrative): strategic", "<script>console.error('finding')</script> strategic"),
+        "Example extraction (illustrative): customers", "<script>console.error('finding')</script> customers"),
         encoding="utf-8")
     assert main(["run", "--project", str(tmp_path)]) == 0
     reports = tmp_path / "reports"
@@ -109,9 +109,9 @@ def test_sample_review_sections_show_their_figures_and_escape_record_text(chromi
         pdf = print_to_pdf(chromium, reports / page, tmp_path)
         assert pdf.startswith(b"%PDF") and len(re.findall(rb"/Type\s*/Page\b", pdf)) >= 1, page
     dom, *_ = open_in_chromium(chromium, reports / "06_synthesis.html", tmp_path)
-    assert "&lt;script&gt;console.error('finding')&lt;/script&gt; strategic" in dom
+    assert "&lt;script&gt;console.error('finding')&lt;/script&gt; customers" in dom
     dom, *_ = open_in_chromium(chromium, reports / "05_appraisal.html", tmp_path)
-    assert "screening questions not met" in dom and "reviewers differ" in dom
+    assert "meets threshold" in dom and "Conflicts to resolve" in dom
     assert {p.name for p in (reports / "figures" / "04_prisma").iterdir()} == {"prisma_flow.png", "prisma_flow.svg"}
 
 

@@ -19,6 +19,7 @@ import pandas as pd
 
 from review_tools.errors import Problem
 from review_tools.forms import FormError, add_rows, read_rows, study_rows, unexpected_columns
+from review_tools.i18n import tr
 from review_tools.instruments import SINGLE_DESIGN, Instrument, Item
 from review_tools.screening import kappa_band, percent_and_kappa
 
@@ -136,17 +137,18 @@ def score(appraisal: StudyAppraisal, instrument: Instrument, scoring: str, thres
     scored = [i for i in instrument.designs[appraisal.design].items if not i.free_text]
     answered = [appraisal.answers.get(i.id) for i in instrument.screening]
     if any(a is not None and a != instrument.positive for a in answered):
-        return Score(appraisal.record_id, 0, 0, None, False, "screening questions not met")
+        return Score(appraisal.record_id, 0, 0, None, False, tr("screening questions not met"))
     missing = [i.id for i in (*instrument.screening, *scored) if i.id not in appraisal.answers]
     if missing:
-        return Score(appraisal.record_id, 0, 0, None, None, f"incomplete: {', '.join(missing)} not answered")
+        return Score(appraisal.record_id, 0, 0, None, None, tr("incomplete: {items} not answered",
+                                                                items=", ".join(missing)))
     applicable = [i for i in scored if appraisal.answers[i.id] not in instrument.not_applicable]
     positive = sum(appraisal.answers[i.id] == instrument.positive for i in applicable)
     percent = 100.0 * positive / len(applicable) if applicable else 0.0
     value = float(positive) if scoring == "count_yes" else percent
     passed = value >= threshold
     return Score(appraisal.record_id, positive, len(applicable), value, passed,
-                 "meets threshold" if passed else "below threshold")
+                 tr("meets threshold") if passed else tr("below threshold"))
 
 
 def final_appraisals(appraisals: Sequence[StudyAppraisal]) -> tuple[dict[str, StudyAppraisal], list[Conflict]]:
@@ -225,7 +227,7 @@ class AppraisalResult:
 
     def quality(self) -> dict[str, str]:
         """Per study, the appraisal result in words ('80: meets threshold', 'reviewers differ', ...)."""
-        out = {c.record_id: "reviewers differ" for c in self.conflicts}
+        out = {c.record_id: tr("reviewers differ") for c in self.conflicts}
         for record_id, s in self.scores.items():
             out[record_id] = s.status if s.value is None else f"{s.value:.0f}: {s.status}"
         return out
@@ -267,7 +269,7 @@ def summary_table(final: Mapping[str, StudyAppraisal], instrument: Instrument, s
             row[item] = a.answers.get(item, "") if a else ""
         s = scores.get(record_id)
         row["score"] = "" if s is None or s.value is None else f"{s.value:.0f}"
-        row["result"] = s.status if s else ("reviewers differ" if record_id in differ else "not appraised")
+        row["result"] = s.status if s else (tr("reviewers differ") if record_id in differ else tr("not appraised"))
         rows.append(row)
     return pd.DataFrame(rows)
 

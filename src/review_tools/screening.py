@@ -23,6 +23,7 @@ from sklearn.metrics import cohen_kappa_score
 from review_tools.atomic import append_lines
 from review_tools.csv_cells import from_cell, safe_row
 from review_tools.errors import ReviewToolsError
+from review_tools.i18n import message
 from review_tools.protocol import STAGES, Protocol
 from review_tools.records import Record
 
@@ -185,9 +186,9 @@ def automatic_exclusions(records: Iterable[Record], protocol: Protocol, stage: s
     return out
 
 
-# Landis & Koch (1977) bands, the ones the Cochrane Handbook cites for kappa.
-KAPPA_BANDS = ((0.0, "poor"), (0.20, "slight"), (0.40, "fair"), (0.60, "moderate"), (0.80, "substantial"),
-               (1.0, "almost perfect"))
+# Landis & Koch (1977) bands, the ones the Cochrane Handbook cites for kappa (messages: reports translate them).
+KAPPA_BANDS = ((0.0, message("poor")), (0.20, message("slight")), (0.40, message("fair")),
+               (0.60, message("moderate")), (0.80, message("substantial")), (1.0, message("almost perfect")))
 
 
 def kappa_band(kappa: float) -> str:
