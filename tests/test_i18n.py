@@ -198,3 +198,13 @@ def test_a_language_set_in_one_thread_does_not_leak_into_another():
         t.join()
     assert sorted(seen) == [("en", "en"), ("fi", "fi")]
     assert i18n.current() == "en"
+
+
+def test_import_problems_shown_in_a_report_are_in_its_language(tmp_path):
+    from review_tools.io.importer import import_file
+
+    path = tmp_path / "export.ris"
+    path.write_text("TY  - JOUR\nAU  - Smith, J\nPY  - 2020\nER  - \n", encoding="utf-8")
+    assert [p.message for p in import_file(path).problems] == ["record has no title"]
+    with i18n.using("fi"):
+        assert [p.message for p in import_file(path).problems] == ["viitteellä ei ole otsikkoa"]

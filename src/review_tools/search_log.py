@@ -17,6 +17,7 @@ import pandas as pd
 
 from review_tools.atomic import append_lines
 from review_tools.csv_cells import from_cell, to_cell
+from review_tools.i18n import tr
 
 LOG_FILE = "search_log.csv"
 
@@ -102,7 +103,8 @@ def stale(review_dir: str | Path, databases) -> list[str]:
             continue
         now = f"{db.search_syntax}: {' '.join(db.search_string.split())}"
         if run["translated_from"] != now:
-            out.append(f"{db.name}: the protocol's search string changed after the newest search run "
-                       f"({run['started']}); its records still come from the old string. Run review-tools search "
-                       f"--database \"{db.name}\" again, or note the change in the protocol.")
+            out.append(tr("{database}: the protocol's search string changed after the newest search run "
+                          "({started}); its records still come from the old string. Run review-tools search "
+                          "--database \"{database}\" again, or note the change in the protocol.",
+                          database=db.name, started=run["started"]))
     return out

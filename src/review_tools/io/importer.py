@@ -15,6 +15,7 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 
+from review_tools.i18n import tr
 from review_tools.io import bibtex, medline, tabular, tagged
 from review_tools.io.cleaning import clean_record
 from review_tools.io.encoding import decode
@@ -68,14 +69,15 @@ def _check(records: list[Record], source: str, problems: list[ImportProblem]) ->
             doi = normalise_doi(rec.doi)
             if not doi:
                 problems.append(ImportProblem(source, rec.line, rec.position,
-                                              f"DOI {rec.doi[:80]!r} is not a DOI; dropped"))
+                                              tr("DOI {doi} is not a DOI; dropped", doi=repr(rec.doi[:80]))))
             rec.doi = doi
         if not rec.title:
-            problems.append(ImportProblem(source, rec.line, rec.position, "record has no title"))
+            problems.append(ImportProblem(source, rec.line, rec.position, tr("record has no title")))
         if len(rec.abstract) > MAX_ABSTRACT:
             problems.append(ImportProblem(
                 source, rec.line, rec.position,
-                f"abstract is {len(rec.abstract):,} characters (limit {MAX_ABSTRACT:,}); cut to the limit"))
+                tr("abstract is {n} characters (limit {limit}); cut to the limit", n=len(rec.abstract),
+                   limit=MAX_ABSTRACT)))
             rec.abstract = rec.abstract[:MAX_ABSTRACT]
     return placeholders
 
@@ -172,16 +174,17 @@ def import_file(path: str | Path, *, database: str = "", mapping: Mapping[str, s
         else:
             records, found = tabular.read_csv(text, source, mapping, fmt)
     if hint and not (hint == fmt or (hint == "CSV" and fmt.endswith(("CSV", "tab-delimited")))):
-        problems.append(ImportProblem(source, None, None, f"extension {path.suffix} suggests {hint}, but the "
-                                      f"content is {fmt}; read as {fmt}"))
+        problems.append(ImportProblem(source, None, None, tr("extension {ext} suggests {hint}, but the content is "
+                                                             "{fmt}; read as {fmt}", ext=path.suffix, hint=hint,
+                                                             fmt=fmt)))
     problems.extend(found)
     if not records and not any(p.skipped for p in problems):
         raise ImportFileError(f"{source}: {fmt} file with no records")
     problems.extend(_located(damage, records, source))
     if text and not text.endswith("\n") and records and fmt != "BibTeX":
         last = records[-1]
-        problems.append(ImportProblem(source, last.line, last.position, "the file ends in the middle of a line: "
-                                      "it may have been cut off; check this last record"))
+        problems.append(ImportProblem(source, last.line, last.position, tr(
+            "the file ends in the middle of a line: it may have been cut off; check this last record")))
     for rec in records:
         rec.database = database or rec.database
     placeholders = _check(records, source, problems)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from review_tools.i18n import tr
 from review_tools.io.problems import ImportProblem
 from review_tools.records import Record, normalise_doi, normalise_language, parse_year
 
@@ -53,8 +54,8 @@ def _records(lines: list[str], source: str, problems: list[ImportProblem]
         elif line[:1].isspace() and current is not None and last is not None and not after_blank:
             current[last][-1] = f"{current[last][-1]} {line.strip()}".strip()
         else:
-            problems.append(ImportProblem(source, n, None, f"line is neither a tag nor a continuation; ignored: "
-                                          f"{line.strip()[:60]!r}"))
+            problems.append(ImportProblem(source, n, None, tr("line is neither a tag nor a continuation; ignored: "
+                                                              "{text}", text=repr(line.strip()[:60]))))
     return out
 
 

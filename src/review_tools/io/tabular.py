@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from review_tools.csv_cells import from_cell
+from review_tools.i18n import tr
 from review_tools.io.problems import ImportFileError, ImportProblem
 from review_tools.records import Record, join_pages, normalise_language, parse_year, split_keywords
 
@@ -191,8 +192,9 @@ def _rows_to_records(rows: list[list[str]], source: str, mapping: Mapping[str, s
             continue
         pos += 1
         if len(row) < width or any(cell.strip() for cell in row[width:]):
-            problems.append(ImportProblem(source, line, pos, f"row has {len(row)} cells, the header {width}; "
-                                          "cells matched by position as far as they go"))
+            problems.append(ImportProblem(source, line, pos, tr("row has {n} cells, the header {width}; cells "
+                                                                "matched by position as far as they go",
+                                                                n=len(row), width=width)))
 
         def get(name: str, row: list[str] = row) -> str:
             for i in cols.get(name, ()):

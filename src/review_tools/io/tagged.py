@@ -14,6 +14,7 @@ from collections.abc import Iterator
 import rispy
 from rispy.config import LIST_TYPE_TAGS, WOK_LIST_TYPE_TAGS, WOK_TAG_KEY_MAPPING
 
+from review_tools.i18n import tr
 from review_tools.io.problems import ImportProblem
 from review_tools.io.sources import database_name
 from review_tools.records import Record, join_pages, normalise_language, parse_year, split_keywords
@@ -101,8 +102,9 @@ def _chunks(lines: list[str], start: str, end: str, tag_re: re.Pattern[str], sou
         tag = line[:2] if tag_re.match(line) else None
         if tag == start:
             if current is not None:
-                problems.append(ImportProblem(source, first, None, f"record is not closed by {end} before the "
-                                              f"next record starts at line {n}; imported as far as it goes"))
+                problems.append(ImportProblem(source, first, None, tr(
+                    "record is not closed by {end} before the next record starts at line {n}; imported as far as it "
+                    "goes", end=end, n=str(n))))
                 yield first, [*current, end + "  -" if start == "TY" else end]
             current, first = [line], n
         elif current is not None:
@@ -113,12 +115,12 @@ def _chunks(lines: list[str], start: str, end: str, tag_re: re.Pattern[str], sou
         elif line.strip() and stray_at is None and tag not in ("FN", "VR", "EF"):
             stray_at = n
     if current is not None:
-        problems.append(ImportProblem(source, first, None, f"last record is not closed by {end} (file "
-                                      "truncated?); imported as far as it goes"))
+        problems.append(ImportProblem(source, first, None, tr(
+            "last record is not closed by {end} (file truncated?); imported as far as it goes", end=end)))
         yield first, [*current, end + "  -" if start == "TY" else end]
     if stray_at is not None:
-        problems.append(ImportProblem(source, stray_at, None, f"text outside any record (no {start} tag) "
-                                      "ignored from this line"))
+        problems.append(ImportProblem(source, stray_at, None, tr(
+            "text outside any record (no {start} tag) ignored from this line", start=start)))
 
 
 def _well_formed(text: str, start: str, end: str) -> list[int] | None:
@@ -174,7 +176,7 @@ def _read_tagged(text: str, source: str, parser: rispy.RisParser, start: str, en
     for pos, (line, chunk) in enumerate(_chunks(text.split("\n"), start, end, tag_re, source, problems), 1):
         raw = parser.parse_lines(iter(chunk))
         if not raw:
-            problems.append(ImportProblem(source, line, pos, "record could not be parsed", skipped=True))
+            problems.append(ImportProblem(source, line, pos, tr("record could not be parsed"), skipped=True))
             continue
         records.append(convert(raw[0], source, pos, line))
     return records, problems
