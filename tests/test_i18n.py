@@ -205,6 +205,6 @@ def test_import_problems_shown_in_a_report_are_in_its_language(tmp_path):
 
     path = tmp_path / "export.ris"
     path.write_text("TY  - JOUR\nAU  - Smith, J\nPY  - 2020\nER  - \n", encoding="utf-8")
-    assert [p.message for p in import_file(path).problems] == ["record has no title"]
+    assert [p.reason for p in import_file(path).problems] == ["record has no title"]
     with i18n.using("fi"):
-        assert [p.message for p in import_file(path).problems] == ["viitteellä ei ole otsikkoa"]
+        assert [p.reason for p in import_file(path).problems] == ["viitteellä ei ole otsikkoa"]
