@@ -41,3 +41,19 @@ def test_scan_finds_the_three_blobs(blobs) -> None:
     assert agree["truth"] == pytest.approx(1.0) and abs(agree["noise"]) < 0.05
     with pytest.raises(ValueError, match="needs 2 <= k"):
         clustering.kmeans_scan(x, [1], seed=1)
+
+
+def test_small_inputs_run_kmeans_on_one_thread(monkeypatch, blobs) -> None:
+    """OpenMP threads made the 600-customer scan 30-60 x slower on a busy 2-core machine."""
+    import contextlib
+
+    seen = []
+
+    @contextlib.contextmanager
+    def record(limits=None):
+        seen.append(limits)
+        yield
+
+    monkeypatch.setattr(clustering, "threadpool_limits", record)
+    clustering.kmeans(blobs[0], 3, seed=1)
+    assert seen == [1]

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import pytest
 
 from review_tools.segmentation import clv
 from review_tools.segmentation.errors import SegmentationDataError
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def _sig(x: float, digits: int = 3) -> float:
@@ -97,3 +101,76 @@ def test_one_purchase_customers_and_same_day_merge() -> None:
     s = clv.rfm_summary(tx, calibration_end="2024-01-29")
     assert s.loc["a"].tolist() == [1, 2.0, 4.0, 30.0]
     assert s.loc["b"].tolist() == [0, 0.0, 3.0, 0.0]  # one purchase: frequency 0, monetary 0 by rule
+
+
+def test_a_day_with_only_returns_is_no_purchase() -> None:
+    """Orders on two days and a return-only day: one repeat purchase of 100, not two averaging 30."""
+    tx = pd.DataFrame({
+        "customer_id": ["a", "a", "a"],
+        "date": pd.to_datetime(["2024-01-01", "2024-01-15", "2024-02-01"]),
+        "amount": [100.0, 100.0, -140.0],
+    })
+    s = clv.rfm_summary(tx, calibration_end="2024-03-01")
+    assert (int(s.loc["a", "frequency"]), float(s.loc["a", "monetary"])) == (1, 100.0)
+    assert s.loc["a", "recency"] == 2.0  # the last purchase, not the return
+    same_day = tx.assign(date=pd.to_datetime(["2024-01-01", "2024-01-15", "2024-01-15"]),
+                         amount=[100.0, 100.0, -40.0])
+    s = clv.rfm_summary(same_day, calibration_end="2024-03-01")
+    assert (int(s.loc["a", "frequency"]), float(s.loc["a", "monetary"])) == (1, 60.0)  # netted into its day
+    free = tx.assign(amount=[100.0, 0.0, 0.0])  # zero-amount orders are purchases (CDNOW has them)
+    assert int(clv.rfm_summary(free, calibration_end="2024-03-01").loc["a", "frequency"]) == 2
+
+
+def test_sample_data_returns_no_longer_count_as_purchases() -> None:
+    """On the sample customer base the return days changed the frequency of most customers."""
+    from review_tools.segmentation import data
+
+    orders = data.load_transactions(ROOT / "data" / "customers" / "transactions.csv").data
+    s = clv.rfm_summary(orders, calibration_end=orders["date"].max())
+    purchase_days = (orders[orders["amount"] >= 0].groupby("customer_id")["date"].nunique())
+    assert (s["frequency"] == purchase_days.reindex(s.index) - 1).all()
+
+
+def test_gamma_gamma_names_the_customer_and_can_leave_it_out() -> None:
+    frequency = pd.Series([1, 2, 3, 1], index=[10243, 10244, 10245, 10246])
+    monetary = pd.Series([12.0, 0.0, 30.0, 20.0], index=frequency.index)
+    with pytest.raises(SegmentationDataError, match=r"customer 10244: mean repeat spend 0\.0 is not positive.*"
+                                                    r"non_positive='exclude'"):
+        clv.fit_gamma_gamma(frequency, monetary)
+    fit = clv.fit_gamma_gamma(frequency, monetary, non_positive="exclude")
+    assert fit.excluded == (10244,) and fit.n_customers == 3
+    with pytest.raises(SegmentationDataError, match="customer b: frequency"):
+        clv.fit_bgnbd(pd.Series([1, 2], index=["a", "b"]), pd.Series([5, 50], index=["a", "b"]), [40, 40])
+
+
+def test_holdout_check_counts_what_the_customers_did() -> None:
+    tx = pd.DataFrame({
+        "customer_id": ["a", "a", "a", "a", "b", "b", "c"],
+        "date": pd.to_datetime(["2024-01-01", "2024-01-10", "2024-03-05", "2024-03-20", "2024-01-03", "2024-03-10",
+                                "2024-03-01"]),
+        "amount": [10.0, 10.0, 10.0, -5.0, 20.0, 20.0, 30.0],
+    })
+    check = clv.holdout_check(tx, calibration_end="2024-01-31", holdout_end="2024-03-31")
+    # c first buys in the hold-out: not in the calibration cohort; a's return-only day is no purchase
+    assert check.per_customer["actual"].to_dict() == {"a": 1.0, "b": 1.0}
+    assert list(check.by_frequency.index) == ["0", "1"]
+    assert check.by_frequency["customers"].tolist() == [1, 1]
+    assert check.tracking["actual"].iloc[-1] == 3.0  # a: 2 repeats, b: 1
+    assert (np.diff(check.tracking["expected"]) >= 0).all() and check.tracking["expected"].iloc[0] >= 0
+    with pytest.raises(SegmentationDataError, match=r"ends .* before it starts"):
+        clv.holdout_check(tx, calibration_end="2024-03-31", holdout_end="2024-03-01")
+
+
+def test_holdout_check_on_cdnow(cdnow) -> None:
+    """The calibration cohort's repeat purchases at the end of week 39 are the calibration frequencies' sum;
+    the model's expectation tracks them, and the frequency table has the buckets 0 .. 7+."""
+    raw, published = cdnow
+    check = clv.holdout_check(raw, calibration_end="1997-09-30", holdout_end="1998-06-30", customer="sample_id")
+    assert list(check.by_frequency.index) == ["0", "1", "2", "3", "4", "5", "6", "7+"]
+    assert int(check.by_frequency["customers"].sum()) == 2357
+    week_39 = check.tracking.loc[39]
+    assert week_39["actual"] == published["x"].sum()
+    assert abs(week_39["expected"] / week_39["actual"] - 1) < 0.05
+    predicted = check.by_frequency["predicted"].to_numpy()
+    assert (np.diff(predicted) > 0).all()  # more past purchases, more expected
+    assert abs(check.total_error) < 0.15

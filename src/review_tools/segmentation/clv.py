@@ -8,7 +8,12 @@ and published in closed form:
 * Gamma-Gamma: Fader, Hardie & Lee (2005), RFM and CLV: using iso-value curves for customer base
   analysis, Journal of Marketing Research 42(4); spend is averaged over repeat transactions only.
 
-Time is measured in weeks (days / 7) as in those papers.  Purchases on the same day are one transaction.
+Time is measured in weeks (days / 7) as in those papers.  Purchases on the same day are one transaction,
+and a day with only returns (every amount negative) is no purchase: it is not a repeat purchase, and its
+negative amount is not averaged into spend.  A zero-amount order is a purchase (CDNOW has them).
+
+:func:`holdout_check` is the check Fader, Hardie & Lee show: fit on a calibration period, then compare
+actual and predicted hold-out purchases per calibration frequency (0, 1, ..., 7+) and week by week.
 """
 
 from __future__ import annotations
@@ -33,8 +38,9 @@ def rfm_summary(
     """Per-customer ``frequency`` (repeat purchase days), ``recency`` and ``T`` (weeks) and ``monetary``
     (mean spend of the repeat purchases; 0 without repeats) from raw transactions up to ``calibration_end``.
 
-    Same-day purchases are merged into one transaction.  Customers whose first purchase falls after the
-    calibration end are left out.  Negative amounts (returns) are netted into their day's transaction.
+    Same-day purchases are merged into one transaction; a return on a purchase day is netted into it, and a
+    day with only returns is no purchase at all.  Customers with no purchase day up to the calibration end
+    are left out.
     """
     end = pd.Timestamp(calibration_end)
     df = transactions[[customer, date, amount]].copy()
@@ -42,7 +48,9 @@ def rfm_summary(
     df = df[df[date] <= end]
     if df.empty:
         raise SegmentationDataError(f"no transactions on or before the calibration end {end.date()}")
-    daily = df.groupby([customer, date], sort=True, as_index=False)[amount].sum()
+    daily = _purchase_days(df, customer, date, amount)
+    if daily.empty:
+        raise SegmentationDataError(f"no purchase (only returns) on or before the calibration end {end.date()}")
     g = daily.groupby(customer, sort=True)
     first = g[date].min()
     last = g[date].max()
@@ -84,6 +92,14 @@ class BGNBD:
         x, t_x, T = (np.asarray(v, dtype=float) for v in (frequency, recency, T))
         return 1.0 / (1.0 + np.exp(self._log_delta(x, t_x, T)))
 
+    def expected_unconditional(self, t) -> np.ndarray:
+        """Expected repeat purchases in the first ``t`` weeks of a newly acquired customer (Fader, Hardie &
+        Lee 2005, eq. 9): the curve the cohort's tracking plot adds up."""
+        t = np.asarray(t, dtype=float)
+        r, alpha, a, b = self.r, self.alpha, self.a, self.b
+        hyp = special.hyp2f1(r, b, a + b - 1, t / (alpha + t))
+        return (a + b - 1) / (a - 1) * (1.0 - (alpha / (alpha + t)) ** r * hyp)
+
     def expected_purchases(self, t: float, frequency, recency, T) -> np.ndarray:
         """Expected number of purchases in the next ``t`` weeks, given each customer's history."""
         x, t_x, T = (np.asarray(v, dtype=float) for v in (frequency, recency, T))
@@ -104,21 +120,33 @@ def _bgnbd_ll(params: np.ndarray, x: np.ndarray, t_x: np.ndarray, T: np.ndarray,
     return float(np.sum(w * (a1 + a2 + np.logaddexp(a3, a4))))
 
 
-def _check_summary(frequency: np.ndarray, recency: np.ndarray, T: np.ndarray) -> None:
+def _purchase_days(df: pd.DataFrame, customer: str, date: str, amount: str) -> pd.DataFrame:
+    """One row per customer and purchase day with the day's net amount; a day whose every amount is
+    negative (returns only) is no purchase."""
+    daily = df.groupby([customer, date], sort=True).agg(net=(amount, "sum"), top=(amount, "max"))
+    return daily.loc[daily["top"] >= 0, ["net"]].rename(columns={"net": amount}).reset_index()
+
+
+def _ids(values) -> pd.Index:
+    """The customer ids of ``values`` (a Series' index; positions for plain arrays)."""
+    return values.index if isinstance(values, pd.Series) else pd.RangeIndex(len(values))
+
+
+def _check_summary(frequency: np.ndarray, recency: np.ndarray, T: np.ndarray, ids: pd.Index) -> None:
     if len(frequency) == 0:
         raise SegmentationDataError("no customers to fit")
     bad = (frequency < 0) | (recency < 0) | (recency > T + 1e-9) | ((frequency == 0) & (recency > 0))
     if bad.any():
         i = int(np.flatnonzero(bad)[0])
         raise SegmentationDataError(
-            f"customer row {i}: frequency {frequency[i]}, recency {recency[i]}, T {T[i]} is impossible "
+            f"customer {ids[i]}: frequency {frequency[i]}, recency {recency[i]}, T {T[i]} is impossible "
             "(need frequency >= 0, 0 <= recency <= T, recency 0 when frequency is 0)")
 
 
 def fit_bgnbd(frequency, recency, T) -> BGNBD:
     """Maximum-likelihood BG/NBD fit; identical (x, t_x, T) histories are weighted, not repeated."""
-    data = pd.DataFrame({"x": frequency, "t_x": recency, "T": T}).astype(float)
-    _check_summary(data["x"].to_numpy(), data["t_x"].to_numpy(), data["T"].to_numpy())
+    data = pd.DataFrame({"x": np.asarray(frequency), "t_x": np.asarray(recency), "T": np.asarray(T)}).astype(float)
+    _check_summary(data["x"].to_numpy(), data["t_x"].to_numpy(), data["T"].to_numpy(), _ids(frequency))
     grouped = data.groupby(["x", "t_x", "T"], sort=False).size().reset_index(name="w")
     x, t_x, T_, w = (grouped[c].to_numpy(dtype=float) for c in ("x", "t_x", "T", "w"))
 
@@ -136,13 +164,15 @@ def fit_bgnbd(frequency, recency, T) -> BGNBD:
 
 @dataclass(frozen=True)
 class GammaGamma:
-    """Fitted Gamma-Gamma spend parameters (p, q, gamma) and the log-likelihood at the optimum."""
+    """Fitted Gamma-Gamma spend parameters (p, q, gamma), the log-likelihood at the optimum, and the ids
+    of repeat customers left out of the fit for a mean repeat spend that is not positive."""
 
     p: float
     q: float
     gamma: float
     log_likelihood: float
     n_customers: int
+    excluded: tuple = ()
 
     def expected_spend(self, frequency, monetary) -> np.ndarray:
         """Expected mean spend per transaction; customers without repeats get the population mean."""
@@ -162,16 +192,28 @@ def _gg_ll(params: np.ndarray, x: np.ndarray, m: np.ndarray) -> float:
     return float(np.sum(ll))
 
 
-def fit_gamma_gamma(frequency, monetary) -> GammaGamma:
-    """Maximum-likelihood Gamma-Gamma fit on the customers with at least one repeat purchase."""
+def fit_gamma_gamma(frequency, monetary, *, non_positive: str = "error") -> GammaGamma:
+    """Maximum-likelihood Gamma-Gamma fit on the customers with at least one repeat purchase.
+
+    The model needs a positive mean repeat spend.  A repeat customer without one (zero-value orders, as
+    in CDNOW) is an error naming the customer (``non_positive='error'``), or is left out of the fit and
+    listed in ``excluded`` (``non_positive='exclude'``).
+    """
+    if non_positive not in ("error", "exclude"):
+        raise ValueError(f"non_positive must be 'error' or 'exclude', not {non_positive!r}")
+    ids = _ids(frequency)
     x = np.asarray(frequency, dtype=float)
     m = np.asarray(monetary, dtype=float)
     keep = x > 0
     if not keep.any():
         raise SegmentationDataError("Gamma-Gamma needs customers with repeat purchases; there are none")
-    if (m[keep] <= 0).any():
-        i = int(np.flatnonzero(keep & (m <= 0))[0])
-        raise SegmentationDataError(f"customer row {i}: mean repeat spend {m[i]} is not positive")
+    bad = keep & ~(m > 0)
+    if bad.any() and non_positive == "error":
+        i = int(np.flatnonzero(bad)[0])
+        raise SegmentationDataError(
+            f"customer {ids[i]}: mean repeat spend {m[i]} is not positive ({int(bad.sum())} such customer(s)); "
+            "Gamma-Gamma needs positive spend: pass non_positive='exclude' to leave them out of the fit")
+    keep &= ~bad
     x, m = x[keep], m[keep]
 
     def neg(p: np.ndarray) -> float:
@@ -182,7 +224,7 @@ def fit_gamma_gamma(frequency, monetary) -> GammaGamma:
     res = optimize.minimize(neg, res.x, method="Nelder-Mead",
                             options={"xatol": 1e-8, "fatol": 1e-10, "maxiter": 4000})
     p, q, g = np.exp(res.x)
-    return GammaGamma(float(p), float(q), float(g), -float(res.fun), int(keep.sum()))
+    return GammaGamma(float(p), float(q), float(g), -float(res.fun), int(keep.sum()), tuple(ids[bad]))
 
 
 def customer_lifetime_value(
@@ -209,6 +251,89 @@ def customer_lifetime_value(
         total += (cum - prev) * value / (1 + monthly_discount) ** i
         prev = cum
     return pd.Series(total, index=summary.index, name="clv")
+
+
+@dataclass(frozen=True)
+class HoldoutCheck:
+    """A BG/NBD fit on a calibration period set against what the customers did in the hold-out period.
+
+    ``by_frequency``: per calibration repeat frequency (0, 1, ..., ``max_frequency``+), the customers and
+    their mean hold-out purchases, actual and predicted (the table of Fader, Hardie & Lee 2005).
+    ``tracking``: per week since the cohort's first purchase, the cohort's cumulative repeat purchases,
+    actual and expected; ``calibration_weeks`` marks where the hold-out begins."""
+
+    model: BGNBD
+    calibration_end: pd.Timestamp
+    holdout_end: pd.Timestamp
+    per_customer: pd.DataFrame
+    by_frequency: pd.DataFrame
+    tracking: pd.DataFrame
+    calibration_weeks: float
+
+    @property
+    def mean_absolute_error(self) -> float:
+        """Mean absolute difference of predicted and actual hold-out purchases per customer."""
+        return float((self.per_customer["predicted"] - self.per_customer["actual"]).abs().mean())
+
+    @property
+    def total_error(self) -> float:
+        """Predicted over actual hold-out purchases of the whole cohort, minus 1 (0.05: 5 % too many)."""
+        return float(self.per_customer["predicted"].sum() / self.per_customer["actual"].sum() - 1)
+
+
+def holdout_check(
+    transactions: pd.DataFrame,
+    *,
+    calibration_end: str | pd.Timestamp,
+    holdout_end: str | pd.Timestamp | None = None,
+    max_frequency: int = 7,
+    customer: str = "customer_id",
+    date: str = "date",
+    amount: str = "amount",
+) -> HoldoutCheck:
+    """Fit BG/NBD on the purchases up to ``calibration_end`` and compare its forecast with the purchase
+    days of the same customers up to ``holdout_end`` (default: the last transaction's day)."""
+    cal_end = pd.Timestamp(calibration_end)
+    df = transactions[[customer, date, amount]].copy()
+    df[date] = pd.to_datetime(df[date]).dt.normalize()
+    end = pd.Timestamp(holdout_end) if holdout_end is not None else df[date].max()
+    if end <= cal_end:
+        raise SegmentationDataError(f"the hold-out period ends ({end.date()}) before it starts "
+                                    f"(after {cal_end.date()})")
+    summary = rfm_summary(df, calibration_end=cal_end, customer=customer, date=date, amount=amount)
+    model = fit_bgnbd(summary["frequency"], summary["recency"], summary["T"])
+    days = _purchase_days(df[df[date] <= end], customer, date, amount)
+    days = days[days[customer].isin(summary.index)]
+    later = days[days[date] > cal_end]
+    actual = later.groupby(customer).size().reindex(summary.index, fill_value=0)
+    weeks = (end - cal_end).days / 7.0
+    predicted = model.expected_purchases(weeks, summary["frequency"], summary["recency"], summary["T"])
+    per_customer = pd.DataFrame({"frequency": summary["frequency"], "actual": actual.astype(float),
+                                 "predicted": np.asarray(predicted, dtype=float)}, index=summary.index)
+    bucket = per_customer["frequency"].clip(upper=max_frequency)
+    by_frequency = per_customer.groupby(bucket).agg(customers=("actual", "size"), actual=("actual", "mean"),
+                                                    predicted=("predicted", "mean"))
+    by_frequency.index = [f"{int(k)}+" if k == max_frequency else str(int(k)) for k in by_frequency.index]
+    by_frequency.index.name = "calibration repeat purchases"
+    return HoldoutCheck(model, cal_end, end, per_customer, by_frequency,
+                        _tracking(days, model, customer, date, end), float((cal_end - days[date].min()).days / 7.0))
+
+
+def _tracking(days: pd.DataFrame, model: BGNBD, customer: str, date: str, end: pd.Timestamp) -> pd.DataFrame:
+    """Weekly cumulative repeat purchases of the cohort, actual and expected (customers acquired on the same
+    day share one expected curve)."""
+    first = days.groupby(customer)[date].transform("min")
+    start = days[date].min()
+    n_weeks = int(np.ceil(((end - start).days + 1) / 7.0))
+    week_of_repeat = ((days.loc[days[date] > first, date] - start).dt.days // 7).to_numpy()
+    actual = np.cumsum(np.bincount(week_of_repeat, minlength=n_weeks)[:n_weeks])
+    acquired = days.groupby(customer)[date].min().map(lambda d: (d - start).days / 7.0).value_counts()
+    t = np.arange(1, n_weeks + 1, dtype=float)  # the end of each week, in weeks since the start
+    expected = np.zeros(n_weeks)
+    for s, n in acquired.items():
+        expected += n * np.where(t > s, model.expected_unconditional(np.clip(t - s, 0, None)), 0.0)
+    return pd.DataFrame({"actual": actual.astype(float), "expected": expected},
+                        index=pd.RangeIndex(1, n_weeks + 1, name="week"))
 
 
 def spend_frequency_correlation(summary: pd.DataFrame) -> float:

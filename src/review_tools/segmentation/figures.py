@@ -81,12 +81,19 @@ def rfm_heatmap(rfm: pd.DataFrame, *, bins: int = 5) -> Figure:
 
 
 def portfolio_scatter(pf: pd.DataFrame, *, currency: str = "EUR") -> Figure:
-    """Value against potential on log axes, with the cut lines and the four care-model quadrants."""
+    """Value against potential on log axes, with the cut lines and the four care-model quadrants; prospects
+    (no orders, value 0) are drawn as open circles on the bottom edge."""
     fig, ax = plt.subplots(figsize=(9.5, 5.5))
+    prospect = pf["prospect"] if "prospect" in pf.columns else pd.Series(False, index=pf.index)
     for name, colour in COLOURS.items():
-        part = pf[pf["care_model"] == name]
+        part = pf[(pf["care_model"] == name) & ~prospect]
         ax.scatter(part["potential"], part["value"].clip(lower=1), s=14, alpha=0.7, color=colour,
                    label=f"{tr(name)} ({len(part)})")
+    if prospect.any():
+        part = pf[prospect]
+        ax.scatter(part["potential"], part["value"].clip(lower=1), s=40, facecolors="none", linewidths=1.5,
+                   edgecolors=[COLOURS[c] for c in part["care_model"]],
+                   label=tr("prospects, no orders ({n})", n=len(part)))
     ax.set_xscale("log")
     ax.set_yscale("log")
     plain_log_ticks(ax)
@@ -122,8 +129,10 @@ def silhouette_by_k(scan: pd.DataFrame) -> Figure:
 
 
 def value_by_segment(values: pd.Series, segment: pd.Series, order: Sequence[str], *, label: str) -> Figure:
-    """Distribution of a value (e.g. CLV) per segment, as box plots on a log axis."""
-    groups = [values[segment == s].clip(lower=0.01).to_numpy() for s in order]
+    """Distribution of a value (e.g. CLV) per segment, as box plots on a log axis; customers without a
+    value (prospects with no purchase history have no CLV) are left out, not drawn as zero."""
+    known = values.notna()
+    groups = [values[(segment == s) & known].clip(lower=0.01).to_numpy() for s in order]
     fig, ax = plt.subplots(figsize=(7, 4))
     ax.boxplot(groups, tick_labels=[tr(s) for s in order], showfliers=False, whis=(5, 95))
     ax.set_yscale("log")
@@ -149,5 +158,40 @@ def migration_heatmap(matrix: pd.DataFrame) -> Figure:
     ax.set_xlabel(tr("segment {name}", name=matrix.columns.name))
     ax.set_ylabel(tr("segment {name}", name=matrix.index.name))
     ax.set_title(tr("Segment migration"))
+    fig.tight_layout()
+    return fig
+
+
+def holdout_by_frequency(check) -> Figure:
+    """Mean hold-out purchases per calibration repeat frequency, actual against predicted (from
+    :func:`review_tools.segmentation.clv.holdout_check`)."""
+    table = check.by_frequency
+    fig, ax = plt.subplots(figsize=(7, 4))
+    x = np.arange(len(table))
+    ax.plot(x, table["actual"], marker="o", color="#1b6ca8", label=tr("actual"))
+    ax.plot(x, table["predicted"], marker="s", ls="--", color="#e0a526", label=tr("predicted (BG/NBD)"))
+    ax.set_xticks(x, list(table.index))
+    ax.set_xlabel(tr("repeat purchases in the calibration period"))
+    ax.set_ylabel(tr("mean purchases in the hold-out period"))
+    ax.set_title(tr("Hold-out check by calibration frequency"))
+    ax.legend()
+    fig.tight_layout()
+    return fig
+
+
+def tracking(check) -> Figure:
+    """The cohort's cumulative repeat purchases week by week, actual against expected, with the end of the
+    calibration period marked."""
+    table = check.tracking
+    fig, ax = plt.subplots(figsize=(8, 4))
+    ax.plot(table.index, table["actual"], color="#1b6ca8", label=tr("actual"))
+    ax.plot(table.index, table["expected"], ls="--", color="#e0a526", label=tr("expected (BG/NBD)"))
+    ax.axvline(check.calibration_weeks, color="#888", ls=":", lw=1)
+    ax.text(check.calibration_weeks, ax.get_ylim()[1] * 0.98, " " + tr("hold-out begins"), va="top", fontsize=8,
+            color="#555")
+    ax.set_xlabel(tr("week"))
+    ax.set_ylabel(tr("cumulative repeat purchases"))
+    ax.set_title(tr("Tracking: cumulative repeat purchases of the cohort"))
+    ax.legend(loc="upper left")
     fig.tight_layout()
     return fig

@@ -1,8 +1,10 @@
 """Portfolio segmentation: value x potential care models with service levels, and Buttle's two phases.
 
 * Care models (Hannus 2004, table 3 in the seed document): strategic (high value, high potential), key
-  (high value), strategic opportunity (high potential) and transactional.  Cut points are parameters,
-  given as quantiles of the customer base or as absolute amounts.
+  (high value), strategic opportunity (high potential) and transactional, the group Hannus calls one-off
+  customers (kerta-asiakkuudet).  Cut points are parameters, given as quantiles of the buying customers or
+  as absolute amounts.  Prospects, customers with a known potential and no orders yet, are placed by their
+  potential: a high one makes a strategic opportunity, the not-yet-buying customer Hannus means.
 * Service levels per care model are configuration (``data/service_levels.yaml``): contact frequency,
   channel, account responsibility, as in the service-level tables of Pesonen (2014).
 * Buttle (2004, 115): phase 1 places customers by strategic importance and cost to serve; phase 2 by
@@ -11,6 +13,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 
 import numpy as np
@@ -40,23 +43,40 @@ def care_models(
     value_cut: float = 0.75,
     potential_cut: float = 0.75,
     kind: str = "quantile",
+    prospects: Iterable[object] = (),
 ) -> pd.DataFrame:
     """Care model per customer from current value and purchase potential.
 
-    A customer is high on an axis when its value is at or above the cut (the ``value_cut`` quantile of all
-    customers when ``kind='quantile'``).  The cut values used are in ``attrs``.
+    A customer is high on an axis when its value is at or above the cut (the ``value_cut`` quantile of the
+    buying customers when ``kind='quantile'``).  ``prospects`` (customers without orders, value 0) do not
+    move the cuts and are placed by their potential; the ``prospect`` column marks them.  The cut values
+    used are in ``attrs``.
     """
     both = pd.concat({"value": value, "potential": potential}, axis=1)
     if both.isna().any().any():
         missing = both.index[both.isna().any(axis=1)][:5].tolist()
         raise SegmentationDataError(f"value or potential missing for customer(s) {missing}")
-    v_cut = _cut(both["value"], value_cut, kind)
-    p_cut = _cut(both["potential"], potential_cut, kind)
+    both["prospect"] = both.index.isin(list(prospects))
+    if both["prospect"].all():
+        raise SegmentationDataError("every customer is a prospect: the cuts need customers with orders")
+    buying = both[~both["prospect"]]
+    v_cut = _cut(buying["value"], value_cut, kind)
+    p_cut = _cut(buying["potential"], potential_cut, kind)
     v_high = both["value"] >= v_cut
     p_high = both["potential"] >= p_cut
     both["care_model"] = np.select([v_high & p_high, v_high, p_high], list(CARE_MODELS[:3]), CARE_MODELS[3])
     both.attrs.update(value_cut=v_cut, potential_cut=p_cut)
     return both
+
+
+def value_per_year(net: pd.Series, first_order: pd.Series, end: str | pd.Timestamp, *,
+                   min_years: float = 1.0) -> pd.Series:
+    """Mean yearly net revenue over each customer's own time with us: from its first order to ``end``,
+    counted as at least ``min_years`` (so a customer won last month is not valued at twelve times a
+    month).  Dividing by the calendar years of the whole data instead understates every customer won
+    after its start."""
+    years = ((pd.Timestamp(end) - first_order).dt.days + 1) / 365.25
+    return net / years.clip(lower=min_years)
 
 
 class ServiceLevel(BaseModel):
@@ -111,9 +131,11 @@ def buttle_two_phase(
     """Buttle's two-phase portfolio.
 
     Phase 1: strategic importance x cost to serve (each split at the ``cut`` quantile).  Phase 2:
-    attractiveness x relationship strength: attractive customers are developed where the relationship is
-    weak and maintained where it is strong; unattractive ones are maintained where the relationship is
-    strong and strategically important, and otherwise withdrawn from (moved to low-cost channels).
+    attractiveness x relationship strength, read together with phase 1: attractive customers are developed
+    where the relationship is weak and maintained where it is strong; unattractive ones are maintained
+    where the relationship is strong and they are strategically important or cheap to serve, and otherwise
+    withdrawn from (moved to low-cost channels) -- so a costly, unimportant customer is not kept on the
+    expensive model because its relationship happens to be strong.
     """
     missing = [c for c in (importance, cost, attractiveness, strength) if c not in customers.columns]
     if missing:
@@ -127,7 +149,7 @@ def buttle_two_phase(
         ["important, low cost", "important, high cost", "less important, low cost"],
         "less important, high cost",
     )
-    action = np.select([attr_hi & ~strong, attr_hi & strong, strong & imp_hi], ["develop", "maintain", "maintain"],
-                       "withdraw")
+    action = np.select([attr_hi & ~strong, attr_hi & strong, strong & (imp_hi | ~cost_hi)],
+                       ["develop", "maintain", "maintain"], "withdraw")
     return pd.DataFrame({"phase1": phase1, "attractive": attr_hi, "strong": strong, "action": action},
                         index=customers.index)

@@ -9,7 +9,7 @@ common champions / loyal / at risk / hibernating map and is a parameter, not a f
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 import numpy as np
 import pandas as pd
@@ -55,12 +55,20 @@ def rfm_table(
     ties: str = "average",
     value: str = "amount",
     segments: Sequence[tuple[str, tuple[int, int], tuple[int, int]]] = DEFAULT_SEGMENTS,
+    customers: Iterable[object] | None = None,
 ) -> pd.DataFrame:
     """RFM table, one row per customer with an order: recency (days), frequency (order days), monetary
     (net of returns), the three scores, the cell and the segment name.
 
     ``as_of`` defaults to the day after the last transaction.  Customers with only returns in the period
-    have no recency and are left out; their number is in ``attrs['left_out']``.
+    have no recency and are left out, and so are the customers of ``customers`` (the whole customer table's
+    ids) with no transaction at all; their number is in ``attrs['left_out']``.
+
+    Scores are percentile ranks cut into ``bins``; ``ties`` says how tied customers are ranked (pandas'
+    rank methods).  With the default ``'average'`` tied customers share a score, so when most customers
+    bought once they all get the score of the tie's middle (often F = 2, and no customer F = 1);
+    ``'min'`` gives a tie the lowest score it spans (one-time buyers F = 1), ``'first'`` splits ties by
+    order into equal bins (same history, different scores).
     """
     totals = customer_totals(tx, value=value)
     buyers = totals[totals["order_days"] > 0]
@@ -77,7 +85,8 @@ def rfm_table(
     out["M"] = score(out["monetary"], bins=bins, ties=ties)
     out["cell"] = out["R"].astype(str) + out["F"].astype(str) + out["M"].astype(str)
     out["segment"] = name_segments(out["R"], (out["F"] + out["M"]) / 2, segments)
-    out.attrs["left_out"] = int(len(totals) - len(buyers))
+    never = 0 if customers is None else len(set(customers) - set(totals.index))
+    out.attrs["left_out"] = int(len(totals) - len(buyers)) + never
     out.attrs["as_of"] = ref
     return out
 

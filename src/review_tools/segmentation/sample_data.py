@@ -82,15 +82,22 @@ def generate(config: SampleConfig = SampleConfig()) -> tuple[pd.DataFrame, pd.Da
                          rng.integers(90, days, n), days)
     onboard_day = np.where(rng.random(n) < 0.15, rng.integers(0, days // 2, n), 0)
 
+    region = rng.choice(REGIONS, size=n)
+    estimated = np.round(potential * rng.lognormal(0.0, 0.25, n), -2)
+    strength = np.clip(np.round(1 + 4 * wallet + rng.normal(0, 0.6, n)), 1, 5).astype(int)
+    late = np.round(rng.gamma(1.5, 4.0, n), 1)
+    # a representative's rating from what the representative sees, the estimated potential, never from the
+    # latent high-potential flag the true segment is made of (that leaked the label into the data)
+    estimated_rank = pd.Series(estimated).rank(pct=True).to_numpy()
+    importance = np.clip(np.round(1 + 4 * (estimated_rank * 0.6 + rng.random(n) * 0.4)), 1, 5).astype(int)
     customers = pd.DataFrame({
         "customer_id": [f"C{i:05d}" for i in range(1, n + 1)],
         "customer_type": ctype,
-        "region": rng.choice(REGIONS, size=n),
-        "estimated_potential": np.round(potential * rng.lognormal(0.0, 0.25, n), -2),
-        "relationship_strength": np.clip(np.round(1 + 4 * wallet + rng.normal(0, 0.6, n)), 1, 5).astype(int),
-        "payment_days_late": np.round(rng.gamma(1.5, 4.0, n), 1),
-        "strategic_importance": np.clip(np.round(1 + 4 * (potential_high * 0.6 + rng.random(n) * 0.4)), 1, 5)
-        .astype(int),
+        "region": region,
+        "estimated_potential": estimated,
+        "relationship_strength": strength,
+        "payment_days_late": late,
+        "strategic_importance": importance,
         "cost_to_serve": np.round(800 + 0.02 * value + rng.gamma(2.0, 400.0, n), 0),
         "true_segment": segment,
         "true_annual_value": np.round(value, 2),
