@@ -62,11 +62,17 @@ def test_duckdb_equals_the_pandas_path_on_the_sample(orders) -> None:
     _same_lab(ibis.duckdb.connect(), orders)
 
 
-def test_duckdb_equals_the_pandas_path_on_cdnow(real) -> None:
+@pytest.fixture(scope="module")
+def cdnow(real) -> pd.DataFrame:
     raw = pd.read_csv(real("lifetimes-cdnow/CDNOW_sample.txt"), sep=r"\s+", header=None,
                       names=["id", "customer_id", "date", "cds", "amount"], dtype={"date": str})
     raw["date"] = pd.to_datetime(raw["date"], format="%Y%m%d")
     raw["customer_id"] = raw["customer_id"].astype(str)
+    return raw
+
+
+def test_duckdb_equals_the_pandas_path_on_cdnow(cdnow) -> None:
+    raw = cdnow
     _same_lab(ibis.duckdb.connect(), raw)
     con = ibis.duckdb.connect()
     tx = con.create_table("tx", raw[["customer_id", "date", "amount"]])
@@ -127,3 +133,7 @@ def spark(tmp_path_factory):
 
 def test_spark_local_equals_the_pandas_path_on_the_sample(spark, orders) -> None:
     _same_lab(ibis.pyspark.connect(spark), orders)
+
+
+def test_spark_local_equals_the_pandas_path_on_cdnow(spark, cdnow) -> None:
+    _same_lab(ibis.pyspark.connect(spark), cdnow)
