@@ -18,7 +18,7 @@ def test_care_models_absolute_cuts_by_hand() -> None:
     potential = pd.Series({"s": 900.0, "k": 100.0, "o": 800.0, "t": 50.0, "edge": 500.0})
     pf = portfolio.care_models(value, potential, value_cut=100, potential_cut=500, kind="absolute")
     assert pf["care_model"].to_dict() == {
-        "s": "strategic", "k": "key", "o": "strategic opportunity", "t": "transactional",
+        "s": "strategic", "k": "key", "o": "strategic opportunity", "t": "one-off",
         "edge": "strategic",  # a value at the cut counts as high
     }
     assert (pf.attrs["value_cut"], pf.attrs["potential_cut"]) == (100.0, 500.0)
@@ -37,7 +37,7 @@ def test_care_models_quantile_cuts_and_bad_input() -> None:
 def test_service_levels_from_the_sample_configuration(tmp_path) -> None:
     levels = portfolio.load_service_levels(ROOT / "data" / "service_levels.yaml").table()
     assert list(levels.index) == list(portfolio.CARE_MODELS)
-    assert levels.loc["strategic", "visits_per_year"] > levels.loc["transactional", "visits_per_year"]
+    assert levels.loc["strategic", "visits_per_year"] > levels.loc["one-off", "visits_per_year"]
     bad = tmp_path / "levels.yaml"
     text = (ROOT / "data" / "service_levels.yaml").read_text(encoding="utf-8")
     bad.write_text(text.replace("visits_per_year: 6", "visits_per_year: -6"), encoding="utf-8")
@@ -70,7 +70,8 @@ def test_the_portfolio_figure_legend_covers_no_quadrant_label() -> None:
     renderer = fig.canvas.get_renderer()
     ax = fig.axes[0]
     legend = ax.get_legend().get_window_extent(renderer)
-    labels = [t for t in ax.texts if t.get_text() in ("key", "strategic", "transactional", "strategic opportunity")]
+    labels = [t for t in ax.texts if t.get_text() in ("key", "strategic", "one-off (transactional)",
+                                                      "strategic opportunity")]
     assert len(labels) == 4
     assert not any(legend.overlaps(t.get_window_extent(renderer)) for t in labels)
 
@@ -79,7 +80,7 @@ def test_prospects_are_placed_by_potential_and_do_not_move_the_cuts() -> None:
     value = pd.Series({"s": 200.0, "k": 150.0, "o": 10.0, "t": 5.0, "new_big": 0.0, "new_small": 0.0})
     potential = pd.Series({"s": 900.0, "k": 100.0, "o": 800.0, "t": 50.0, "new_big": 950.0, "new_small": 20.0})
     pf = portfolio.care_models(value, potential, value_cut=0.5, potential_cut=0.5, prospects=["new_big", "new_small"])
-    assert pf.loc[["new_big", "new_small"], "care_model"].tolist() == ["strategic opportunity", "transactional"]
+    assert pf.loc[["new_big", "new_small"], "care_model"].tolist() == ["strategic opportunity", "one-off"]
     assert pf["prospect"].sum() == 2
     # the cuts are the medians of the four buying customers, whatever the prospects
     assert (pf.attrs["value_cut"], pf.attrs["potential_cut"]) == (80.0, 450.0)

@@ -9,12 +9,14 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from review_tools import i18n
-from review_tools.i18n import tr
+from review_tools.i18n import message, tr
 from review_tools.plotting import plain_log_ticks, pyplot
 
 plt = pyplot()
 
-COLOURS = {"strategic": "#1b6ca8", "key": "#3ea55e", "strategic opportunity": "#e0a526", "transactional": "#9aa3ad"}
+# The quadrant of one-off customers shows both names: Hannus's (the seed) and the common 'transactional'.
+QUADRANT_LABELS = {"one-off": message("one-off (transactional)")}
+COLOURS = {"strategic": "#1b6ca8", "key": "#3ea55e", "strategic opportunity": "#e0a526", "one-off": "#9aa3ad"}
 
 
 def sizes_and_shares(profile: pd.DataFrame, *, value: str = "revenue", title: str = "") -> Figure:
@@ -102,10 +104,10 @@ def portfolio_scatter(pf: pd.DataFrame, *, currency: str = "EUR") -> Figure:
     ax.axvline(pc, color="#444", ls="--", lw=1)
     x0, x1 = ax.get_xlim()
     y0, y1 = ax.get_ylim()
-    for text, x, y in (("key", x0, y1), ("strategic", x1, y1), ("transactional", x0, y0),
+    for text, x, y in (("key", x0, y1), ("strategic", x1, y1), ("one-off", x0, y0),
                        ("strategic opportunity", x1, y0)):
-        ax.text(x, y, tr(text), ha="left" if x == x0 else "right", va="top" if y == y1 else "bottom",
-                fontsize=10, fontweight="bold", color=COLOURS[text], alpha=0.8)
+        ax.text(x, y, tr(QUADRANT_LABELS.get(text, text)), ha="left" if x == x0 else "right",
+                va="top" if y == y1 else "bottom", fontsize=10, fontweight="bold", color=COLOURS[text], alpha=0.8)
     ax.set_xlabel(tr("estimated purchase potential ({currency} / year)", currency=currency))
     ax.set_ylabel(tr("current value ({currency} / year)", currency=currency))
     ax.set_title(tr("Value x potential portfolio"))

@@ -1,8 +1,8 @@
 """Portfolio segmentation: value x potential care models with service levels, and Buttle's two phases.
 
 * Care models (Hannus 2004, table 3 in the seed document): strategic (high value, high potential), key
-  (high value), strategic opportunity (high potential) and transactional, the group Hannus calls one-off
-  customers (kerta-asiakkuudet).  Cut points are parameters, given as quantiles of the buying customers or
+  (high value), strategic opportunity (high potential) and one-off customers (Hannus's kerta-asiakkuudet;
+  other texts call them transactional).  Cut points are parameters, given as quantiles of the buying customers or
   as absolute amounts.  Prospects, customers with a known potential and no orders yet, are placed by their
   potential: a high one makes a strategic opportunity, the not-yet-buying customer Hannus means.
 * Service levels per care model are configuration (``data/service_levels.yaml``): contact frequency,
@@ -23,7 +23,7 @@ from ruamel.yaml import YAML
 
 from review_tools.segmentation.errors import SegmentationDataError
 
-CARE_MODELS = ("strategic", "key", "strategic opportunity", "transactional")
+CARE_MODELS = ("strategic", "key", "strategic opportunity", "one-off")
 
 
 def _cut(values: pd.Series, cut: float, kind: str) -> float:
@@ -96,10 +96,10 @@ class ServiceLevels(BaseModel):
     strategic: ServiceLevel
     key: ServiceLevel
     strategic_opportunity: ServiceLevel
-    transactional: ServiceLevel
+    one_off: ServiceLevel
 
     def table(self) -> pd.DataFrame:
-        rows = {name: getattr(self, name.replace(" ", "_")).model_dump() for name in CARE_MODELS}
+        rows = {name: getattr(self, name.replace(" ", "_").replace("-", "_")).model_dump() for name in CARE_MODELS}
         out = pd.DataFrame.from_dict(rows, orient="index")
         out.index.name = "care_model"
         return out

@@ -4,7 +4,7 @@ Nobody's real customers: the numbers are made up by the rules below so that segm
 run and *scored*.  Each customer gets a latent annual purchase value and purchase potential; its true
 segment is the care-model quadrant (Hannus 2004) of those latent values: strategic (high value, high
 potential), key (high value, lower potential), strategic opportunity (low value, high potential) and
-transactional.  What a method sees is noisy: orders drawn from the latent value with seasonality, churn
+one-off (transactional).  What a method sees is noisy: orders drawn from the latent value with seasonality, churn
 and returns, and a sales representative's estimate of potential.  The data dictionary is ``data/README.md``.
 """
 
@@ -34,7 +34,7 @@ MARGIN_RATE = {"cardiology": 0.35, "oncology": 0.45, "respiratory": 0.30, "vacci
 REGIONS = ("Uusimaa", "Pirkanmaa", "Varsinais-Suomi", "Pohjois-Pohjanmaa", "Keski-Suomi")
 # Seasonality of orders by calendar month: respiratory and vaccine demand peaks in autumn and winter.
 SEASONALITY = np.array([1.15, 1.10, 1.05, 0.95, 0.90, 0.80, 0.70, 0.80, 1.00, 1.10, 1.15, 1.30])
-SEGMENTS = ("strategic", "key", "strategic opportunity", "transactional")
+SEGMENTS = ("strategic", "key", "strategic opportunity", "one-off")
 
 
 @dataclass(frozen=True)
@@ -54,7 +54,7 @@ def true_segment(value_high: np.ndarray, potential_high: np.ndarray) -> np.ndarr
     return np.select(
         [value_high & potential_high, value_high, potential_high],
         ["strategic", "key", "strategic opportunity"],
-        default="transactional",
+        default="one-off",
     )
 
 
