@@ -80,3 +80,57 @@ def test_interactive_screening_notebook_runs(stage, expected) -> None:
     assert not [o for o in outputs if o.get("output_type") == "error"]
     assert any("application/vnd.jupyter.widget-view+json" in o.get("data", {}) for o in outputs)
     assert nb.cells[-1].outputs[0]["text"].split() == [str(expected), str(expected)]
+
+
+def test_a_sitting_through_the_app_learns_as_the_simulation_does(external, monkeypatch, tmp_path) -> None:
+    """The app used to rank once, when its cell ran: one sitting saved 12-16 % where the simulation saved
+    38-53 %.  Driven through its own buttons, it now re-ranks after every decision and reaches the
+    simulation's WSS@95 on the same set and priors within 2 points."""
+    import csv
+
+    from review_tools import prioritise as p
+    from review_tools import screening_widget
+    from review_tools.io.importer import import_file
+
+    monkeypatch.setattr(screening_widget, "NEXT_RECORD_WAIT", None)  # deterministic: always the new ranking
+    path = external / "srd-screening" / "Cohen_2006_Estrogens.csv"
+    records = import_file(path).records
+    rows = list(csv.DictReader(path.open(encoding="utf-8")))
+    labels = [int(rows[r.position - 1]["label_abstract_screening"]) for r in records]
+    simulated = p.metrics(p.simulate(p.feature_matrix(p.texts(records)), labels, seed=1), labels).wss95
+
+    label = {r.id: y for r, y in zip(records, labels, strict=True)}
+    log = DecisionLog(tmp_path / "screening", PROTOCOL, [r.id for r in records])
+    prior = p.prior_indices(labels, 1)
+    log.record([Decision(records[prior[0]].id, "title_abstract", "anna", "include"),
+                Decision(records[prior[1]].id, "title_abstract", "anna", "exclude", ("E2",))])
+    app = ScreeningApp(records, log, stage="title_abstract", reviewer="anna")
+    order = [records[i].id for i in prior]
+    while app.current is not None:
+        rec = app.current
+        order.append(rec.id)
+        if label[rec.id]:
+            app.buttons["include"].click()
+        else:
+            app.reasons.value = ("E2",)
+            app.buttons["exclude"].click()
+        app.wait()
+    app.close()
+    position = {r.id: i for i, r in enumerate(records)}
+    sitting = p.metrics([position[i] for i in order], labels).wss95
+    assert len(order) == len(records) and abs(sitting - simulated) <= 0.02, (sitting, simulated)
+
+
+def test_one_live_session_per_reviewer_and_stage(tmp_path) -> None:
+    """Two sessions under one name lost 51-105 of 240-300 decisions that each showed 'Saved'."""
+    from review_tools.screening import ScreeningError
+
+    records, log = _setup(tmp_path)
+    first = ScreeningApp(records, log, stage="title_abstract", reviewer="anna")
+    with pytest.raises(ScreeningError, match="anna already has a live screening session for title_abstract"):
+        ScreeningApp(records, log, stage="title_abstract", reviewer="anna")
+    ScreeningApp(records, log, stage="title_abstract", reviewer="ben").close()  # another reviewer may
+    ScreeningApp(records, log, stage="full_text", reviewer="anna").close()  # and another stage
+    first.close()
+    ScreeningApp(records, log, stage="title_abstract", reviewer="anna").close()
+    assert not list((tmp_path / "screening").glob("*.csv"))  # the locks are not decision files

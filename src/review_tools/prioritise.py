@@ -81,6 +81,29 @@ def screening_order(records: Sequence[Record], decided: Mapping[str, str]) -> li
     return [records[i] for i in [*ranked, *sorted(labelled)]]
 
 
+class Ranker:
+    """Ranks one set of records again and again as decisions come in: the TF-IDF features are computed
+    once, so each new ranking costs one model fit (what the screening app does after every decision)."""
+
+    def __init__(self, records: Sequence[Record], *, model: str = "logistic", seed: int = 0):
+        self.records = list(records)
+        self.model, self.seed = model, seed
+        self.row = {r.id: i for i, r in enumerate(self.records)}
+        self.x = feature_matrix(texts(self.records)) if self.records else None
+
+    def order(self, decided: Mapping[str, str], candidates: Sequence[Record]) -> list[Record]:
+        """``candidates`` most likely relevant first, by a model trained on ``decided`` (record id -> the
+        reviewer's decision; include and exclude count, 'maybe' does not); unchanged while ``decided`` lacks
+        an include or an exclude."""
+        labelled = {self.row[i]: int(d == INCLUDE) for i, d in decided.items()
+                    if d in (INCLUDE, EXCLUDE) and i in self.row}
+        if set(labelled.values()) != {0, 1} or not candidates:
+            return list(candidates)
+        ranked = rank(self.x, labelled, model=self.model, seed=self.seed)
+        position = {row: n for n, row in enumerate(ranked)}
+        return sorted(candidates, key=lambda r: position.get(self.row.get(r.id, -1), len(position)))
+
+
 def prior_indices(labels: Sequence[int], seed: int) -> list[int]:
     """One random included and one random excluded record (the seed decides which)."""
     y = np.asarray(labels, dtype=int)

@@ -3,20 +3,30 @@ the stage's criteria listed, include / exclude (with reasons) / maybe, a note, p
 
 Every button writes through :class:`review_tools.screening.DecisionLog`, so the decisions land in the same
 append-only files as any other.  The view is blind: it reads only this reviewer's own decisions.
+
+The records still to come are ranked again after every decision (:class:`review_tools.prioritise.Ranker`),
+in a background thread, so a sitting learns as it goes, as the simulation does, and the next record never
+waits for the model.  One reviewer has one live session per stage: a second one (another tab, another
+kernel, a colleague who kept the default name) is refused, since both would decide the same records.
 """
 
 from __future__ import annotations
 
 import html
+import threading
+import weakref
 from collections.abc import Sequence
 
 import ipywidgets as w
+from filelock import FileLock, Timeout
 
 from review_tools.highlight import highlight
+from review_tools.prioritise import Ranker
 from review_tools.records import Record
 from review_tools.screening import EXCLUDE, INCLUDE, MAYBE, Decision, DecisionLog, ScreeningError
 
 SHORTCUTS = {"i": INCLUDE, "e": EXCLUDE, "m": MAYBE, "s": "skip", "b": "back"}
+NEXT_RECORD_WAIT = 0.5  # seconds the next record may wait for the new ranking
 
 
 class ScreeningApp:
@@ -24,12 +34,20 @@ class ScreeningApp:
     ``app.widget`` in a notebook cell."""
 
     def __init__(self, records: Sequence[Record], log: DecisionLog, *, stage: str, reviewer: str,
-                 terms: Sequence[str] = ()):
+                 terms: Sequence[str] = (), rerank: bool = True):
         self.log, self.stage, self.reviewer, self.terms = log, stage, reviewer, list(terms)
-        done = set(log.latest(stage, reviewer).get(reviewer, {}))
-        self.records = [r for r in records if r.id not in done]
+        self._session = self._claim_session()
+        own = log.latest(stage, reviewer).get(reviewer, {})
+        self.decided = {i: d.decision for i, d in own.items()}
+        self.records = [r for r in records if r.id not in own]
         self.total = len(records)
         self.index = 0
+        self._lock = threading.Lock()
+        self._ranking: threading.Thread | None = None
+        self._shown = -1  # the position whose record is on screen
+        self._ranker = Ranker(records) if rerank else None
+        if self._ranker is not None:
+            self.records = self._ranker.order(self.decided, self.records)
         criteria = log.protocol.criteria_for(stage)
         self.card = w.HTML()
         self.progress = w.HTML()
@@ -53,11 +71,63 @@ class ScreeningApp:
                               w.HBox(list(self.buttons.values())), self.shortcut, self.message])
         self.render()
 
+    def _claim_session(self) -> FileLock:
+        """Hold this reviewer's session lock for the stage, or refuse with an error that says why."""
+        folder = self.log.directory / ".sessions"
+        folder.mkdir(parents=True, exist_ok=True)
+        lock = FileLock(folder / f"{self.stage}__{self.reviewer}.lock", timeout=0)
+        try:
+            lock.acquire()
+        except Timeout:
+            raise ScreeningError(
+                f"{self.reviewer} already has a live screening session for {self.stage} (another tab or kernel): "
+                "close it first, or screen under another reviewer name") from None
+        weakref.finalize(self, lock.release)
+        return lock
+
+    def close(self) -> None:
+        """End the session: wait for a ranking under way and let the reviewer open another session."""
+        self.wait()
+        self._session.release()
+
+    def wait(self) -> None:
+        """Wait until the records to come are ranked after the last decision (tests; the app never waits)."""
+        if self._ranking is not None:
+            self._ranking.join()
+
+    def _rerank(self) -> None:
+        """Rank the records still to come by the decisions so far, in the background.  The next record is
+        the new ranking's best when the model is done within :data:`NEXT_RECORD_WAIT` seconds; otherwise the
+        old ranking's next one is shown and the new order applies to the records after it."""
+        if self._ranker is None:
+            return
+        decided = dict(self.decided)
+        start = self.index
+
+        def work() -> None:
+            with self._lock:
+                upcoming = self.records[start:]
+            ordered = self._ranker.order(decided, upcoming)
+            with self._lock:
+                if self.index != start:  # the reviewer went back or on meanwhile: this order is stale
+                    return
+                if self._shown == start:  # the next record is already on screen: keep it, order the rest
+                    shown = self.records[start]
+                    self.records[start + 1:] = [r for r in ordered if r is not shown]
+                else:
+                    self.records[start:] = ordered
+
+        self._ranking = threading.Thread(target=work, daemon=True)
+        self._ranking.start()
+        self._ranking.join(timeout=NEXT_RECORD_WAIT)
+
     @property
     def current(self) -> Record | None:
         return self.records[self.index] if 0 <= self.index < len(self.records) else None
 
     def render(self) -> None:
+        with self._lock:
+            self._shown = self.index
         done = self.total - len(self.records) + self.index
         self.progress.value = (f"<b>{html.escape(self.reviewer)}</b> &middot; {html.escape(self.stage)} &middot; "
                                f"{done} of {self.total} screened")
@@ -75,20 +145,23 @@ class ScreeningApp:
     def act(self, action: str) -> None:
         """Record a decision (or move): the same path the buttons and shortcuts take."""
         rec = self.current
-        if action == "back":
-            self.index = max(0, self.index - 1)
-        elif action == "skip":
-            self.index += 1
+        if action in ("back", "skip"):
+            with self._lock:
+                self.index = max(0, self.index - 1) if action == "back" else self.index + 1
         elif rec is not None:
             decision = Decision(rec.id, self.stage, self.reviewer, action,
                                 tuple(self.reasons.value) if action != INCLUDE else (), self.note.value)
             try:
                 self.log.record([decision])
-            except ScreeningError as exc:
-                self.message.value = f"<span style='color:#cf222e'>{html.escape(str(exc))}</span>"
+            except (ScreeningError, OSError) as exc:  # a failed save says so: the last 'Saved' is not left showing
+                self.message.value = f"<span style='color:#cf222e'>Not saved: {html.escape(str(exc))}</span>"
                 return
             self.message.value = f"Saved: {html.escape(action)} for {html.escape(rec.id)}"
-            self.index += 1
+            self.decided[rec.id] = action
+            self.wait()
+            with self._lock:
+                self.index += 1
+            self._rerank()
         self.render()
 
     def _on_shortcut(self, change) -> None:
