@@ -9,7 +9,7 @@ import pytest
 from review_tools.highlight import highlight, search_terms
 from review_tools.protocol import load_protocol
 from review_tools.records import Record, assign_ids
-from review_tools.screening import Decision, DecisionLog
+from review_tools.screening import Decision, DecisionLog, ScreeningError
 from review_tools.screening_widget import ScreeningApp
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -123,8 +123,6 @@ def test_a_sitting_through_the_app_learns_as_the_simulation_does(external, monke
 
 def test_one_live_session_per_reviewer_and_stage(tmp_path) -> None:
     """Two sessions under one name lost 51-105 of 240-300 decisions that each showed 'Saved'."""
-    from review_tools.screening import ScreeningError
-
     records, log = _setup(tmp_path)
     first = ScreeningApp(records, log, stage="title_abstract", reviewer="anna")
     with pytest.raises(ScreeningError, match="anna already has a live screening session for title_abstract"):
@@ -134,3 +132,28 @@ def test_one_live_session_per_reviewer_and_stage(tmp_path) -> None:
     first.close()
     ScreeningApp(records, log, stage="title_abstract", reviewer="anna").close()
     assert not list((tmp_path / "screening").glob("*.csv"))  # the locks are not decision files
+
+
+def test_undo_appends_a_reversing_row_and_shows_the_record_again(tmp_path) -> None:
+    records, log = _setup(tmp_path)
+    app = ScreeningApp(records, log, stage="title_abstract", reviewer="anna", rerank=False)
+    app.buttons["include"].click()
+    app.reasons.value = ("E2",)
+    app.buttons["exclude"].click()
+    assert app.current is records[2] and "2 of 3 screened" in app.progress.value
+    app.shortcut.value = "u"
+    assert app.current is records[1] and "1 of 3 screened" in app.progress.value
+    rows = log.read("title_abstract", "anna")
+    assert [(d.record_id, d.decision) for d in rows] == [(records[0].id, "include"), (records[1].id, "exclude"),
+                                                         (records[1].id, "undecided")]
+    assert set(log.latest("title_abstract")["anna"]) == {records[0].id}  # undecided again
+    app.buttons["maybe"].click()
+    assert log.latest("title_abstract")["anna"][records[1].id].decision == "maybe"
+    app.buttons["undo"].click()
+    app.buttons["undo"].click()
+    assert log.latest("title_abstract").get("anna", {}) == {} and app.current is records[0]
+    app.buttons["undo"].click()
+    assert "Nothing to undo" in app.message.value
+    app.close()
+    with pytest.raises(ScreeningError, match="takes no reason code"):
+        log.record([Decision(records[0].id, "title_abstract", "anna", "undecided", ("E2",))])

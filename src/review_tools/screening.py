@@ -29,6 +29,10 @@ from review_tools.records import Record
 
 INCLUDE, EXCLUDE, MAYBE = "include", "exclude", "maybe"
 DECISIONS = (INCLUDE, EXCLUDE, MAYBE)
+# A row that takes a reviewer's decision back (the app's undo): the record is undecided again.  The log stays
+# append-only: the undone decision and its undoing are both on file.
+UNDECIDED = "undecided"
+RECORDED = (*DECISIONS, UNDECIDED)
 AUTOMATIC = "automatic"
 COLUMNS = ("record_id", "stage", "reviewer", "decision", "reasons", "note", "timestamp", "source")
 _REVIEWER = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
@@ -76,8 +80,10 @@ class DecisionLog:
             raise ScreeningError(f"stage {d.stage!r} is not one of {', '.join(STAGES)}")
         if not _REVIEWER.match(d.reviewer):
             raise ScreeningError(f"reviewer name {d.reviewer!r}: use letters, digits, '_', '-' or '.'")
-        if d.decision not in DECISIONS:
-            raise ScreeningError(f"decision {d.decision!r} is not one of {', '.join(DECISIONS)}")
+        if d.decision not in RECORDED:
+            raise ScreeningError(f"decision {d.decision!r} is not one of {', '.join(RECORDED)}")
+        if d.decision == UNDECIDED and d.reasons:
+            raise ScreeningError(f"undoing the decision on {d.record_id} takes no reason code")
         if self.record_ids is not None and d.record_id not in self.record_ids:
             raise ScreeningError(f"unknown record {d.record_id!r}: not in the current record set")
         valid = {c.code for c in self.protocol.criteria_for(d.stage)}
@@ -113,10 +119,15 @@ class DecisionLog:
         return out
 
     def latest(self, stage: str, reviewer: str | None = None) -> dict[str, dict[str, Decision]]:
-        """``{reviewer: {record_id: latest decision}}`` for a stage (the last row for a record wins)."""
+        """``{reviewer: {record_id: latest decision}}`` for a stage (the last row for a record wins; a record
+        whose last row is an undo has no decision)."""
         out: dict[str, dict[str, Decision]] = {}
         for d in self.read(stage, reviewer):
-            out.setdefault(d.reviewer, {})[d.record_id] = d
+            own = out.setdefault(d.reviewer, {})
+            if d.decision == UNDECIDED:
+                own.pop(d.record_id, None)
+            else:
+                own[d.record_id] = d
         return out
 
 
@@ -139,11 +150,11 @@ def read_decision_file(path: Path) -> list[Decision]:
     for line, row in enumerate(rows, 2):
         whole = all(row.get(c) is not None for c in COLUMNS) and None not in row
         row = {k: from_cell(v) if isinstance(v, str) else v for k, v in row.items()}
-        if cut and line == len(rows) + 1 and (not whole or row["decision"] not in DECISIONS):
+        if cut and line == len(rows) + 1 and (not whole or row["decision"] not in RECORDED):
             break
-        if row["decision"] not in DECISIONS or not row["record_id"]:
+        if row["decision"] not in RECORDED or not row["record_id"]:
             raise ScreeningError(f"{path}:{line}: decision {row['decision']!r} for record "
-                                 f"{row['record_id']!r} is not one of {', '.join(DECISIONS)}")
+                                 f"{row['record_id']!r} is not one of {', '.join(RECORDED)}")
         out.append(Decision(row["record_id"], row["stage"], row["reviewer"], row["decision"],
                             tuple(c for c in (row["reasons"] or "").split(";") if c), row["note"] or "",
                             row["timestamp"] or "", row["source"] or ""))

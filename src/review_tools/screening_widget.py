@@ -23,9 +23,9 @@ from filelock import FileLock, Timeout
 from review_tools.highlight import highlight
 from review_tools.prioritise import Ranker
 from review_tools.records import Record
-from review_tools.screening import EXCLUDE, INCLUDE, MAYBE, Decision, DecisionLog, ScreeningError
+from review_tools.screening import EXCLUDE, INCLUDE, MAYBE, UNDECIDED, Decision, DecisionLog, ScreeningError
 
-SHORTCUTS = {"i": INCLUDE, "e": EXCLUDE, "m": MAYBE, "s": "skip", "b": "back"}
+SHORTCUTS = {"i": INCLUDE, "e": EXCLUDE, "m": MAYBE, "s": "skip", "b": "back", "u": "undo"}
 NEXT_RECORD_WAIT = 0.5  # seconds the next record may wait for the new ranking
 
 
@@ -45,6 +45,7 @@ class ScreeningApp:
         self._lock = threading.Lock()
         self._ranking: threading.Thread | None = None
         self._shown = -1  # the position whose record is on screen
+        self.history: list[tuple[Record, str]] = []  # this session's decisions, for undo
         self._ranker = Ranker(records) if rerank else None
         if self._ranker is not None:
             self.records = self._ranker.order(self.decided, self.records)
@@ -62,10 +63,12 @@ class ScreeningApp:
             MAYBE: w.Button(description="Maybe (m)", button_style="warning"),
             "skip": w.Button(description="Skip (s)"),
             "back": w.Button(description="Back (b)"),
+            "undo": w.Button(description="Undo (u)"),
         }
         for action, button in self.buttons.items():
             button.on_click(lambda _b, action=action: self.act(action))
-        self.shortcut = w.Text(placeholder="Shortcut: type i, e, m, s or b and press Enter", continuous_update=False)
+        self.shortcut = w.Text(placeholder="Shortcut: type i, e, m, s, b or u and press Enter",
+                               continuous_update=False)
         self.shortcut.observe(self._on_shortcut, names="value")
         self.widget = w.VBox([self.progress, self.card, self.reasons, self.note,
                               w.HBox(list(self.buttons.values())), self.shortcut, self.message])
@@ -145,7 +148,9 @@ class ScreeningApp:
     def act(self, action: str) -> None:
         """Record a decision (or move): the same path the buttons and shortcuts take."""
         rec = self.current
-        if action in ("back", "skip"):
+        if action == "undo":
+            self._undo()
+        elif action in ("back", "skip"):
             with self._lock:
                 self.index = max(0, self.index - 1) if action == "back" else self.index + 1
         elif rec is not None:
@@ -158,11 +163,35 @@ class ScreeningApp:
                 return
             self.message.value = f"Saved: {html.escape(action)} for {html.escape(rec.id)}"
             self.decided[rec.id] = action
+            self.history.append((rec, action))
             self.wait()
             with self._lock:
                 self.index += 1
             self._rerank()
         self.render()
+
+    def _undo(self) -> None:
+        """Take this session's last decision back: an 'undecided' row is appended (the log is never edited)
+        and its record is shown again, next."""
+        if not self.history:
+            self.message.value = "Nothing to undo in this session."
+            return
+        rec, action = self.history[-1]
+        try:
+            self.log.record([Decision(rec.id, self.stage, self.reviewer, UNDECIDED, (), f"undo of {action}")])
+        except (ScreeningError, OSError) as exc:
+            self.message.value = f"<span style='color:#cf222e'>Not saved: {html.escape(str(exc))}</span>"
+            return
+        self.history.pop()
+        self.decided.pop(rec.id, None)
+        self.wait()
+        with self._lock:
+            pos = next(i for i, r in enumerate(self.records) if r is rec)
+            del self.records[pos]
+            if pos < self.index:
+                self.index -= 1
+            self.records.insert(self.index, rec)
+        self.message.value = f"Undone: {html.escape(action)} for {html.escape(rec.id)}"
 
     def _on_shortcut(self, change) -> None:
         key = (change["new"] or "").strip().lower()
