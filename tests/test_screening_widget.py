@@ -157,3 +157,36 @@ def test_undo_appends_a_reversing_row_and_shows_the_record_again(tmp_path) -> No
     app.close()
     with pytest.raises(ScreeningError, match="takes no reason code"):
         log.record([Decision(records[0].id, "title_abstract", "anna", "undecided", ("E2",))])
+
+
+def test_consensus_gets_the_conflict_queue_with_everyones_decisions(tmp_path) -> None:
+    records, log = _setup(tmp_path)
+    log.record([Decision(records[0].id, "title_abstract", "anna", "include"),
+                Decision(records[0].id, "title_abstract", "ben", "exclude", ("E2",), "B2C <only>"),
+                Decision(records[1].id, "title_abstract", "anna", "include"),
+                Decision(records[1].id, "title_abstract", "ben", "include"),
+                Decision(records[2].id, "title_abstract", "anna", "maybe")])
+    app = ScreeningApp(records, log, stage="title_abstract", reviewer="consensus")
+    assert [r.id for r in app.records] == [records[0].id]  # the only record the reviewers disagree on
+    assert "The reviewers disagree" in app.card.value and "B2C &lt;only&gt;" in app.card.value
+    assert "<b>ben</b>: exclude (E2)" in app.card.value and "0 of 1 screened" in app.progress.value
+    app.buttons["include"].click()
+    assert "Nothing left to screen" in app.card.value
+    app.close()
+
+
+def test_progress_shows_the_stopping_test_and_maybes_can_be_revisited(tmp_path) -> None:
+    records, log = _setup(tmp_path)
+    app = ScreeningApp(records, log, stage="title_abstract", reviewer="anna", rerank=False)
+    assert "relevant found" not in app.progress.value
+    app.buttons["include"].click()
+    assert "1 relevant found" in app.progress.value and "stopping test (buscar, recall 95%): p = " in app.progress.value
+    app.buttons["maybe"].click()
+    app.buttons["maybe"].click()
+    assert "2 record(s) you marked 'maybe'" in app.card.value
+    app.shortcut.value = "r"
+    assert app.current is records[1]
+    app.reasons.value = ("E2",)
+    app.buttons["exclude"].click()
+    assert app.current is records[2] and "3 of 3 screened" in app.progress.value
+    app.close()

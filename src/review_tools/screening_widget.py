@@ -21,11 +21,22 @@ import ipywidgets as w
 from filelock import FileLock, Timeout
 
 from review_tools.highlight import highlight
-from review_tools.prioritise import Ranker
+from review_tools.prioritise import Ranker, buscar_p
 from review_tools.records import Record
-from review_tools.screening import EXCLUDE, INCLUDE, MAYBE, UNDECIDED, Decision, DecisionLog, ScreeningError
+from review_tools.screening import (
+    AUTOMATIC,
+    EXCLUDE,
+    INCLUDE,
+    MAYBE,
+    UNDECIDED,
+    Decision,
+    DecisionLog,
+    ScreeningError,
+)
 
-SHORTCUTS = {"i": INCLUDE, "e": EXCLUDE, "m": MAYBE, "s": "skip", "b": "back", "u": "undo"}
+SHORTCUTS = {"i": INCLUDE, "e": EXCLUDE, "m": MAYBE, "s": "skip", "b": "back", "u": "undo", "r": "revisit"}
+RESOLVERS = ("consensus",)  # who resolves conflicts: they get the conflict queue, with everyone's decisions
+RECALL_TARGET, ALPHA = 0.95, 0.05  # the stopping test shown while screening (buscar)
 NEXT_RECORD_WAIT = 0.5  # seconds the next record may wait for the new ranking
 
 
@@ -39,7 +50,12 @@ class ScreeningApp:
         self._session = self._claim_session()
         own = log.latest(stage, reviewer).get(reviewer, {})
         self.decided = {i: d.decision for i, d in own.items()}
+        self.conflicts = self._conflicts() if reviewer in RESOLVERS else None
+        if self.conflicts is not None:  # a resolver sees the records the reviewers disagree on, nothing else
+            records = [r for r in records if r.id in self.conflicts]
         self.records = [r for r in records if r.id not in own]
+        self.by_id = {r.id: r for r in records}
+        self.ids = set(self.by_id)
         self.total = len(records)
         self.index = 0
         self._lock = threading.Lock()
@@ -64,15 +80,26 @@ class ScreeningApp:
             "skip": w.Button(description="Skip (s)"),
             "back": w.Button(description="Back (b)"),
             "undo": w.Button(description="Undo (u)"),
+            "revisit": w.Button(description="Revisit maybes (r)"),
         }
         for action, button in self.buttons.items():
             button.on_click(lambda _b, action=action: self.act(action))
-        self.shortcut = w.Text(placeholder="Shortcut: type i, e, m, s, b or u and press Enter",
+        self.shortcut = w.Text(placeholder="Shortcut: type i, e, m, s, b, u or r and press Enter",
                                continuous_update=False)
         self.shortcut.observe(self._on_shortcut, names="value")
         self.widget = w.VBox([self.progress, self.card, self.reasons, self.note,
                               w.HBox(list(self.buttons.values())), self.shortcut, self.message])
         self.render()
+
+    def _conflicts(self) -> dict[str, list[Decision]]:
+        """Record id -> the reviewers' latest decisions, for the records on which they differ."""
+        by_record: dict[str, list[Decision]] = {}
+        for name, decisions in self.log.latest(self.stage).items():
+            if name in RESOLVERS or name == AUTOMATIC:
+                continue
+            for record_id, d in decisions.items():
+                by_record.setdefault(record_id, []).append(d)
+        return {i: ds for i, ds in by_record.items() if len({d.decision for d in ds}) > 1}
 
     def _claim_session(self) -> FileLock:
         """Hold this reviewer's session lock for the stage, or refuse with an error that says why."""
@@ -131,25 +158,59 @@ class ScreeningApp:
     def render(self) -> None:
         with self._lock:
             self._shown = self.index
-        done = self.total - len(self.records) + self.index
+        done = sum(1 for i in self.decided if i in self.ids)
         self.progress.value = (f"<b>{html.escape(self.reviewer)}</b> &middot; {html.escape(self.stage)} &middot; "
-                               f"{done} of {self.total} screened")
+                               f"{done} of {self.total} screened{self._stopping()}")
         rec = self.current
         if rec is None:
-            self.card.value = "<p><b>Nothing left to screen at this stage.</b></p>"
+            maybes = self._maybes()
+            self.card.value = "<p><b>Nothing left to screen at this stage.</b></p>" + (
+                f"<p>{len(maybes)} record(s) you marked 'maybe': Revisit (r) shows them again.</p>" if maybes else "")
             return
         meta = " &middot; ".join(html.escape(x) for x in (
             "; ".join(rec.authors[:6]), str(rec.year or ""), rec.journal, rec.database) if x)
         self.card.value = (f"<h3>{highlight(rec.title, self.terms)}</h3><p>{meta}</p>"
-                           f"<p>{highlight(rec.abstract, self.terms) or '<i>No abstract.</i>'}</p>")
+                           f"<p>{highlight(rec.abstract, self.terms) or '<i>No abstract.</i>'}</p>"
+                           + self._others(rec))
         self.reasons.value = ()
         self.note.value = ""
+
+    def _others(self, rec: Record) -> str:
+        """For a resolver: who decided what on this record, with reasons and notes (escaped)."""
+        if not self.conflicts or rec.id not in self.conflicts:
+            return ""
+        items = "".join(
+            f"<li><b>{html.escape(d.reviewer)}</b>: {html.escape(d.decision)}"
+            + (f" ({html.escape(', '.join(d.reasons))})" if d.reasons else "")
+            + (f" &mdash; {html.escape(d.note)}" if d.note else "") + "</li>" for d in self.conflicts[rec.id])
+        return f"<p><b>The reviewers disagree:</b></p><ul>{items}</ul>"
+
+    def _stopping(self) -> str:
+        """Relevant found so far and the buscar stopping test on this reviewer's decisions, in the order made."""
+        if self.conflicts is not None:
+            return ""
+        labels = [int(d == INCLUDE) for i, d in self.decided.items() if i in self.ids and d in (INCLUDE, EXCLUDE)]
+        found = sum(labels)
+        if not found:
+            return ""
+        p = buscar_p(labels, self.total, recall_target=RECALL_TARGET)
+        verdict = (f"you may stop: recall is at least {RECALL_TARGET:.0%} with {1 - ALPHA:.0%} confidence"
+                   if p < ALPHA else "keep screening")
+        return (f" &middot; {found} relevant found &middot; stopping test (buscar, recall {RECALL_TARGET:.0%}): "
+                f"p = {p:.3f}, {verdict}")
+
+    def _maybes(self) -> list[Record]:
+        """The records this reviewer marked 'maybe' (in this session or before), to revisit."""
+        return [self.by_id[i] for i, d in self.decided.items() if d == MAYBE and i in self.by_id]
 
     def act(self, action: str) -> None:
         """Record a decision (or move): the same path the buttons and shortcuts take."""
         rec = self.current
         if action == "undo":
             self._undo()
+        elif action == "revisit":
+            with self._lock:
+                self.records[self.index:] = self._maybes()
         elif action in ("back", "skip"):
             with self._lock:
                 self.index = max(0, self.index - 1) if action == "back" else self.index + 1
