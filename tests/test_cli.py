@@ -63,6 +63,19 @@ def test_forms_adds_rows_for_included_studies(tmp_path, capsys) -> None:
     assert "extraction.csv: 0 row(s) added" in capsys.readouterr().out
 
 
+def test_export_included_writes_the_included_records(tmp_path, capsys) -> None:
+    from review_tools.io.importer import import_file
+
+    shutil.copytree(ROOT / "review", tmp_path / "review")
+    out = tmp_path / "included.ris"
+    assert main(["export-included", "--project", str(tmp_path), "--out", str(out)]) == 0
+    assert "1 included record(s) written" in capsys.readouterr().out
+    titles = [r.title for r in import_file(out).records]
+    assert titles == ["RFM ranking – An effective approach to customer segmentation"]
+    assert main(["export-included", "--project", str(tmp_path), "--out", str(tmp_path / "included.txt")]) == 2
+    assert "write .ris, .bib, .csv" in capsys.readouterr().err
+
+
 def test_validate_rejects_a_search_string_that_does_not_parse_with_line_and_column(tmp_path, capsys) -> None:
     text = (ROOT / "review" / "protocol.yaml").read_text(encoding="utf-8")
     text = text.replace('TITLE-ABS-KEY((segment* OR "customer classification")',

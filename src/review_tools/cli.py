@@ -222,6 +222,21 @@ def _forms(args: argparse.Namespace) -> int:
     return 0
 
 
+def _export_included(args: argparse.Namespace) -> int:
+    from review_tools import review_state
+    from review_tools.io.writers import WRITERS, write_records
+    from review_tools.protocol import load_protocol
+
+    _output_path(args.out, tuple(WRITERS))
+    protocol_path = args.project / args.protocol
+    state = review_state.load(load_protocol(protocol_path), protocol_path.parent)
+    included = state.included
+    write_records(included, args.out)
+    print(f"{len(included)} included record(s) written to {args.out}"
+          + (" (the example corpus: there are no search exports yet)" if state.from_corpus else ""))
+    return 0
+
+
 def _search(args: argparse.Namespace) -> int:
     from review_tools import live_search
     from review_tools.protocol import load_protocol
@@ -402,6 +417,12 @@ def build_parser() -> argparse.ArgumentParser:
                    help="a Rayyan exclusion reason and the criterion code it stands for (repeatable)")
     p.add_argument("--exclusion-code", default="", help="ASReview: the criterion code of its exclusions")
     p.set_defaults(func=_import_decisions)
+
+    p = sub.add_parser("export-included", help="write the records included at full text as RIS, BibTeX or CSV")
+    p.add_argument("--project", type=Path, default=Path("."))
+    p.add_argument("--protocol", type=Path, default=DEFAULT_PROTOCOL, help="relative to the project")
+    p.add_argument("--out", type=Path, required=True, help="a .ris, .bib or .csv file")
+    p.set_defaults(func=_export_included)
 
     p = sub.add_parser("forms", help="add rows for newly included studies to the appraisal and extraction files")
     p.add_argument("--project", type=Path, default=Path("."))
