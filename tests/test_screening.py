@@ -257,3 +257,40 @@ def test_a_log_saved_by_excel_reads_and_takes_new_rows(tmp_path) -> None:
     log = _log(tmp_path)
     log.record([Decision("r2", "title_abstract", "anna", "exclude", ("E2",))])
     assert [d.record_id for d in read_decision_file(path)] == ["r1", "r2"]
+
+
+def test_a_stage_is_complete_when_every_reviewer_decided_every_record(tmp_path) -> None:
+    """Until then report 03 keeps the reviewers blind to each other (agreement and conflicts hidden)."""
+    from review_tools.screening import stage_complete
+
+    log = DecisionLog(tmp_path, PROTOCOL)
+    ids = ["r1", "r2"]
+    assert stage_complete(log, "title_abstract", ids)  # nobody has started: nothing to hide
+    log.record([Decision("r1", "title_abstract", "anna", "include"), Decision("r2", "title_abstract", "anna", "maybe"),
+                Decision("r1", "title_abstract", "ben", "exclude", ("E2",))])
+    assert not stage_complete(log, "title_abstract", ids)  # ben has not decided r2
+    log.record([Decision("r2", "title_abstract", "consensus", "include")])
+    assert not stage_complete(log, "title_abstract", ids)  # a resolver does not count as a reviewer
+    log.record([Decision("r2", "title_abstract", "ben", "include")])
+    assert stage_complete(log, "title_abstract", ids)
+
+
+def test_report_03_hides_conflicts_until_the_stage_is_complete(tmp_path) -> None:
+    import shutil
+
+    from review_tools.cli import main
+
+    shutil.copytree(ROOT / "review", tmp_path / "review")
+    (tmp_path / "notebooks").mkdir()
+    shutil.copy(ROOT / "notebooks" / "03_screening.ipynb", tmp_path / "notebooks")
+    second = tmp_path / "review" / "screening" / "title_abstract__reviewer_2.csv"
+    lines = second.read_text(encoding="utf-8").splitlines()
+    second.write_text("\n".join(lines[:-1]) + "\n", encoding="utf-8")  # reviewer_2 has one record to go
+    assert main(["run", "--project", str(tmp_path)]) == 0
+    page = (tmp_path / "reports" / "03_screening.html").read_text(encoding="utf-8")
+    assert "agreement and conflicts are shown once every reviewer has decided every record" in page
+    assert "Conflicts (title/abstract)" not in page and "Conflicts (full text)" in page
+    text = (tmp_path / "review" / "protocol.yaml").read_text(encoding="utf-8")
+    (tmp_path / "review" / "protocol.yaml").write_text(text + "\nreports:\n  unblinded: true\n", encoding="utf-8")
+    assert main(["run", "--project", str(tmp_path)]) == 0
+    assert "Conflicts (title/abstract)" in (tmp_path / "reports" / "03_screening.html").read_text(encoding="utf-8")

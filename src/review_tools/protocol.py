@@ -188,12 +188,14 @@ class Reports(_Model):
     """Which reports ``review-tools run`` makes and their options (kept here, not in notebook cells).
     ``skip`` names notebooks not to run (``10_segmentation``); an updated review gives the studies and
     reports of its previous version; ``prisma2020_template`` is the PRISMA2020 R package's template CSV
-    to fill in (a path relative to the project)."""
+    to fill in (a path relative to the project); ``unblinded`` shows the reviewers' agreement and
+    conflicts in report 03 before every reviewer has finished a stage (blind by default)."""
 
     skip: list[str] = Field(default_factory=list)
     previous_studies: int | None = Field(default=None, ge=0)
     previous_reports: int | None = Field(default=None, ge=0)
     prisma2020_template: str = ""
+    unblinded: bool = False
 
 
 class Protocol(_Model):

@@ -244,6 +244,16 @@ def conflicts(a: Mapping[str, Decision], b: Mapping[str, Decision]) -> list[tupl
     return [(a[i], b[i]) for i in sorted(set(a) & set(b)) if a[i].decision != b[i].decision]
 
 
+def stage_complete(log: DecisionLog, stage: str, record_ids: Iterable[str],
+                   resolvers: Sequence[str] = ("consensus",)) -> bool:
+    """Whether every reviewer screening ``stage`` has decided every one of ``record_ids``.  Until then the
+    reviewers stay blind to each other: report 03 shows agreement and conflicts only after (unless the
+    protocol says ``reports: {unblinded: true}``)."""
+    ids = set(record_ids)
+    people = [d for r, d in log.latest(stage).items() if r not in resolvers and r != AUTOMATIC]
+    return all(ids <= set(d) for d in people)
+
+
 def final_decisions(log: DecisionLog, stage: str, resolvers: Sequence[str] = ("consensus",),
                     automatic: Iterable[Decision] = ()) -> dict[str, Decision]:
     """One decision per record at a stage: a resolver's (third reviewer or consensus) if there is one,
