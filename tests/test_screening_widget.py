@@ -190,3 +190,15 @@ def test_progress_shows_the_stopping_test_and_maybes_can_be_revisited(tmp_path) 
     app.buttons["exclude"].click()
     assert app.current is records[2] and "3 of 3 screened" in app.progress.value
     app.close()
+
+
+def test_find_shows_a_known_record_next_to_seed_the_model(tmp_path) -> None:
+    records, log = _setup(tmp_path)
+    app = ScreeningApp(records, log, stage="title_abstract", reviewer="anna", rerank=False)
+    app.search.value = "segmentation 2"
+    assert app.current is records[2] and "Found: Customer segmentation" in app.message.value
+    app.buttons["include"].click()
+    assert log.latest("title_abstract")["anna"][records[2].id].decision == "include"
+    assert app.find("no such words here") is None and "No undecided record matches" in app.message.value
+    assert app.find("segmentation 2") is None  # decided records are not offered again
+    app.close()

@@ -22,7 +22,7 @@ from filelock import FileLock, Timeout
 
 from review_tools.highlight import highlight
 from review_tools.prioritise import Ranker, buscar_p
-from review_tools.records import Record
+from review_tools.records import Record, fold
 from review_tools.screening import (
     AUTOMATIC,
     EXCLUDE,
@@ -87,8 +87,11 @@ class ScreeningApp:
         self.shortcut = w.Text(placeholder="Shortcut: type i, e, m, s, b, u or r and press Enter",
                                continuous_update=False)
         self.shortcut.observe(self._on_shortcut, names="value")
+        self.search = w.Text(placeholder="Find a record you know (words of its title) and press Enter",
+                             continuous_update=False, layout=w.Layout(width="95%"))
+        self.search.observe(lambda change: self.find(change["new"] or ""), names="value")
         self.widget = w.VBox([self.progress, self.card, self.reasons, self.note,
-                              w.HBox(list(self.buttons.values())), self.shortcut, self.message])
+                              w.HBox(list(self.buttons.values())), self.shortcut, self.search, self.message])
         self.render()
 
     def _conflicts(self) -> dict[str, list[Decision]]:
@@ -230,6 +233,26 @@ class ScreeningApp:
                 self.index += 1
             self._rerank()
         self.render()
+
+    def find(self, text: str) -> Record | None:
+        """Show next the first undecided record whose title or abstract holds every word of ``text``: a
+        reviewer who knows relevant records seeds the model with them first, as ASReview's prior-knowledge
+        search does.  Returns the record, or None (and says so) when none matches."""
+        words = fold(text).split()
+        if not words:
+            return None
+        self.wait()  # a ranking under way would put the found record back in rank order
+        with self._lock:
+            match = next((i for i in range(self.index, len(self.records))
+                          if self.records[i].id not in self.decided
+                          and all(w in fold(f"{self.records[i].title} {self.records[i].abstract}").split()
+                                  for w in words)), None)
+            if match is not None:
+                self.records.insert(self.index, self.records.pop(match))
+        self.message.value = ("No undecided record matches." if match is None
+                              else f"Found: {html.escape(self.records[self.index].title[:80])}")
+        self.render()
+        return None if match is None else self.records[self.index]
 
     def _undo(self) -> None:
         """Take this session's last decision back: an 'undecided' row is appended (the log is never edited)
