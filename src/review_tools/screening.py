@@ -34,6 +34,7 @@ DECISIONS = (INCLUDE, EXCLUDE, MAYBE)
 UNDECIDED = "undecided"
 RECORDED = (*DECISIONS, UNDECIDED)
 AUTOMATIC = "automatic"
+RESOLVERS = ("consensus",)  # who resolves the reviewers' conflicts: a third reviewer or a consensus meeting
 COLUMNS = ("record_id", "stage", "reviewer", "decision", "reasons", "note", "timestamp", "source")
 _REVIEWER = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 
@@ -244,17 +245,33 @@ def conflicts(a: Mapping[str, Decision], b: Mapping[str, Decision]) -> list[tupl
     return [(a[i], b[i]) for i in sorted(set(a) & set(b)) if a[i].decision != b[i].decision]
 
 
+def reviewer_decisions(latest: Mapping[str, dict[str, Decision]], resolvers: Sequence[str] = RESOLVERS
+                       ) -> dict[str, dict[str, Decision]]:
+    """The reviewers' own latest decisions (``DecisionLog.latest``), without the resolvers' and the
+    automatic rules'."""
+    return {r: d for r, d in latest.items() if r not in resolvers and r != AUTOMATIC}
+
+
+def disagreements(log: DecisionLog, stage: str, resolvers: Sequence[str] = RESOLVERS) -> dict[str, list[Decision]]:
+    """Record id -> every reviewer's latest decision on it, for the records on which they differ (what a
+    resolver has to decide)."""
+    by_record: dict[str, list[Decision]] = {}
+    for decisions in reviewer_decisions(log.latest(stage), resolvers).values():
+        for record_id, d in decisions.items():
+            by_record.setdefault(record_id, []).append(d)
+    return {i: ds for i, ds in by_record.items() if len({d.decision for d in ds}) > 1}
+
+
 def stage_complete(log: DecisionLog, stage: str, record_ids: Iterable[str],
-                   resolvers: Sequence[str] = ("consensus",)) -> bool:
+                   resolvers: Sequence[str] = RESOLVERS) -> bool:
     """Whether every reviewer screening ``stage`` has decided every one of ``record_ids``.  Until then the
     reviewers stay blind to each other: report 03 shows agreement and conflicts only after (unless the
     protocol says ``reports: {unblinded: true}``)."""
     ids = set(record_ids)
-    people = [d for r, d in log.latest(stage).items() if r not in resolvers and r != AUTOMATIC]
-    return all(ids <= set(d) for d in people)
+    return all(ids <= set(d) for d in reviewer_decisions(log.latest(stage), resolvers).values())
 
 
-def final_decisions(log: DecisionLog, stage: str, resolvers: Sequence[str] = ("consensus",),
+def final_decisions(log: DecisionLog, stage: str, resolvers: Sequence[str] = RESOLVERS,
                     automatic: Iterable[Decision] = ()) -> dict[str, Decision]:
     """One decision per record at a stage: a resolver's (third reviewer or consensus) if there is one,
     else the automatic exclusion (logged, or derived from the protocol's rules and given as ``automatic``),
@@ -263,7 +280,7 @@ def final_decisions(log: DecisionLog, stage: str, resolvers: Sequence[str] = ("c
     if automatic:
         latest.setdefault(AUTOMATIC, {}).update({d.record_id: d for d in automatic})
     out: dict[str, Decision] = {}
-    reviewers = [r for r in latest if r not in resolvers and r != AUTOMATIC]
+    reviewers = list(reviewer_decisions(latest, resolvers))
     ids = {i for decisions in latest.values() for i in decisions}
     for record_id in sorted(ids):
         resolved = [latest[r][record_id] for r in resolvers if record_id in latest.get(r, {})]

@@ -24,18 +24,18 @@ from review_tools.highlight import highlight
 from review_tools.prioritise import Ranker, buscar_p
 from review_tools.records import Record, fold
 from review_tools.screening import (
-    AUTOMATIC,
     EXCLUDE,
     INCLUDE,
     MAYBE,
+    RESOLVERS,
     UNDECIDED,
     Decision,
     DecisionLog,
     ScreeningError,
+    disagreements,
 )
 
 SHORTCUTS = {"i": INCLUDE, "e": EXCLUDE, "m": MAYBE, "s": "skip", "b": "back", "u": "undo", "r": "revisit"}
-RESOLVERS = ("consensus",)  # who resolves conflicts: they get the conflict queue, with everyone's decisions
 RECALL_TARGET, ALPHA = 0.95, 0.05  # the stopping test shown while screening (buscar)
 NEXT_RECORD_WAIT = 0.5  # seconds the next record may wait for the new ranking
 
@@ -50,8 +50,9 @@ class ScreeningApp:
         self._session = self._claim_session()
         own = log.latest(stage, reviewer).get(reviewer, {})
         self.decided = {i: d.decision for i, d in own.items()}
-        self.conflicts = self._conflicts() if reviewer in RESOLVERS else None
-        if self.conflicts is not None:  # a resolver sees the records the reviewers disagree on, nothing else
+        # a resolver sees the records the reviewers disagree on, with everyone's decisions, and nothing else
+        self.conflicts = disagreements(log, stage) if reviewer in RESOLVERS else None
+        if self.conflicts is not None:
             records = [r for r in records if r.id in self.conflicts]
         self.records = [r for r in records if r.id not in own]
         self.by_id = {r.id: r for r in records}
@@ -93,16 +94,6 @@ class ScreeningApp:
         self.widget = w.VBox([self.progress, self.card, self.reasons, self.note,
                               w.HBox(list(self.buttons.values())), self.shortcut, self.search, self.message])
         self.render()
-
-    def _conflicts(self) -> dict[str, list[Decision]]:
-        """Record id -> the reviewers' latest decisions, for the records on which they differ."""
-        by_record: dict[str, list[Decision]] = {}
-        for name, decisions in self.log.latest(self.stage).items():
-            if name in RESOLVERS or name == AUTOMATIC:
-                continue
-            for record_id, d in decisions.items():
-                by_record.setdefault(record_id, []).append(d)
-        return {i: ds for i, ds in by_record.items() if len({d.decision for d in ds}) > 1}
 
     def _claim_session(self) -> FileLock:
         """Hold this reviewer's session lock for the stage, or refuse with an error that says why."""
@@ -218,12 +209,8 @@ class ScreeningApp:
             with self._lock:
                 self.index = max(0, self.index - 1) if action == "back" else self.index + 1
         elif rec is not None:
-            decision = Decision(rec.id, self.stage, self.reviewer, action,
-                                tuple(self.reasons.value) if action != INCLUDE else (), self.note.value)
-            try:
-                self.log.record([decision])
-            except (ScreeningError, OSError) as exc:  # a failed save says so: the last 'Saved' is not left showing
-                self.message.value = f"<span style='color:#cf222e'>Not saved: {html.escape(str(exc))}</span>"
+            if not self._save(Decision(rec.id, self.stage, self.reviewer, action,
+                                       tuple(self.reasons.value) if action != INCLUDE else (), self.note.value)):
                 return
             self.message.value = f"Saved: {html.escape(action)} for {html.escape(rec.id)}"
             self.decided[rec.id] = action
@@ -233,6 +220,15 @@ class ScreeningApp:
                 self.index += 1
             self._rerank()
         self.render()
+
+    def _save(self, decision: Decision) -> bool:
+        """Append ``decision`` to the log; a failed save says so (the last 'Saved' is not left showing)."""
+        try:
+            self.log.record([decision])
+        except (ScreeningError, OSError) as exc:
+            self.message.value = f"<span style='color:#cf222e'>Not saved: {html.escape(str(exc))}</span>"
+            return False
+        return True
 
     def find(self, text: str) -> Record | None:
         """Show next the first undecided record whose title or abstract holds every word of ``text``: a
@@ -261,10 +257,7 @@ class ScreeningApp:
             self.message.value = "Nothing to undo in this session."
             return
         rec, action = self.history[-1]
-        try:
-            self.log.record([Decision(rec.id, self.stage, self.reviewer, UNDECIDED, (), f"undo of {action}")])
-        except (ScreeningError, OSError) as exc:
-            self.message.value = f"<span style='color:#cf222e'>Not saved: {html.escape(str(exc))}</span>"
+        if not self._save(Decision(rec.id, self.stage, self.reviewer, UNDECIDED, (), f"undo of {action}")):
             return
         self.history.pop()
         self.decided.pop(rec.id, None)
