@@ -73,12 +73,11 @@ def screening_order(records: Sequence[Record], decided: Mapping[str, str]) -> li
     """Every record, in the order to show a reviewer: once ``decided`` (record id -> the reviewer's own
     decision) holds an include and an exclude, the undecided records most likely relevant first, then the
     decided ones; before that, record order.  'maybe' counts as undecided for the model."""
-    labelled = {i: int(decided[r.id] == INCLUDE) for i, r in enumerate(records)
-                if decided.get(r.id) in (INCLUDE, EXCLUDE)}
-    if set(labelled.values()) != {0, 1}:
+    done = {r.id for r in records if decided.get(r.id) in (INCLUDE, EXCLUDE)}
+    if {decided[i] for i in done} != {INCLUDE, EXCLUDE}:
         return list(records)
-    ranked = rank(feature_matrix(texts(records)), labelled)
-    return [records[i] for i in [*ranked, *sorted(labelled)]]
+    ranked = Ranker(records).order(decided, [r for r in records if r.id not in done])
+    return [*ranked, *(r for r in records if r.id in done)]
 
 
 class Ranker:
