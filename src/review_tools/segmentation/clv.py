@@ -43,12 +43,22 @@ def rfm_summary(
     are left out.
     """
     end = pd.Timestamp(calibration_end)
-    df = transactions[[customer, date, amount]].copy()
-    df[date] = pd.to_datetime(df[date]).dt.normalize()
+    df = _days_of(transactions, customer, date, amount)
     df = df[df[date] <= end]
     if df.empty:
         raise SegmentationDataError(f"no transactions on or before the calibration end {end.date()}")
-    daily = _purchase_days(df, customer, date, amount)
+    return _summary(_purchase_days(df, customer, date, amount), end, customer, date, amount)
+
+
+def _days_of(transactions: pd.DataFrame, customer: str, date: str, amount: str) -> pd.DataFrame:
+    """The three columns the models read, with dates cut to the day."""
+    df = transactions[[customer, date, amount]].copy()
+    df[date] = pd.to_datetime(df[date]).dt.normalize()
+    return df
+
+
+def _summary(daily: pd.DataFrame, end: pd.Timestamp, customer: str, date: str, amount: str) -> pd.DataFrame:
+    """:func:`rfm_summary` from the purchase days (:func:`_purchase_days`) up to ``end``."""
     if daily.empty:
         raise SegmentationDataError(f"no purchase (only returns) on or before the calibration end {end.date()}")
     g = daily.groupby(customer, sort=True)
@@ -300,15 +310,14 @@ def holdout_check(
     """Fit BG/NBD on the purchases up to ``calibration_end`` and compare its forecast with the purchase
     days of the same customers up to ``holdout_end`` (default: the last transaction's day)."""
     cal_end = pd.Timestamp(calibration_end)
-    df = transactions[[customer, date, amount]].copy()
-    df[date] = pd.to_datetime(df[date]).dt.normalize()
+    df = _days_of(transactions, customer, date, amount)
     end = pd.Timestamp(holdout_end) if holdout_end is not None else df[date].max()
     if end <= cal_end:
         raise SegmentationDataError(f"the hold-out period ends ({end.date()}) before it starts "
                                     f"(after {cal_end.date()})")
-    summary = rfm_summary(df, calibration_end=cal_end, customer=customer, date=date, amount=amount)
+    days = _purchase_days(df[df[date] <= end], customer, date, amount)  # once, for both periods
+    summary = _summary(days[days[date] <= cal_end], cal_end, customer, date, amount)
     model = fit_bgnbd(summary["frequency"], summary["recency"], summary["T"])
-    days = _purchase_days(df[df[date] <= end], customer, date, amount)
     days = days[days[customer].isin(summary.index)]
     later = days[days[date] > cal_end]
     actual = later.groupby(customer).size().reindex(summary.index, fill_value=0)
@@ -328,12 +337,13 @@ def holdout_check(
 def _tracking(days: pd.DataFrame, model: BGNBD, customer: str, date: str, end: pd.Timestamp) -> pd.DataFrame:
     """Weekly cumulative repeat purchases of the cohort, actual and expected (customers acquired on the same
     day share one expected curve)."""
-    first = days.groupby(customer)[date].transform("min")
-    start = days[date].min()
+    first_day = days.groupby(customer)[date].min()
+    start = first_day.min()
     n_weeks = int(np.ceil(((end - start).days + 1) / 7.0))
-    week_of_repeat = ((days.loc[days[date] > first, date] - start).dt.days // 7).to_numpy()
+    repeats = days[days[date] > days[customer].map(first_day)]
+    week_of_repeat = ((repeats[date] - start).dt.days // 7).to_numpy()
     actual = np.cumsum(np.bincount(week_of_repeat, minlength=n_weeks)[:n_weeks])
-    acquired = days.groupby(customer)[date].min().map(lambda d: (d - start).days / 7.0).value_counts()
+    acquired = ((first_day - start).dt.days / 7.0).value_counts()
     t = np.arange(1, n_weeks + 1, dtype=float)  # the end of each week, in weeks since the start
     expected = np.zeros(n_weeks)
     for s, n in acquired.items():
