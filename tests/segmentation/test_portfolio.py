@@ -96,11 +96,7 @@ def test_the_sample_not_yet_buying_strategic_customer_is_a_strategic_opportunity
     orders = data.load_transactions(ROOT / "data" / "customers" / "transactions.csv").data
     table = rfm.rfm_table(orders, customers=customers.index)
     assert table.attrs["left_out"] == 4 and "C00307" not in table.index
-    first = orders[orders["amount"] > 0].groupby("customer_id")["date"].min()
-    value = portfolio.value_per_year(table["monetary"], first.reindex(table.index), orders["date"].max())
-    prospects = customers.index.difference(table.index)
-    pf = portfolio.care_models(value.reindex(customers.index, fill_value=0.0), customers["estimated_potential"],
-                               prospects=prospects)
+    pf = portfolio.customer_portfolio(table, orders, customers)
     assert len(pf) == len(customers) and pf.loc["C00307", "care_model"] == "strategic opportunity"
     assert customers.loc["C00307", "true_segment"] == "strategic"
 

@@ -69,6 +69,18 @@ def care_models(
     return both
 
 
+def customer_portfolio(table: pd.DataFrame, orders: pd.DataFrame, customers: pd.DataFrame, *,
+                       value_cut: float = 0.75, potential_cut: float = 0.75) -> pd.DataFrame:
+    """The care model of every customer of ``customers``: value per year (:func:`value_per_year` of the RFM
+    table's net revenue, up to the last transaction) against ``estimated_potential``, with the customers
+    without orders placed as prospects (:func:`care_models`)."""
+    first_order = orders[orders["amount"] > 0].groupby("customer_id")["date"].min()
+    value = value_per_year(table["monetary"], first_order.reindex(table.index), orders["date"].max())
+    return care_models(value.reindex(customers.index, fill_value=0.0), customers["estimated_potential"],
+                       value_cut=value_cut, potential_cut=potential_cut,
+                       prospects=customers.index.difference(table.index))
+
+
 def value_per_year(net: pd.Series, first_order: pd.Series, end: str | pd.Timestamp, *,
                    min_years: float = 1.0) -> pd.Series:
     """Mean yearly net revenue over each customer's own time with us: from its first order to ``end``,
