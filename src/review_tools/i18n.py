@@ -34,7 +34,6 @@ _LANGUAGE: contextvars.ContextVar[str] = contextvars.ContextVar("review_tools_la
 _WORDS = re.compile(r"[A-Za-z]{2,}(?![\w])(?<!\d)")  # a word of letters: not 'A', 'S1', 'reviewer_1' or '2023'
 
 
-
 class LanguageError(ValueError):
     """A language with no catalogue."""
 
@@ -42,9 +41,13 @@ class LanguageError(ValueError):
 def use(language: str) -> None:
     """Make ``language`` the language of every message, number and date from here on (a report notebook
     calls this once, with its ``language`` parameter)."""
+    _LANGUAGE.set(_known(language))
+
+
+def _known(language: str) -> str:
     if language not in LANGUAGES:
         raise LanguageError(f"report language {language!r} is not one of {', '.join(LANGUAGES)}")
-    _LANGUAGE.set(language)
+    return language
 
 
 def current() -> str:
@@ -54,9 +57,7 @@ def current() -> str:
 @contextlib.contextmanager
 def using(language: str) -> Iterator[None]:
     """``language`` for the messages made inside the ``with`` block, the earlier one after it."""
-    if language not in LANGUAGES:
-        raise LanguageError(f"report language {language!r} is not one of {', '.join(LANGUAGES)}")
-    token = _LANGUAGE.set(language)
+    token = _LANGUAGE.set(_known(language))
     try:
         yield
     finally:
