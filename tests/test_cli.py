@@ -136,14 +136,15 @@ def test_a_write_the_system_refuses_is_one_line_not_a_traceback(tmp_path, monkey
 
     from review_tools.io import writers
 
-    def full(_records, path):
-        raise OSError(errno.ENOSPC, "No space left on device", str(path))
+    def full(_records, header=True):  # as a write to the temporary file fails: no file name on the error
+        raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr(writers, "write_records", full)
+    monkeypatch.setattr(writers, "to_csv", full)
     out = tmp_path / "records.csv"
     assert main(["import", str(ROOT / "tests" / "data" / "kwok_2020_embase_excerpt.ris"), "--out", str(out)]) == 2
     err = capsys.readouterr().err
     assert err.startswith(f"error: {out}: No space left on device") and "Traceback" not in err
+    assert not out.exists() and not list(tmp_path.glob(".records.csv.tmp-*"))
 
 
 def _review_with(tmp_path: Path, extra: str) -> Path:

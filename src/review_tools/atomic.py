@@ -78,7 +78,7 @@ def atomic_write(path: Path, *, newline: str | None = "", sync: bool = False) ->
     except BaseException as exc:
         with contextlib.suppress(OSError):
             tmp.unlink()
-        if isinstance(exc, OSError) and exc.filename == str(tmp):  # name the file the user asked for
+        if isinstance(exc, OSError) and exc.filename in (str(tmp), None):  # name the file the user asked for
             raise OSError(exc.errno, exc.strerror, str(path)) from exc
         raise
 

@@ -80,28 +80,29 @@ def _run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _import_all(args: argparse.Namespace):
+def _import_all(args: argparse.Namespace, sink=None):
+    """The FILES given, else the protocol's exports; with ``sink``, records go to it as they are read."""
     from review_tools.io.importer import import_file
     from review_tools.io.problems import ImportFileError
-    from review_tools.records import assign_ids
+    from review_tools.records import IdAssigner
     from review_tools.searches import SearchImport
 
     if args.files:
         imported = SearchImport(results={"files": []})
+        ids = IdAssigner()
         for path in args.files:
             try:
-                imported.results["files"].append(import_file(path, database=args.database,
+                imported.results["files"].append(import_file(path, database=args.database, sink=sink, ids=ids,
                                                              mapping=dict(args.column) or None))
             except ImportFileError as exc:
                 imported.file_errors.append(str(exc))
-        assign_ids(imported.records)
         return imported
     from review_tools.protocol import load_protocol
     from review_tools.searches import import_searches
 
     protocol_path = args.project / args.protocol
     return import_searches(load_protocol(protocol_path, allow_outside=args.allow_outside), protocol_path.parent,
-                           allow_outside=args.allow_outside)
+                           allow_outside=args.allow_outside, sink=sink)
 
 
 def _report_import(imported) -> bool:
@@ -131,18 +132,26 @@ def _output_path(out: Path, suffixes: tuple[str, ...] | None) -> None:
             raise ReviewToolsError(f"--out {out}: {parent} is a file, not a folder")
 
 
+class _Unreadable(Exception):
+    """Some FILE could not be read: the output being written is dropped."""
+
+
 def _import(args: argparse.Namespace) -> int:
-    from review_tools.io.writers import WRITERS, write_records
+    from review_tools.io.writers import WRITERS, record_writer
 
     _output_path(args.out, tuple(WRITERS))
-    imported = _import_all(args)
-    trouble = _report_import(imported)
-    if imported.file_errors:
+    try:
+        with record_writer(args.out) as write:  # records are written as they are read, never all held
+            imported = _import_all(args, sink=write)
+            trouble = _report_import(imported)
+            if imported.file_errors:
+                raise _Unreadable
+    except _Unreadable:
         print(f"nothing written to {args.out}: {len(imported.file_errors)} file(s) could not be read "
               "(see above); the previous file, if any, is unchanged", file=sys.stderr)
         return 1
-    out = write_records(imported.records, args.out)
-    print(f"{len(imported.records)} records written to {out}")
+    count = sum(res.imported for results in imported.results.values() for res in results)
+    print(f"{count} records written to {args.out}")
     return 1 if args.strict and trouble else 0
 
 

@@ -115,14 +115,26 @@ def record_id(record: Record) -> str:
     return "R" + hashlib.sha1(basis.encode("utf-8")).hexdigest()[:12]
 
 
+class IdAssigner:
+    """Gives records their stable ids, remembering the ids given so far, so that a set read in pieces
+    (a large export streamed to disk, several files one after another) gets the same ids as the whole
+    set at once: a second record with the same id gets ``-2``, ``-3``."""
+
+    def __init__(self) -> None:
+        self._seen: dict[str, int] = {}
+
+    def assign(self, records: list[Record]) -> None:
+        seen = self._seen
+        for rec in records:
+            base = record_id(rec)
+            n = seen.get(base, 0) + 1
+            seen[base] = n
+            rec.id = base if n == 1 else f"{base}-{n}"
+
+
 def assign_ids(records: list[Record]) -> None:
     """Give every record its stable id; a second record with the same id in one set gets ``-2``, ``-3``."""
-    seen: dict[str, int] = {}
-    for rec in records:
-        base = record_id(rec)
-        n = seen.get(base, 0) + 1
-        seen[base] = n
-        rec.id = base if n == 1 else f"{base}-{n}"
+    IdAssigner().assign(records)
 
 
 def parse_year(value: Any) -> int | None:

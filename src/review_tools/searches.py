@@ -7,6 +7,7 @@ records identified per database) and the combined records (for deduplication).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -14,7 +15,7 @@ from typing import TYPE_CHECKING
 from review_tools import dedup
 from review_tools.io.importer import import_file
 from review_tools.io.problems import ImportFileError, ImportProblem, ImportResult
-from review_tools.records import Record, assign_ids
+from review_tools.records import IdAssigner, Record
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -44,11 +45,14 @@ def export_files(folder: Path) -> list[Path]:
     return sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith((".", "README")))
 
 
-def import_searches(protocol: Protocol, review_dir: str | Path, *, allow_outside: bool = False) -> SearchImport:
+def import_searches(protocol: Protocol, review_dir: str | Path, *, allow_outside: bool = False,
+                    sink: Callable[[list[Record]], None] | None = None) -> SearchImport:
     """Import every export file of every database; a file that cannot be read at all is listed in
     ``file_errors`` and the others are still imported.  Export folders outside the review folder are
-    refused unless ``allow_outside``."""
-    return _import([(db.name, db.export_dir, db.columns) for db in protocol.databases], review_dir, allow_outside)
+    refused unless ``allow_outside``.  With a ``sink`` the records go to it as they are read (see
+    :func:`~review_tools.io.importer.import_file`) and only the counts are kept."""
+    return _import([(db.name, db.export_dir, db.columns) for db in protocol.databases], review_dir, allow_outside,
+                   sink)
 
 
 def import_other_methods(protocol: Protocol, review_dir: str | Path, *, allow_outside: bool = False) -> SearchImport:
@@ -58,8 +62,9 @@ def import_other_methods(protocol: Protocol, review_dir: str | Path, *, allow_ou
 
 
 def _import(sources: list[tuple[str, str | None, dict[str, str]]], review_dir: str | Path,
-            allow_outside: bool) -> SearchImport:
+            allow_outside: bool, sink: Callable[[list[Record]], None] | None = None) -> SearchImport:
     out = SearchImport()
+    ids = IdAssigner()  # ids unique across sources before deduplication
     root = Path(review_dir).resolve()
     for name, export_dir, columns in sources:
         out.results[name] = []
@@ -72,10 +77,10 @@ def _import(sources: list[tuple[str, str | None, dict[str, str]]], review_dir: s
             continue
         for path in export_files(folder):
             try:
-                out.results[name].append(import_file(path, database=name, mapping=columns or None))
+                out.results[name].append(import_file(path, database=name, mapping=columns or None, sink=sink,
+                                                     ids=ids))
             except ImportFileError as exc:
                 out.file_errors.append(str(exc))
-    assign_ids(out.records)  # ids unique across sources before deduplication
     return out
 
 

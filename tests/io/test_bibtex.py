@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from review_tools.io.bibtex import decode
+from review_tools.io.bibtex import decode, read_bibtex
 from review_tools.io.importer import import_file
 
 DATA = Path(__file__).resolve().parents[1] / "data"
@@ -55,3 +55,11 @@ def test_decode() -> None:
     assert decode("https://x.org/a%20b&c=1", "url") == "https://x.org/a%20b&c=1"
     assert decode(r"10.1000/a\_b", "doi") == "10.1000/a_b"
     assert decode("plain text") == "plain text"
+
+
+def test_line_numbers_stay_right_after_a_line_ending_in_a_backslash() -> None:
+    """bibtexparser's start_line loses a line at each line ending in '\\' (TUGboat's '{... \\TUB\\')."""
+    text = ('@article{a,\n  title = "{Comments on the new \\TUB\\\n  format}",\n  year = 1986\n}\n\n'
+            '@article{b,\n  title = {Second},\n  year = 1987\n}\n')
+    records, _ = read_bibtex(text, "t.bib")
+    assert [r.line for r in records] == [1, 7]

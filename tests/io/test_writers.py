@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 
+from review_tools.io import writers
 from review_tools.io.importer import import_file
 from review_tools.io.writers import write_records
 from review_tools.records import Record, assign_ids
@@ -64,3 +66,15 @@ def test_unknown_extension_and_atomic_write(tmp_path) -> None:
     write_records(_hostile(), target)
     assert target.read_text(encoding="utf-8").startswith("title,abstract,authors")
     assert list(tmp_path.glob(".out.csv.tmp-*")) == []
+
+
+@pytest.mark.parametrize("suffix", [".ris", ".bib", ".csv"])
+def test_a_file_written_in_batches_is_the_file_written_at_once(tmp_path: Path, suffix: str,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    records = [Record(title=f"Work number {i}", year=2000 + i, authors=[f"Author{i}, A"], id=f"R{i}")
+               for i in range(7)]
+    write_records(records, tmp_path / f"whole{suffix}")
+    monkeypatch.setattr(writers, "BATCH", 2)
+    write_records(records, tmp_path / f"batches{suffix}")
+    assert (tmp_path / f"batches{suffix}").read_text() == (tmp_path / f"whole{suffix}").read_text()
+    assert [r.title for r in import_file(tmp_path / f"batches{suffix}").records] == [r.title for r in records]

@@ -75,35 +75,76 @@ def _clean(value: object, field: str = "") -> str:
     return " ".join(_BRACES.sub("", decode(str(value), field)).split()) if value is not None else ""
 
 
+class BibtexReader:
+    """Reads a BibTeX file whole or piece by piece (:mod:`.pieces`): each piece is parsed with the
+    @string macros of the pieces before it (their text is put in front, and the line numbers corrected),
+    and an entry key that an earlier piece used is reported as in a whole file."""
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+        self._strings: list[str] = []
+        self._keys: set[str] = set()
+
+    def read(self, text: str) -> tuple[list[Record], list[ImportProblem]]:
+        source = self.source
+        prefix = "".join(f"{raw}\n" for raw in self._strings)
+        shift = prefix.count("\n")
+        splitter_log = logging.getLogger("bibtexparser.splitter")
+        level = splitter_log.level
+        splitter_log.setLevel(logging.ERROR)  # its warnings about broken blocks are reported as problems below
+        try:
+            library = bibtexparser.parse_string(prefix + text, append_middleware=[mw.SeparateCoAuthors()])
+        finally:
+            splitter_log.setLevel(level)
+        problems: list[ImportProblem] = []
+        entries: list[tuple[Entry, str | None]] = [(e, None) for e in library.entries]
+        found = _first_lines(prefix + text, library.blocks)
+
+        def line_of(block) -> int:
+            return found.get(id(block), (block.start_line or 0) + 1) - shift
+
+        for block in library.failed_blocks:
+            line = line_of(block)
+            recovered = block.ignore_error_block
+            if isinstance(block, DuplicateBlockKeyBlock) and isinstance(recovered, Entry):
+                found[id(recovered)] = line + shift
+                entries.append((recovered, f"entry key '{block.key}' is used twice; both entries imported"))
+            elif line > 0:
+                raw = (block.raw or "").strip().splitlines()
+                head = raw[0][:60] if raw else ""
+                why = getattr(block.error, "abort_reason", None) or str(block.error) or type(block.error).__name__
+                problems.append(ImportProblem(source, line, None, f"cannot parse block {head!r}: {why}",
+                                              skipped=True))
+        self._strings.extend(block.raw for block in library.strings if (block.start_line or 0) >= shift)
+        entries.sort(key=lambda pair: line_of(pair[0]))
+        records = []
+        for pos, (entry, warning) in enumerate(entries, 1):
+            line = line_of(entry)
+            if warning is None and entry.key in self._keys:
+                warning = f"entry key '{entry.key}' is used twice; both entries imported"
+            self._keys.add(entry.key)
+            if warning:
+                problems.append(ImportProblem(source, line, pos, warning))
+            records.append(_from_entry(entry, source, pos, line))
+        return records, problems
+
+
+def _first_lines(text: str, blocks: list) -> dict[int, int]:
+    """Each block's first line, found from where its text is: bibtexparser's own ``start_line`` loses a
+    line at every line that ends in a backslash (``{\\TUB\\`` in TUGboat's bibliography)."""
+    out: dict[int, int] = {}
+    cursor, line = 0, 1
+    for block in blocks:
+        at = text.find(block.raw, cursor) if block.raw else -1
+        if at >= 0:
+            line += text.count("\n", cursor, at)
+            cursor = at
+            out[id(block)] = line
+    return out
+
+
 def read_bibtex(text: str, source: str) -> tuple[list[Record], list[ImportProblem]]:
-    splitter_log = logging.getLogger("bibtexparser.splitter")
-    level = splitter_log.level
-    splitter_log.setLevel(logging.ERROR)  # its warnings about broken blocks are reported as problems below
-    try:
-        library = bibtexparser.parse_string(
-            text, append_middleware=[mw.SeparateCoAuthors()])
-    finally:
-        splitter_log.setLevel(level)
-    problems: list[ImportProblem] = []
-    entries: list[tuple[Entry, str | None]] = [(e, None) for e in library.entries]
-    for block in library.failed_blocks:
-        line = (block.start_line or 0) + 1
-        recovered = block.ignore_error_block
-        if isinstance(block, DuplicateBlockKeyBlock) and isinstance(recovered, Entry):
-            entries.append((recovered, f"entry key '{block.key}' is used twice; both entries imported"))
-        else:
-            raw = (block.raw or "").strip().splitlines()
-            head = raw[0][:60] if raw else ""
-            why = getattr(block.error, "abort_reason", None) or str(block.error) or type(block.error).__name__
-            problems.append(ImportProblem(source, line, None, f"cannot parse block {head!r}: {why}", skipped=True))
-    entries.sort(key=lambda pair: pair[0].start_line or 0)
-    records = []
-    for pos, (entry, warning) in enumerate(entries, 1):
-        line = (entry.start_line or 0) + 1
-        if warning:
-            problems.append(ImportProblem(source, line, pos, warning))
-        records.append(_from_entry(entry, source, pos, line))
-    return records, problems
+    return BibtexReader(source).read(text)
 
 
 def _keywords(value: str) -> list[str]:

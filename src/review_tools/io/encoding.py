@@ -43,6 +43,13 @@ def _utf16_without_bom(data: bytes) -> str | None:
     return None
 
 
+def wide(data: bytes) -> bool:
+    """True when bytes from a file's start are UTF-16 (with or without byte order mark)."""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return True
+    return b"\x00" in data[:_SAMPLE] and _utf16_without_bom(data) is not None
+
+
 def _binary(data: bytes, source: str) -> None:
     for magic, what in _MAGIC.items():
         if data.startswith(magic):
@@ -54,8 +61,12 @@ def _binary(data: bytes, source: str) -> None:
                               "not a text export")
 
 
-def decode(data: bytes, source: str) -> Decoded:
-    """The decoded text; raise :class:`ImportFileError` for empty or binary files."""
+def decode(data: bytes, source: str, *, start: bool = True) -> Decoded:
+    """The decoded text; raise :class:`ImportFileError` for empty or binary files.  ``start`` is False
+    for a later piece of a file read in pieces (:mod:`.pieces`): the file's start was already checked
+    for a byte order mark, UTF-16 and binary content, and a piece of blank lines is no error."""
+    if not start:
+        return _piece(data)
     if not data or (data[:_SAMPLE].isspace() and data.isspace()):
         raise ImportFileError(f"{source}: the file is empty")
     for bom, name, label in ((codecs.BOM_UTF8, "utf-8", "UTF-8 with BOM"), (codecs.BOM_UTF16_LE, "utf-16-le",
@@ -76,6 +87,11 @@ def decode(data: bytes, source: str) -> Decoded:
             return _finish(_decode_reporting(data, name), f"UTF-16 {'LE' if name.endswith('le') else 'BE'} "
                                                           "without BOM")
     _binary(data, source)
+    return _piece(data)
+
+
+def _piece(data: bytes) -> Decoded:
+    """Bytes without a byte order mark: UTF-8 where they mostly are, else cp1252 or latin-1."""
     fast = _valid_utf8(data, "utf-8", "UTF-8")
     if fast is not None:
         return fast

@@ -7,20 +7,25 @@ that is not one, an oversized abstract) and given its stable id.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import gc
+import os
 import re
 import stat
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
+from typing import BinaryIO
 
 from review_tools.i18n import tr
 from review_tools.io import bibtex, medline, tabular, tagged
 from review_tools.io.cleaning import clean_record
-from review_tools.io.encoding import decode
+from review_tools.io.encoding import decode, wide
+from review_tools.io.pieces import PIECE_BYTES, pieces
 from review_tools.io.problems import ImportFileError, ImportProblem, ImportResult
-from review_tools.records import Record, assign_ids, normalise_doi, normalise_pages
+from review_tools.records import IdAssigner, Record, normalise_doi, normalise_pages
 
 MAX_ABSTRACT = 100_000
 MAX_FILE_BYTES = 2 * 1024**3
@@ -99,11 +104,10 @@ def _collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def read_bounded(path: Path, limit: int | None = None) -> bytes:
-    """A file's bytes, refusing folders, devices and files over ``limit`` bytes (MAX_FILE_BYTES) with an
-    error that says so, instead of a traceback or reading /dev/zero until memory runs out."""
+def open_export(path: Path) -> BinaryIO:
+    """The export opened for reading, refusing folders, devices and pipes with an error that says so
+    (instead of a traceback, or reading /dev/zero until memory runs out)."""
     source = str(path)
-    limit = MAX_FILE_BYTES if limit is None else limit
     try:
         info = path.stat()
     except FileNotFoundError:
@@ -114,13 +118,22 @@ def read_bounded(path: Path, limit: int | None = None) -> bytes:
         raise ImportFileError(f"{source}: is a folder; give the export files in it (or the folder's files)")
     if not stat.S_ISREG(info.st_mode):
         raise ImportFileError(f"{source}: not a regular file (a device or pipe)")
-    if info.st_size > limit:
-        raise ImportFileError(f"{source}: {info.st_size:,} bytes, more than the {limit:,} an export can have")
     try:
-        with path.open("rb") as fh:
-            data = fh.read(limit + 1)
+        return path.open("rb")
     except OSError as exc:
         raise ImportFileError(f"{source}: cannot be read ({exc.strerror})") from None
+
+
+def read_bounded(path: Path, limit: int | None = None) -> bytes:
+    """A file's bytes, refusing folders, devices and files over ``limit`` bytes (MAX_FILE_BYTES): for
+    what must be read whole (UTF-16 exports)."""
+    source = str(path)
+    limit = MAX_FILE_BYTES if limit is None else limit
+    with open_export(path) as fh:
+        size = os.fstat(fh.fileno()).st_size
+        if size > limit:
+            raise ImportFileError(f"{source}: {size:,} bytes, more than the {limit:,} an export can have")
+        data = _read(fh, limit + 1, source)
     if len(data) > limit:
         raise ImportFileError(f"{source}: more than {limit:,} bytes")
     return data
@@ -141,52 +154,135 @@ def _located(damage: list[tuple[int, str]], records: list[Record], source: str) 
     return out
 
 
+def _read_text(text: str, fmt: str, source: str, mapping: Mapping[str, str] | None,
+               bib: bibtex.BibtexReader) -> tuple[list[Record], list[ImportProblem]]:
+    if fmt == "RIS":
+        return tagged.read_ris(text, source)
+    if fmt == "Web of Science plain text":
+        return tagged.read_wos(text, source)
+    if fmt == "MEDLINE":
+        return medline.read_medline(text, source)
+    if fmt == "BibTeX":
+        return bib.read(text)
+    return tabular.read_csv(text, source, mapping, fmt)
+
+
+def _format_of(text: str, source: str, mapping: Mapping[str, str] | None) -> str:
+    fmt = detect_format(text)
+    if fmt is None and mapping and any(sep in text.split("\n", 1)[0] for sep in (",", ";", "\t")):
+        fmt = "CSV"  # the user's column mapping says which column holds the title
+    if fmt is None:
+        raise ImportFileError(f"{source}: not a recognised export (RIS, BibTeX, MEDLINE, Web of Science, "
+                              "CSV/TSV with a title column, XLSX)")
+    return fmt
+
+
+class _Reading:
+    """One file read piece by piece: line numbers and record positions of each piece moved to where
+    the piece sits in the file, records checked, given ids and handed on, problems kept."""
+
+    def __init__(self, source: str, database: str, ids: IdAssigner, sink: Callable[[list[Record]], None] | None):
+        self.source, self.database, self.ids, self.sink = source, database, ids, sink
+        self.records: list[Record] = []
+        self.problems: list[ImportProblem] = []
+        self.count = self.placeholders = 0
+        self.lines = self.positions = 0
+        self.last: Record | None = None
+        self.once = False  # the once-per-file warning was given
+
+    def add(self, records: list[Record], problems: list[ImportProblem], damage: list[tuple[int, str]],
+            line_shift: int, lines: int) -> None:
+        """A piece's results, ``line_shift`` added to its line numbers; ``lines`` lines long."""
+        shift, base = self.lines + line_shift, self.positions
+        if shift or base:
+            for rec in records:
+                rec.line = rec.line + shift if rec.line else rec.line
+                rec.position += base
+            problems = [replace(p, line=p.line + shift if p.line else p.line,
+                                record=p.record + base if p.record else p.record) for p in problems]
+            damage = [(line + shift if line else line, what) for line, what in damage]
+        self.positions = max([base, *(r.position for r in records), *(p.record or 0 for p in problems)])
+        self.lines += lines
+        if self.once:
+            problems = [p for p in problems if not tagged.reported_once(p)]
+        self.once = self.once or any(map(tagged.reported_once, problems))
+        self.problems.extend(problems)
+        self.problems.extend(_located(damage, records, self.source))
+        for rec in records:
+            rec.database = self.database or rec.database
+        self.placeholders += _check(records, self.source, self.problems)
+        self.ids.assign(records)
+        self.count += len(records)
+        if records:
+            self.last = records[-1]
+        if self.sink is None:
+            self.records.extend(records)
+        elif records:
+            self.sink(records)
+
+
 @_collector_paused()
-def import_file(path: str | Path, *, database: str = "", mapping: Mapping[str, str] | None = None) -> ImportResult:
-    """Read one export; raise :class:`ImportFileError` only when nothing in the file can be read."""
+def import_file(path: str | Path, *, database: str = "", mapping: Mapping[str, str] | None = None,
+                sink: Callable[[list[Record]], None] | None = None, ids: IdAssigner | None = None,
+                piece_bytes: int = PIECE_BYTES) -> ImportResult:
+    """Read one export; raise :class:`ImportFileError` only when nothing in the file can be read.
+
+    A file larger than ``piece_bytes`` is read in pieces of whole records (:mod:`.pieces`).  With a
+    ``sink``, each piece's records are handed to it and not kept (the result then counts them), so a
+    file of any size is imported in the memory of one piece.  ``ids`` gives ids unique across several
+    files (one assigner for all of them); by default they are unique within the file."""
     path = Path(path)
     source = str(path)
-    data = read_bounded(path)
-    problems: list[ImportProblem] = []
+    reading = _Reading(source, database, ids or IdAssigner(), sink)
     hint = EXTENSIONS.get(path.suffix.lower())
-    damage: list[tuple[int, str]] = []
     text = ""
-    if data.startswith(b"PK\x03\x04"):
-        fmt, encoding = "XLSX", "binary (XLSX)"
-        records, found = tabular.read_xlsx(path, source, mapping)
-    else:
-        decoded = decode(data, source)
-        text, encoding, damage = decoded.text, decoded.encoding, decoded.damage
-        fmt = detect_format(text)
-        if fmt is None and mapping and any(sep in text.split("\n", 1)[0] for sep in (",", ";", "\t")):
-            fmt = "CSV"  # the user's column mapping says which column holds the title
-        if fmt is None:
-            raise ImportFileError(f"{source}: not a recognised export (RIS, BibTeX, MEDLINE, Web of Science, "
-                                  "CSV/TSV with a title column, XLSX)")
-        if fmt == "RIS":
-            records, found = tagged.read_ris(text, source)
-        elif fmt == "Web of Science plain text":
-            records, found = tagged.read_wos(text, source)
-        elif fmt == "MEDLINE":
-            records, found = medline.read_medline(text, source)
-        elif fmt == "BibTeX":
-            records, found = bibtex.read_bibtex(text, source)
+    with open_export(path) as fh:
+        head = _read(fh, max(piece_bytes, _FORMAT_HEAD), source)  # the format is told from the first 20 kB
+        if head.startswith(b"PK\x03\x04"):
+            fmt, encoding = "XLSX", "binary (XLSX)"
+            for records, problems in tabular.read_xlsx(path, source, mapping):
+                reading.add(records, problems, [], 0, 0)
         else:
-            records, found = tabular.read_csv(text, source, mapping, fmt)
+            if wide(head):  # UTF-16 is read whole: databases write it only for small exports
+                head = read_bounded(path)
+            whole = len(head) < max(piece_bytes, _FORMAT_HEAD) or wide(head)
+            start = decode(head if whole else head[:_FORMAT_HEAD], source)
+            fmt, encoding = _format_of(start.text, source, mapping), start.encoding
+            bib = bibtex.BibtexReader(source)
+            header = b""
+            for n, piece in enumerate([head] if whole else pieces(fh, head, fmt, source, piece_bytes)):
+                if n == 0:
+                    decoded = start if whole else decode(piece, source)
+                    encoding = decoded.encoding
+                    if fmt not in _NO_HEADER:
+                        header = piece[:piece.find(b"\n") + 1].removeprefix(codecs.BOM_UTF8)
+                else:
+                    gc.collect(1)  # the last piece's reference cycles (bibtexparser's): the collector is paused
+                    decoded = decode(header + piece, source, start=False)
+                text = decoded.text
+                records, problems = _read_text(text, fmt, source, mapping, bib)
+                shift = -1 if n and header else 0  # a later CSV piece is read with the header row put back
+                reading.add(records, problems, decoded.damage, shift, text.count("\n") + shift)
     if hint and not (hint == fmt or (hint == "CSV" and fmt.endswith(("CSV", "tab-delimited")))):
-        problems.append(ImportProblem(source, None, None, tr("extension {ext} suggests {hint}, but the content is "
-                                                             "{fmt}; read as {fmt}", ext=path.suffix, hint=hint,
-                                                             fmt=fmt)))
-    problems.extend(found)
-    if not records and not any(p.skipped for p in problems):
+        reading.problems.insert(0, ImportProblem(source, None, None, tr(
+            "extension {ext} suggests {hint}, but the content is {fmt}; read as {fmt}", ext=path.suffix, hint=hint,
+            fmt=fmt)))
+    if not reading.count and not any(p.skipped for p in reading.problems):
         raise ImportFileError(f"{source}: {fmt} file with no records")
-    problems.extend(_located(damage, records, source))
-    if text and not text.endswith("\n") and records and fmt != "BibTeX":
-        last = records[-1]
-        problems.append(ImportProblem(source, last.line, last.position, tr(
+    if text and not text.endswith("\n") and reading.last is not None and fmt != "BibTeX":
+        last = reading.last
+        reading.problems.append(ImportProblem(source, last.line, last.position, tr(
             "the file ends in the middle of a line: it may have been cut off; check this last record")))
-    for rec in records:
-        rec.database = database or rec.database
-    placeholders = _check(records, source, problems)
-    assign_ids(records)
-    return ImportResult(source, fmt, encoding, records, problems, placeholders)
+    return ImportResult(source, fmt, encoding, reading.records, reading.problems, reading.placeholders,
+                        streamed=reading.count - len(reading.records))
+
+
+_FORMAT_HEAD = 20_000
+_NO_HEADER = frozenset({"RIS", "Web of Science plain text", "MEDLINE", "BibTeX"})
+
+
+def _read(fh: BinaryIO, size: int, source: str) -> bytes:
+    try:
+        return fh.read(size)
+    except OSError as exc:
+        raise ImportFileError(f"{source}: cannot be read ({exc.strerror})") from None

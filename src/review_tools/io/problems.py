@@ -43,6 +43,7 @@ class ImportResult:
     records: list[Record] = field(default_factory=list)
     problems: list[ImportProblem] = field(default_factory=list)
     placeholders: int = 0  # values such as 'NA' or '[No abstract available]' read as empty
+    streamed: int = 0  # records handed to a sink as they were read, not kept in ``records``
 
     @property
     def skipped(self) -> int:
@@ -50,7 +51,7 @@ class ImportResult:
 
     @property
     def imported(self) -> int:
-        return len(self.records)
+        return len(self.records) + self.streamed
 
     @property
     def read(self) -> int:

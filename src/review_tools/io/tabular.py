@@ -13,7 +13,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -174,9 +174,9 @@ def _embase_source(rec: Record, source: str) -> None:
     rec.pages = rec.pages or (m["pages"] or m["article"] or "")
 
 
-def _rows_to_records(rows: list[list[str]], source: str, mapping: Mapping[str, str] | None, fmt: str,
-                     first_line: int = 2) -> tuple[list[Record], list[ImportProblem]]:
-    header, body = rows[0], rows[1:]
+def _rows_to_records(header: list[str], body: Iterable[tuple[int, list[str]]], source: str,
+                     mapping: Mapping[str, str] | None, fmt: str) -> tuple[list[Record], list[ImportProblem]]:
+    """Records from rows given with the line each starts on."""
     layout = layout_of(header)
     cols = _resolve(header, mapping, layout)
     if "title" not in cols:
@@ -186,8 +186,7 @@ def _rows_to_records(rows: list[list[str]], source: str, mapping: Mapping[str, s
     records, problems = [], []
     width = len(header)
     pos = 0
-    for offset, row in enumerate(body):
-        line = first_line + offset
+    for line, row in body:
         if not any(cell.strip() for cell in row):
             continue
         pos += 1
@@ -264,26 +263,42 @@ def read_csv(text: str, source: str, mapping: Mapping[str, str] | None = None,
     delimiter = "\t" if fmt == "Web of Science tab-delimited" else sniff_delimiter(text)
     reader = csv.reader(io.StringIO(text), delimiter=delimiter, quoting=csv.QUOTE_NONE if delimiter == "\t"
                         and fmt == "Web of Science tab-delimited" else csv.QUOTE_MINIMAL)
+    rows = []  # (the line a row starts on, the row): a quoted cell can hold line breaks
+    start = 1
     try:
-        rows = list(reader)
+        for row in reader:
+            rows.append((start, row))
+            start = reader.line_num + 1
     except csv.Error as exc:
         raise ImportFileError(f"{source}: line {reader.line_num}: broken CSV ({exc})") from None
     if not rows:
         raise ImportFileError(f"{source}: no header row")
-    return _rows_to_records(rows, source, mapping, fmt)
+    return _rows_to_records(rows[0][1], rows[1:], source, mapping, fmt)
 
 
-def read_xlsx(path: Path, source: str, mapping: Mapping[str, str] | None = None
-              ) -> tuple[list[Record], list[ImportProblem]]:
+def read_xlsx(path: Path, source: str, mapping: Mapping[str, str] | None = None, rows_per_batch: int = 10_000
+              ) -> Iterator[tuple[list[Record], list[ImportProblem]]]:
+    """The first sheet's records, in batches of rows (openpyxl's read-only mode streams the sheet, so a
+    full sheet of a million rows is never in memory at once).  Positions count from 1 in each batch."""
     from openpyxl import load_workbook
 
     try:
         wb = load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises several types for a broken workbook
         raise ImportFileError(f"{source}: not a readable XLSX workbook ({exc})") from None
-    sheet = wb.worksheets[0]
-    rows = [["" if v is None else str(v) for v in row] for row in sheet.iter_rows(values_only=True)]
-    wb.close()
-    if not rows:
-        raise ImportFileError(f"{source}: the first sheet is empty")
-    return _rows_to_records(rows, source, mapping, "XLSX")
+    try:
+        rows = (["" if v is None else str(v) for v in row] for row in wb.worksheets[0].iter_rows(values_only=True))
+        header = next(rows, None)
+        if header is None:
+            raise ImportFileError(f"{source}: the first sheet is empty")
+        batch: list[tuple[int, list[str]]] = []
+        batches = 0
+        for line, row in enumerate(rows, 2):
+            batch.append((line, row))
+            if len(batch) == rows_per_batch:
+                yield _rows_to_records(header, batch, source, mapping, "XLSX")
+                batch, batches = [], batches + 1
+        if batch or not batches:  # a header without rows still has its title column checked
+            yield _rows_to_records(header, batch, source, mapping, "XLSX")
+    finally:
+        wb.close()

@@ -119,8 +119,17 @@ def _chunks(lines: list[str], start: str, end: str, tag_re: re.Pattern[str], sou
             "last record is not closed by {end} (file truncated?); imported as far as it goes", end=end)))
         yield first, [*current, end + "  -" if start == "TY" else end]
     if stray_at is not None:
-        problems.append(ImportProblem(source, stray_at, None, tr(
-            "text outside any record (no {start} tag) ignored from this line", start=start)))
+        problems.append(ImportProblem(source, stray_at, None, _stray(start)))
+
+
+def _stray(start: str) -> str:
+    return tr("text outside any record (no {start} tag) ignored from this line", start=start)
+
+
+def reported_once(problem: ImportProblem) -> bool:
+    """True for the warning given once per file (at the first text outside any record): a file read in
+    pieces keeps only the first piece's."""
+    return problem.record is None and problem.reason in (_stray("TY"), _stray("PT"))
 
 
 def _well_formed(text: str, start: str, end: str) -> list[int] | None:

@@ -9,7 +9,8 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import bibtexparser
@@ -80,9 +81,10 @@ def _latex_escape(text: str) -> str:
     return _LATEX_RE.sub(lambda m: _LATEX_SPECIAL[m.group(0)], text)
 
 
-def to_bibtex(records: Iterable[Record]) -> str:
+def to_bibtex(records: Iterable[Record], used: set[str] | None = None) -> str:
+    """BibTeX entries; ``used`` holds the keys given so far when a file is written in batches."""
     library = bibtexparser.Library()
-    used: set[str] = set()
+    used = set() if used is None else used
     for r in records:
         values = {
             "title": r.title, "author": " and ".join(r.authors), "year": str(r.year or ""),
@@ -96,10 +98,11 @@ def to_bibtex(records: Iterable[Record]) -> str:
     return bibtexparser.write_string(library)
 
 
-def to_csv(records: Iterable[Record]) -> str:
+def to_csv(records: Iterable[Record], header: bool = True) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(RECORD_FIELDS)
+    if header:
+        writer.writerow(RECORD_FIELDS)
     for r in records:
         row = []
         for name in RECORD_FIELDS:
@@ -110,15 +113,40 @@ def to_csv(records: Iterable[Record]) -> str:
 
 
 WRITERS = {".ris": to_ris, ".bib": to_bibtex, ".csv": to_csv}
+BATCH = 5_000
+
+
+@contextmanager
+def record_writer(path: str | Path) -> Iterator[Callable[[list[Record]], None]]:
+    """A function that appends records to ``path`` (.ris, .bib or .csv by extension), batch after batch,
+    so that a record set of any size is written without being held whole.  The file appears when the
+    block ends without error, atomically; an error leaves the previous file as it was."""
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix not in WRITERS:
+        raise ValueError(f"{path}: write .ris, .bib or .csv, not {path.suffix!r}")
+    used: set[str] = set()  # BibTeX keys given so far
+    text = {".csv": lambda records: to_csv(records, header=False), ".bib": lambda records: to_bibtex(records, used),
+            ".ris": to_ris}[suffix]
+    between = {".csv": "", ".bib": "\n\n", ".ris": "\n"}[suffix]  # what one whole writing puts between records
+    with atomic_write(path, newline=None) as fh:
+        if suffix == ".csv":
+            fh.write(to_csv([]))
+        started = False
+
+        def write(records: list[Record]) -> None:
+            nonlocal started
+            if records:
+                fh.write(f"{between if started else ''}{text(records)}")
+                started = True
+
+        yield write
 
 
 def write_records(records: Iterable[Record], path: str | Path) -> Path:
     """Write by extension (.ris, .bib, .csv), atomically: a crash never leaves half a file."""
-    path = Path(path)
-    try:
-        writer = WRITERS[path.suffix.lower()]
-    except KeyError:
-        raise ValueError(f"{path}: write .ris, .bib or .csv, not {path.suffix!r}") from None
-    with atomic_write(path, newline=None) as fh:
-        fh.write(writer(list(records)))
-    return path
+    records = list(records)
+    with record_writer(path) as write:
+        for start in range(0, len(records), BATCH):
+            write(records[start:start + BATCH])
+    return Path(path)
