@@ -141,6 +141,8 @@ def read_bounded(path: Path, limit: int | None = None) -> bytes:
 
 def _located(damage: list[tuple[int, str]], records: list[Record], source: str) -> list[ImportProblem]:
     """Decoding damage as warnings on the records whose lines hold it."""
+    if not damage:
+        return []
     starts = [(r.line or 0, r.position) for r in records]
     out = []
     for line, what in damage:
@@ -191,8 +193,9 @@ class _Reading:
         self.once = False  # the once-per-file warning was given
 
     def add(self, records: list[Record], problems: list[ImportProblem], damage: list[tuple[int, str]],
-            line_shift: int, lines: int) -> None:
-        """A piece's results, ``line_shift`` added to its line numbers; ``lines`` lines long."""
+            line_shift: int = 0) -> None:
+        """A piece's results; ``lines`` (the lines of the pieces before) plus ``line_shift`` is added to
+        its line numbers."""
         shift, base = self.lines + line_shift, self.positions
         if shift or base:
             for rec in records:
@@ -201,8 +204,8 @@ class _Reading:
             problems = [replace(p, line=p.line + shift if p.line else p.line,
                                 record=p.record + base if p.record else p.record) for p in problems]
             damage = [(line + shift if line else line, what) for line, what in damage]
-        self.positions = max([base, *(r.position for r in records), *(p.record or 0 for p in problems)])
-        self.lines += lines
+        self.positions = max(base, records[-1].position if records else 0,
+                             max((p.record or 0 for p in problems), default=0))
         if self.once:
             problems = [p for p in problems if not tagged.reported_once(p)]
         self.once = self.once or any(map(tagged.reported_once, problems))
@@ -241,7 +244,7 @@ def import_file(path: str | Path, *, database: str = "", mapping: Mapping[str, s
         if head.startswith(b"PK\x03\x04"):
             fmt, encoding = "XLSX", "binary (XLSX)"
             for records, problems in tabular.read_xlsx(path, source, mapping):
-                reading.add(records, problems, [], 0, 0)
+                reading.add(records, problems, [])
         else:
             if wide(head):  # UTF-16 is read whole: databases write it only for small exports
                 head = read_bounded(path)
@@ -249,20 +252,21 @@ def import_file(path: str | Path, *, database: str = "", mapping: Mapping[str, s
             start = decode(head if whole else head[:_FORMAT_HEAD], source)
             fmt, encoding = _format_of(start.text, source, mapping), start.encoding
             bib = bibtex.BibtexReader(source)
-            header = b""
+            header, shift = b"", 0
             for n, piece in enumerate([head] if whole else pieces(fh, head, fmt, source, piece_bytes)):
+                if n:  # the last piece's lines, counted only now: a file read whole is not counted at all
+                    reading.lines += text.count("\n") + shift
                 if n == 0:
                     decoded = start if whole else decode(piece, source)
                     encoding = decoded.encoding
                     if fmt not in _NO_HEADER:
                         header = piece[:piece.find(b"\n") + 1].removeprefix(codecs.BOM_UTF8)
                 else:
-                    gc.collect(1)  # the last piece's reference cycles (bibtexparser's): the collector is paused
                     decoded = decode(header + piece, source, start=False)
                 text = decoded.text
                 records, problems = _read_text(text, fmt, source, mapping, bib)
                 shift = -1 if n and header else 0  # a later CSV piece is read with the header row put back
-                reading.add(records, problems, decoded.damage, shift, text.count("\n") + shift)
+                reading.add(records, problems, decoded.damage, shift)
     if hint and not (hint == fmt or (hint == "CSV" and fmt.endswith(("CSV", "tab-delimited")))):
         reading.problems.insert(0, ImportProblem(source, None, None, tr(
             "extension {ext} suggests {hint}, but the content is {fmt}; read as {fmt}", ext=path.suffix, hint=hint,

@@ -82,22 +82,20 @@ def boundary_for(fmt: str) -> Callable[[bytes, int], int]:
 
 def _after_text(buf: bytes, cut: int) -> int:
     """``cut``, or 0 when only blank lines (and a byte order mark) come before it: a piece holds a record."""
-    return cut if buf[:cut].removeprefix(codecs.BOM_UTF8).strip() else 0
+    head = buf[:min(cut, 4096)].removeprefix(codecs.BOM_UTF8)
+    return cut if head.strip() or (cut > 4096 and buf[:cut].strip()) else 0
 
 
 def pieces(fh: BinaryIO, head: bytes, fmt: str, source: str, piece_bytes: int = PIECE_BYTES) -> Iterator[bytes]:
-    """The file's bytes (``head`` already read from ``fh``, the rest still in it) in pieces of whole
-    records, each about ``piece_bytes`` long; raise :class:`ImportFileError` for a single record longer
-    than :data:`MAX_RECORD_BYTES` (a file that is not an export of records)."""
+    """The file's bytes in pieces of whole records, each about ``piece_bytes`` long (``head``, the first
+    bytes, already read from ``fh``, a seekable file); raise :class:`ImportFileError` for a single record
+    longer than :data:`MAX_RECORD_BYTES` (a file that is not an export of records).  Each piece is read
+    from where the last one ended, so the bytes after a cut are read again rather than copied."""
     boundary = boundary_for(fmt)
-    buf = head
-    done = False
+    start = 0  # where ``buf`` starts in the file
+    buf = head + fh.read(piece_bytes + 1 - len(head)) if len(head) <= piece_bytes else head
     while True:
-        while not done and len(buf) < piece_bytes:
-            more = fh.read(piece_bytes)
-            done = not more
-            buf += more
-        if done and len(buf) <= piece_bytes:
+        if len(buf) <= piece_bytes:  # the rest of the file
             if buf:
                 yield buf
             return
@@ -113,4 +111,6 @@ def pieces(fh: BinaryIO, head: bytes, fmt: str, source: str, piece_bytes: int = 
             buf += more
             cut = _after_text(buf, boundary(buf, len(buf)))
         yield buf[:cut]
-        buf = buf[cut:]
+        start += cut
+        fh.seek(start)
+        buf = fh.read(piece_bytes + 1)
