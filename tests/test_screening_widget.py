@@ -179,8 +179,15 @@ def test_progress_shows_the_stopping_test_and_maybes_can_be_revisited(tmp_path) 
     records, log = _setup(tmp_path)
     app = ScreeningApp(records, log, stage="title_abstract", reviewer="anna", rerank=False)
     assert "relevant found" not in app.progress.value
+    app.wait()
+    first_chart = bytes(app.chart.value)
+    assert first_chart.startswith(b"\x89PNG")  # the progress chart, drawn at the start
     app.buttons["include"].click()
-    assert "1 relevant found" in app.progress.value and "stopping test (buscar, recall 95%): p = " in app.progress.value
+    assert "1 relevant found" in app.progress.value
+    assert "buscar: keep screening" in app.progress.value and "knee method: keep screening" in app.progress.value
+    app.wait()
+    assert "recall at least 0% (95 % confidence)" in app.progress.value  # the bound drawn with the chart
+    assert bytes(app.chart.value) == first_chart  # redrawn every 10 decisions, not at each
     app.buttons["maybe"].click()
     app.buttons["maybe"].click()
     assert "2 record(s) you marked 'maybe'" in app.card.value
@@ -189,6 +196,8 @@ def test_progress_shows_the_stopping_test_and_maybes_can_be_revisited(tmp_path) 
     app.reasons.value = ("E2",)
     app.buttons["exclude"].click()
     assert app.current is records[2] and "3 of 3 screened" in app.progress.value
+    app.wait()
+    assert bytes(app.chart.value) != first_chart  # nothing left to screen: the chart shows the end
     app.close()
 
 

@@ -31,3 +31,12 @@ def pyplot() -> Any:
     import matplotlib.pyplot as plt
 
     return plt
+
+
+def figure(figsize: tuple[float, float]) -> Any:
+    """A matplotlib Figure outside pyplot's registry, with the same plain-text settings: safe to draw in a
+    background thread (the screening app redraws its progress chart while the reviewer goes on)."""
+    pyplot()
+    from matplotlib.figure import Figure
+
+    return Figure(figsize=figsize)

@@ -5,9 +5,7 @@ it on labelled data, and decide when to stop with a statistical stopping rule.
   balanced class weights (default) or multinomial naive Bayes (ASReview's default classifier).
 * Simulation (active learning): start from one included and one excluded record, screen the top-ranked
   record, retrain, repeat; the order gives the recall curve, WSS@95, WSS@100, ATD and recall at 10 %.
-* Stopping rule: the hypergeometric test of Callaghan & Müller-Hansen (2020, "buscar"), treating the
-  most recently screened records and the unscreened ones as an urn; when the p-value of the hypothesis
-  "recall is still below the target" falls under alpha, screening can stop with that confidence.
+* When to stop: :mod:`review_tools.stopping`.
 """
 
 from __future__ import annotations
@@ -16,7 +14,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.stats import hypergeom
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.naive_bayes import MultinomialNB
@@ -167,35 +164,3 @@ def metrics(order: Sequence[int], labels: Sequence[int], *, prior: int = 2) -> M
 def recall_curve(order: Sequence[int], labels: Sequence[int]) -> np.ndarray:
     y = np.asarray(labels, dtype=int)[np.asarray(order)]
     return np.cumsum(y) / max(1, y.sum())
-
-
-def buscar_p(screened: Sequence[int], n_total: int, *, recall_target: float = 0.95) -> float:
-    """p-value of 'recall is below the target' after screening ``screened`` (labels in screening order)
-    out of ``n_total`` records (Callaghan & Müller-Hansen 2020).
-
-    For every k, the last k screened records and all unscreened ones form an urn; if recall were below
-    the target, the urn would hold at least K = floor(r_seen / target - (r_seen - r_k)) + 1 relevant
-    records.  The p-value is the smallest probability, over k, of drawing at most the r_k relevant records
-    actually seen in those k draws (hypergeometric).
-    """
-    seen = np.asarray(screened, dtype=int)
-    n_seen, r_seen = len(seen), int(seen.sum())
-    if n_seen == 0 or r_seen == 0:
-        return 1.0
-    k = np.arange(1, n_seen + 1)  # the last k screened
-    r_k = np.cumsum(seen[::-1])  # relevant among them
-    urn = n_total - n_seen + k
-    needed = np.floor(r_seen / recall_target - (r_seen - r_k)) + 1
-    p = hypergeom.cdf(r_k, urn, np.minimum(needed, urn), k)
-    return float(np.min(p))
-
-
-def stopping_point(order: Sequence[int], labels: Sequence[int], *, recall_target: float = 0.95,
-                   alpha: float = 0.05, check_every: int = 10) -> int | None:
-    """Number of records screened when the stopping rule first rejects 'recall < target' at ``alpha``
-    (checked every ``check_every`` records), or None if it never does before the end."""
-    y = np.asarray(labels, dtype=int)[np.asarray(order)]
-    for n in range(check_every, len(y), check_every):
-        if buscar_p(y[:n], len(y), recall_target=recall_target) < alpha:
-            return n
-    return None

@@ -252,6 +252,12 @@ def reviewer_decisions(latest: Mapping[str, dict[str, Decision]], resolvers: Seq
     return {r: d for r, d in latest.items() if r not in resolvers and r != AUTOMATIC}
 
 
+def screened_in_order(latest: Mapping[str, Decision]) -> list[int]:
+    """One reviewer's includes (1) and excludes (0), in the order the records were decided ('maybe' left
+    out): what the stopping rules read (:mod:`review_tools.stopping`)."""
+    return [int(d.decision == INCLUDE) for d in latest.values() if d.decision in (INCLUDE, EXCLUDE)]
+
+
 def disagreements(log: DecisionLog, stage: str, resolvers: Sequence[str] = RESOLVERS) -> dict[str, list[Decision]]:
     """Record id -> every reviewer's latest decision on it, for the records on which they differ (what a
     resolver has to decide)."""

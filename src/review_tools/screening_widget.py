@@ -21,7 +21,7 @@ import ipywidgets as w
 from filelock import FileLock, Timeout
 
 from review_tools.highlight import highlight
-from review_tools.prioritise import Ranker, buscar_p
+from review_tools.prioritise import Ranker
 from review_tools.records import Record, fold
 from review_tools.screening import (
     EXCLUDE,
@@ -34,9 +34,11 @@ from review_tools.screening import (
     ScreeningError,
     disagreements,
 )
+from review_tools.screening_figures import png, progress_chart
+from review_tools.stopping import buscar_p, knee_stops, progress
 
 SHORTCUTS = {"i": INCLUDE, "e": EXCLUDE, "m": MAYBE, "s": "skip", "b": "back", "u": "undo", "r": "revisit"}
-RECALL_TARGET, ALPHA = 0.95, 0.05  # the stopping test shown while screening (buscar)
+CHART_EVERY = 10  # decisions between redrawings of the progress chart
 NEXT_RECORD_WAIT = 0.5  # seconds the next record may wait for the new ranking
 
 
@@ -69,6 +71,10 @@ class ScreeningApp:
         criteria = log.protocol.criteria_for(stage)
         self.card = w.HTML()
         self.progress = w.HTML()
+        self.chart = w.Image(format="png", layout=w.Layout(width="480px"))
+        self._charted = -CHART_EVERY  # decisions counted when the chart was last drawn (none yet)
+        self._charting: threading.Thread | None = None
+        self._bound: float | None = None  # the recall confirmed when the chart was last drawn
         self.message = w.HTML()
         self.reasons = w.SelectMultiple(options=[(f"{c.code}: {c.text}", c.code) for c in criteria],
                                         description="Reasons", rows=min(8, max(3, len(criteria))),
@@ -92,7 +98,8 @@ class ScreeningApp:
                              continuous_update=False, layout=w.Layout(width="95%"))
         self.search.observe(lambda change: self.find(change["new"] or ""), names="value")
         self.widget = w.VBox([self.progress, self.card, self.reasons, self.note,
-                              w.HBox(list(self.buttons.values())), self.shortcut, self.search, self.message])
+                              w.HBox(list(self.buttons.values())), self.shortcut, self.search, self.message,
+                              self.chart])
         self.render()
 
     def _claim_session(self) -> FileLock:
@@ -115,9 +122,11 @@ class ScreeningApp:
         self._session.release()
 
     def wait(self) -> None:
-        """Wait until the records to come are ranked after the last decision (tests; the app never waits)."""
-        if self._ranking is not None:
-            self._ranking.join()
+        """Wait until the records to come are ranked after the last decision and the chart is drawn (tests;
+        the app never waits)."""
+        for thread in (self._ranking, self._charting):
+            if thread is not None:
+                thread.join()
 
     def _rerank(self) -> None:
         """Rank the records still to come by the decisions so far, in the background.  The next record is
@@ -179,19 +188,42 @@ class ScreeningApp:
             + (f" &mdash; {html.escape(d.note)}" if d.note else "") + "</li>" for d in self.conflicts[rec.id])
         return f"<p><b>The reviewers disagree:</b></p><ul>{items}</ul>"
 
+    def _labels(self) -> list[int]:
+        """This reviewer's includes (1) and excludes (0) in the order made."""
+        return [int(d == INCLUDE) for i, d in self.decided.items() if i in self.ids and d in (INCLUDE, EXCLUDE)]
+
     def _stopping(self) -> str:
-        """Relevant found so far and the buscar stopping test on this reviewer's decisions, in the order made."""
+        """Relevant found so far, the recall confirmed (buscar, 95 % confidence) and what the two stopping
+        rules say (:mod:`review_tools.stopping`); the chart is redrawn every :data:`CHART_EVERY` decisions."""
         if self.conflicts is not None:
             return ""
-        labels = [int(d == INCLUDE) for i, d in self.decided.items() if i in self.ids and d in (INCLUDE, EXCLUDE)]
+        labels = self._labels()
+        if abs(len(labels) - self._charted) >= CHART_EVERY or (self.current is None and len(labels) != self._charted):
+            self._redraw(labels)
         found = sum(labels)
         if not found:
             return ""
-        p = buscar_p(labels, self.total, recall_target=RECALL_TARGET)
-        verdict = (f"you may stop: recall is at least {RECALL_TARGET:.0%} with {1 - ALPHA:.0%} confidence"
-                   if p < ALPHA else "keep screening")
-        return (f" &middot; {found} relevant found &middot; stopping test (buscar, recall {RECALL_TARGET:.0%}): "
-                f"p = {p:.3f}, {verdict}")
+        verdict = "you may stop" if buscar_p(labels, self.total) < 0.05 else "keep screening"
+        knee = "stop" if knee_stops(labels) else "keep screening"
+        bound = "" if self._bound is None else f" &middot; recall at least {self._bound:.0%} (95 % confidence)"
+        return f" &middot; {found} relevant found{bound} &middot; buscar: {verdict} &middot; knee method: {knee}"
+
+    def _redraw(self, labels: list[int]) -> None:
+        """Draw the progress chart and the recall bound in the background (a few tenths of a second), so
+        that the next record does not wait for them; one drawing at a time."""
+        if self._charting is not None and self._charting.is_alive():
+            if self.current is not None:
+                return  # the next redrawing comes 10 decisions on
+            self._charting.join()
+        self._charted = len(labels)
+
+        def work() -> None:
+            state = progress(labels, self.total)
+            self.chart.value = png(progress_chart(labels, self.total, state=state))
+            self._bound = state.recall_bound
+
+        self._charting = threading.Thread(target=work, daemon=True)
+        self._charting.start()
 
     def _maybes(self) -> list[Record]:
         """The records this reviewer marked 'maybe' (in this session or before), to revisit."""
