@@ -39,6 +39,31 @@ def test_buttons_and_shortcuts_write_decisions(tmp_path) -> None:
     assert "Nothing left to screen" in app.card.value and "3 of 3 screened" in app.progress.value
 
 
+def _press(app, key: str, **modifiers) -> None:
+    """A key pressed over the record, as ipyevents' front end reports it."""
+    app.keys._handle_mouse_msg(None, {"event": "keydown", "type": "keydown", "key": key, **modifiers}, None)
+
+
+def test_single_keys_decide_and_tick_reasons(tmp_path) -> None:
+    records, log = _setup(tmp_path)
+    app = ScreeningApp(records, log, stage="title_abstract", reviewer="anna", rerank=False)
+    assert app.keys.source is app.record_area and app.keys.watched_events == ["keydown"]
+    _press(app, "i")
+    _press(app, "6")  # the sixth criterion of the stage: E2
+    _press(app, "6")
+    _press(app, "6")
+    assert app.reasons.value == ("E2",)
+    _press(app, "e", ctrlKey=True)  # a browser shortcut, not a decision
+    _press(app, "E")
+    _press(app, "u")  # undo the exclude: a reversing row is appended
+    _press(app, "m")
+    rows = log.read("title_abstract", "anna")
+    assert [(r.record_id, r.decision) for r in rows] == [
+        (records[0].id, "include"), (records[1].id, "exclude"), (records[1].id, "undecided"), (records[1].id, "maybe")]
+    assert rows[1].reasons == ("E2",)
+    app.close()
+
+
 def test_exclude_without_reason_shows_the_error_and_stays(tmp_path) -> None:
     records, log = _setup(tmp_path)
     app = ScreeningApp(records, log, stage="title_abstract", reviewer="anna")

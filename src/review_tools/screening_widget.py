@@ -1,5 +1,6 @@
 """A screening interface for JupyterLab (ipywidgets): one record at a time, search terms highlighted,
-the stage's criteria listed, include / exclude (with reasons) / maybe, a note, progress, and shortcuts.
+the stage's criteria listed, include / exclude (with reasons) / maybe, a note, progress with the stopping
+rules and a chart, and single-key decisions (ipyevents: i, e, m, 1-9 for reasons, u to undo ...).
 
 Every button writes through :class:`review_tools.screening.DecisionLog`, so the decisions land in the same
 append-only files as any other.  The view is blind: it reads only this reviewer's own decisions.
@@ -19,6 +20,7 @@ from collections.abc import Sequence
 
 import ipywidgets as w
 from filelock import FileLock, Timeout
+from ipyevents import Event
 
 from review_tools.highlight import highlight
 from review_tools.prioritise import Ranker
@@ -38,6 +40,7 @@ from review_tools.screening_figures import png, progress_chart
 from review_tools.stopping import buscar_p, knee_stops, progress
 
 SHORTCUTS = {"i": INCLUDE, "e": EXCLUDE, "m": MAYBE, "s": "skip", "b": "back", "u": "undo", "r": "revisit"}
+# and the digits 1-9 tick or untick the stage's criteria (exclusion reasons) in the order listed
 CHART_EVERY = 10  # decisions between redrawings of the progress chart
 NEXT_RECORD_WAIT = 0.5  # seconds the next record may wait for the new ranking
 
@@ -94,10 +97,14 @@ class ScreeningApp:
         self.shortcut = w.Text(placeholder="Shortcut: type i, e, m, s, b, u or r and press Enter",
                                continuous_update=False)
         self.shortcut.observe(self._on_shortcut, names="value")
+        self.record_area = w.VBox([self.progress, self.card])
+        # single keys while the pointer is over the record (ipyevents); typing in the note is not a decision
+        self.keys = Event(source=self.record_area, watched_events=["keydown"], ignore_modifier_key_events=True)
+        self.keys.on_dom_event(self.on_key)
         self.search = w.Text(placeholder="Find a record you know (words of its title) and press Enter",
                              continuous_update=False, layout=w.Layout(width="95%"))
         self.search.observe(lambda change: self.find(change["new"] or ""), names="value")
-        self.widget = w.VBox([self.progress, self.card, self.reasons, self.note,
+        self.widget = w.VBox([self.record_area, self.reasons, self.note,
                               w.HBox(list(self.buttons.values())), self.shortcut, self.search, self.message,
                               self.chart])
         self.render()
@@ -301,6 +308,21 @@ class ScreeningApp:
                 self.index -= 1
             self.records.insert(self.index, rec)
         self.message.value = f"Undone: {html.escape(action)} for {html.escape(rec.id)}"
+
+    def on_key(self, event: dict) -> None:
+        """A key pressed over the record: i, e, m, s, b, u, r as the buttons; 1-9 tick the nth criterion."""
+        if event.get("type", "keydown") != "keydown" or event.get("ctrlKey") or event.get("metaKey") \
+                or event.get("altKey"):
+            return
+        key = str(event.get("key", "")).lower()
+        if key in SHORTCUTS:
+            self.act(SHORTCUTS[key])
+        elif key.isdigit() and key != "0":
+            codes = [code for _label, code in self.reasons.options]
+            n = int(key) - 1
+            if n < len(codes):
+                ticked = set(self.reasons.value) ^ {codes[n]}
+                self.reasons.value = tuple(c for c in codes if c in ticked)
 
     def _on_shortcut(self, change) -> None:
         key = (change["new"] or "").strip().lower()
