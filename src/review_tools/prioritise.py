@@ -1,8 +1,15 @@
-"""Screening prioritisation: rank unscreened records by a model trained on the decisions so far, simulate
-it on labelled data, and decide when to stop with a statistical stopping rule.
+"""Screening prioritisation: rank unscreened records by a model trained on the decisions so far, and
+simulate it on labelled data.
 
-* Features: TF-IDF of title, abstract and keywords (scikit-learn).  Models: logistic regression with
-  balanced class weights (default) or multinomial naive Bayes (ASReview's default classifier).
+* Features: TF-IDF of title, abstract and keywords (scikit-learn): words and word pairs, sublinear term
+  frequency, words in more than 95 % of the records dropped, no stop-word list.  Measured on Nagtegaal 2019
+  (2,019 records), a stop-word list and a 50,000-feature cap cost 0.09 of WSS@95 (0.636 against 0.729,
+  three seeds, the svm model).
+* Models: ``svm`` (default): a linear support vector machine (squared hinge loss, C 0.11) with every
+  included record weighted 9.8 times an excluded one, the configuration ASReview's default (ELAS u4) uses;
+  ``logistic``: logistic regression with balanced class weights (the earlier default: 0.638 on Nagtegaal
+  with the earlier features, and ten times slower to retrain); ``nb``: multinomial naive Bayes with the
+  classes weighted to the same total.
 * Simulation (active learning): start from one included and one excluded record, screen the top-ranked
   record, retrain, repeat; the order gives the recall curve, WSS@95, WSS@100, ATD and recall at 10 %.
 * When to stop: :mod:`review_tools.stopping`.
@@ -17,12 +24,14 @@ import numpy as np
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.naive_bayes import MultinomialNB
+from sklearn.svm import LinearSVC
 
 from review_tools.errors import ReviewToolsError
 from review_tools.records import Record
 from review_tools.screening import EXCLUDE, INCLUDE
 
-MODELS = ("logistic", "nb")
+MODELS = ("svm", "logistic", "nb")
+RELEVANT_WEIGHT = 9.8  # svm: the weight of an included record against an excluded one
 
 
 def texts(records: Sequence[Record]) -> list[str]:
@@ -30,12 +39,15 @@ def texts(records: Sequence[Record]) -> list[str]:
 
 
 def feature_matrix(documents: Sequence[str]):
-    """TF-IDF with English stop words, unigrams and bigrams, sublinear term frequency."""
-    return TfidfVectorizer(stop_words="english", ngram_range=(1, 2), sublinear_tf=True, min_df=1,
-                           max_features=50_000).fit_transform(documents)
+    """TF-IDF of words and word pairs, sublinear term frequency, words in over 95 % of documents dropped
+    (from 20 documents up: in a handful of records every word can be in nearly all of them)."""
+    return TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, min_df=1,
+                           max_df=0.95 if len(documents) >= 20 else 1.0).fit_transform(documents)
 
 
 def _model(name: str, seed: int):
+    if name == "svm":
+        return LinearSVC(C=0.11, loss="squared_hinge", random_state=seed)
     if name == "logistic":
         return LogisticRegression(C=10.0, class_weight="balanced", solver="liblinear", random_state=seed)
     if name == "nb":
@@ -43,7 +55,7 @@ def _model(name: str, seed: int):
     raise ValueError(f"model must be one of {', '.join(MODELS)}, not {name!r}")
 
 
-def rank(x, labelled: dict[int, int], *, model: str = "logistic", seed: int = 0) -> list[int]:
+def rank(x, labelled: dict[int, int], *, model: str = "svm", seed: int = 0) -> list[int]:
     """Row indices of the unlabelled records, most likely relevant first.  ``labelled`` maps row index to
     1 (include) or 0 (exclude) and needs both classes."""
     if set(labelled.values()) != {0, 1}:
@@ -54,15 +66,18 @@ def rank(x, labelled: dict[int, int], *, model: str = "logistic", seed: int = 0)
     if not len(pool):
         return []
     clf = _model(model, seed)
-    if model == "nb":
+    if model == "svm":
+        clf.fit(x[rows], y, sample_weight=np.where(y == 1, RELEVANT_WEIGHT, 1.0))
+        scores = clf.decision_function(x[pool])
+    elif model == "nb":
         # Naive Bayes has no class weights, and with one relevant record among hundreds its smoothing
         # (alpha 3.8, as ASReview's) drowns the relevant class's words: the ranking was near random (WSS@95
         # 0.02-0.09).  Weighting each class to the same total, as ASReview's resampling does, restores it.
-        weights = np.where(y == 1, (y == 0).sum() / max(1, (y == 1).sum()), 1.0)
-        clf.fit(x[rows], y, sample_weight=weights)
+        clf.fit(x[rows], y, sample_weight=np.where(y == 1, (y == 0).sum() / max(1, (y == 1).sum()), 1.0))
+        scores = clf.predict_log_proba(x[pool])[:, 1]  # log: no probabilities underflowing to ties at 0
     else:
         clf.fit(x[rows], y)
-    scores = clf.predict_log_proba(x[pool])[:, 1]  # log: no probabilities underflowing to ties at 0
+        scores = clf.decision_function(x[pool])
     return [int(i) for i in pool[np.argsort(-scores, kind="stable")]]
 
 
@@ -81,7 +96,7 @@ class Ranker:
     """Ranks one set of records again and again as decisions come in: the TF-IDF features are computed
     once, so each new ranking costs one model fit (what the screening app does after every decision)."""
 
-    def __init__(self, records: Sequence[Record], *, model: str = "logistic", seed: int = 0):
+    def __init__(self, records: Sequence[Record], *, model: str = "svm", seed: int = 0):
         self.records = list(records)
         self.model, self.seed = model, seed
         self.row = {r.id: i for i, r in enumerate(self.records)}
@@ -107,7 +122,7 @@ def prior_indices(labels: Sequence[int], seed: int) -> list[int]:
     return [int(rng.choice(np.flatnonzero(y == 1))), int(rng.choice(np.flatnonzero(y == 0)))]
 
 
-def simulate(x, labels: Sequence[int], *, model: str = "logistic", seed: int = 0,
+def simulate(x, labels: Sequence[int], *, model: str = "svm", seed: int = 0,
              retrain_every: int = 1) -> list[int]:
     """Screening order of an active-learning run on labelled data (prior records first).
 
