@@ -64,6 +64,19 @@ def test_single_keys_decide_and_tick_reasons(tmp_path) -> None:
     app.close()
 
 
+def test_doi_and_full_text_links_are_shown_escaped_and_only_for_web_addresses(tmp_path) -> None:
+    records, log = _setup(tmp_path)
+    records[0].doi = "10.1000/x<y>"
+    records[0].url = "https://example.org/paper?a=1&b=2"
+    records[1].url = "javascript:alert(1)"
+    app = ScreeningApp(records, log, stage="title_abstract", reviewer="anna", rerank=False)
+    assert 'href="https://doi.org/10.1000/x%3Cy%3E"' in app.card.value and "doi:10.1000/x&lt;y&gt;" in app.card.value
+    assert 'href="https://example.org/paper?a=1&amp;b=2" target="_blank"' in app.card.value
+    app.buttons["include"].click()
+    assert "javascript" not in app.card.value and "full text" not in app.card.value
+    app.close()
+
+
 def test_exclude_without_reason_shows_the_error_and_stays(tmp_path) -> None:
     records, log = _setup(tmp_path)
     app = ScreeningApp(records, log, stage="title_abstract", reviewer="anna")

@@ -17,6 +17,7 @@ import html
 import threading
 import weakref
 from collections.abc import Sequence
+from urllib.parse import quote
 
 import ipywidgets as w
 from filelock import FileLock, Timeout
@@ -43,6 +44,17 @@ SHORTCUTS = {"i": INCLUDE, "e": EXCLUDE, "m": MAYBE, "s": "skip", "b": "back", "
 # and the digits 1-9 tick or untick the stage's criteria (exclusion reasons) in the order listed
 CHART_EVERY = 10  # decisions between redrawings of the progress chart
 NEXT_RECORD_WAIT = 0.5  # seconds the next record may wait for the new ranking
+
+
+def _links(rec: Record) -> str:
+    """Links to the record's DOI and its page or full text, opening in a new tab (escaped; only http(s))."""
+    links = []
+    if rec.doi:
+        href = "https://doi.org/" + quote(rec.doi, safe="/:;()._-")
+        links.append(f'<a href="{html.escape(href)}" target="_blank" rel="noopener">doi:{html.escape(rec.doi)}</a>')
+    if rec.url.startswith(("https://", "http://")):
+        links.append(f'<a href="{html.escape(rec.url)}" target="_blank" rel="noopener">full text / record page</a>')
+    return f"<p>{' &middot; '.join(links)}</p>" if links else ""
 
 
 class ScreeningApp:
@@ -179,7 +191,7 @@ class ScreeningApp:
             return
         meta = " &middot; ".join(html.escape(x) for x in (
             "; ".join(rec.authors[:6]), str(rec.year or ""), rec.journal, rec.database) if x)
-        self.card.value = (f"<h3>{highlight(rec.title, self.terms)}</h3><p>{meta}</p>"
+        self.card.value = (f"<h3>{highlight(rec.title, self.terms)}</h3><p>{meta}</p>{_links(rec)}"
                            f"<p>{highlight(rec.abstract, self.terms) or '<i>No abstract.</i>'}</p>"
                            + self._others(rec))
         self.reasons.value = ()
@@ -229,7 +241,7 @@ class ScreeningApp:
             self.chart.value = png(progress_chart(labels, self.total, state=state))
             self._bound = state.recall_bound
 
-        self._charting = threading.Thread(target=work, daemon=True)
+        self._charting = threading.Thread(target=work)  # not a daemon: an exit waits for a drawing under way
         self._charting.start()
 
     def _maybes(self) -> list[Record]:
