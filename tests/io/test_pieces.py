@@ -142,3 +142,24 @@ def test_a_record_longer_than_a_piece_is_read_whole_and_a_file_without_record_st
 ])
 def test_the_last_record_start_per_format(fmt: str, text: bytes, last: bytes) -> None:
     assert boundary_for(fmt)(text, len(text) - 1) == text.index(last)
+
+
+def test_an_xlsx_sheet_read_in_batches_of_rows_gives_what_one_batch_gives(tmp_path: Path,
+                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    from functools import partial
+
+    from openpyxl import Workbook
+
+    from review_tools.io import tabular
+
+    wb = Workbook()
+    sheet = wb.active
+    sheet.append(["Title", "Year", "DOI"])
+    for i in range(7):
+        sheet.append([f"Work {i}" if i != 3 else "", 2000 + i, "not a doi" if i == 5 else f"10.1000/{i}"])
+    wb.save(tmp_path / "export.xlsx")
+    whole = import_file(tmp_path / "export.xlsx")
+    monkeypatch.setattr(tabular, "read_xlsx", partial(tabular.read_xlsx, rows_per_batch=2))
+    _same(whole, import_file(tmp_path / "export.xlsx"))
+    assert [r.position for r in whole.records] == list(range(1, 8)) and whole.records[-1].line == 8
+    assert sorted((p.line, p.record) for p in whole.problems) == [(5, 4), (7, 6)]  # no title; a DOI dropped
