@@ -35,7 +35,7 @@ def _free_port() -> int:
 @pytest.fixture
 def lab(tmp_path: Path):
     """A JupyterLab server on a copy of the example review, with screen.ipynb set to a fresh reviewer."""
-    shutil.copytree(ROOT / "review", tmp_path / "review")
+    shutil.copytree(ROOT / "review", tmp_path / "review", ignore=shutil.ignore_patterns(".sessions"))
     (tmp_path / "notebooks").mkdir()
     nb = nbformat.read(ROOT / "notebooks" / "screen.ipynb", as_version=4)
     params = next(c for c in nb.cells if "parameters" in c.metadata.get("tags", []))

@@ -103,17 +103,23 @@ def test_highlight_escapes_and_matches_truncation() -> None:
 
 
 @pytest.mark.parametrize(("stage", "expected"), [("title_abstract", 9), ("full_text", 3)])
-def test_interactive_screening_notebook_runs(stage, expected) -> None:
+def test_interactive_screening_notebook_runs(stage, expected, tmp_path) -> None:
     """notebooks/screen.ipynb executes on the sample review (the example corpus): at title/abstract it offers
-    the 9 records no protocol rule excludes, at full text the 6 included at title/abstract."""
+    the 9 records no protocol rule excludes, at full text the 6 included at title/abstract.  It runs on a
+    copy: the app claims a session for its reviewer, which must not touch (or wait for) the repository's."""
+    import shutil
+
     import nbformat
     from nbclient import NotebookClient
 
+    shutil.copytree(ROOT / "review", tmp_path / "review", ignore=shutil.ignore_patterns(".sessions"))
+    (tmp_path / "notebooks").mkdir()
     nb = nbformat.read(ROOT / "notebooks" / "screen.ipynb", as_version=4)
     nb.cells[1].source = nb.cells[1].source.replace('stage = "title_abstract"', f'stage = "{stage}"')
     nb.cells.append(nbformat.v4.new_code_cell("print(len(records), app.total)"))
     NotebookClient(nb, timeout=120, kernel_name="python3",
-                   resources={"metadata": {"path": str(ROOT / "notebooks")}}).execute()
+                   resources={"metadata": {"path": str(tmp_path / "notebooks")}}).execute()
+    assert (tmp_path / "review" / "screening" / ".sessions").is_dir()  # the session was claimed in the copy
     outputs = [o for c in nb.cells for o in c.get("outputs", [])]
     assert not [o for o in outputs if o.get("output_type") == "error"]
     assert any("application/vnd.jupyter.widget-view+json" in o.get("data", {}) for o in outputs)
