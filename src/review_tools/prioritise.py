@@ -10,9 +10,9 @@ simulate it on labelled data.
   over five seeds 20 gave WSS@95 0.246 / -0.018 / 0.490 / 0.736 on Cohen Antihistamines (abstract, full
   text), Cohen Estrogens and Nagtegaal, 9.8 gave 0.198 / -0.018 / 0.490 / 0.727 (40 and class balance did
   no better; a larger C lost on the full-text set).  The weight was chosen on the sets it was measured
-  on, so these figures are no independent test.  ``logistic``: logistic regression with balanced class weights (the earlier default: 0.638 on Nagtegaal
-  with the earlier features, and ten times slower to retrain); ``nb``: multinomial naive Bayes with the
-  classes weighted to the same total.
+  on, so these figures are no independent test.  ``logistic``: logistic regression with balanced class
+  weights (the earlier default: 0.638 on Nagtegaal with the earlier features, and ten times slower to
+  retrain); ``nb``: multinomial naive Bayes with the classes weighted to the same total.
 * Simulation (active learning): start from one included and one excluded record, screen the top-ranked
   record, retrain, repeat; the order gives the recall curve, WSS@95, WSS@100, ATD and recall at 10 %.
 * When to stop: :mod:`review_tools.stopping`.
