@@ -27,6 +27,7 @@ from review_tools.screening import (
     final_decisions,
     kappa_band,
     read_decision_file,
+    screened_in_order,
 )
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -294,3 +295,7 @@ def test_report_03_hides_conflicts_until_the_stage_is_complete(tmp_path) -> None
     (tmp_path / "review" / "protocol.yaml").write_text(text + "\nreports:\n  unblinded: true\n", encoding="utf-8")
     assert main(["run", "--project", str(tmp_path)]) == 0
     assert "Conflicts (title/abstract)" in (tmp_path / "reports" / "03_screening.html").read_text(encoding="utf-8")
+
+
+def test_screened_in_order_is_includes_and_excludes_in_the_order_made() -> None:
+    assert screened_in_order(["exclude", "maybe", "include", "exclude"]) == [0, 1, 0]

@@ -16,6 +16,8 @@ def test_buscar_p_by_hand() -> None:
     assert stopping.buscar_p([0, 0, 0], 10) == 1.0
     # many irrelevant in a row after the relevant ones: strong evidence that recall is high
     assert stopping.buscar_p([1] * 20 + [0] * 400, 500) < 0.05
+    assert stopping.buscar_stops([1] * 20 + [0] * 400, 500) and not stopping.buscar_stops([1, 1, 0, 0, 0], 10)
+    assert not stopping.buscar_stops([1] * 20 + [0] * 400, 500, alpha=1e-9)
 
 
 def test_recall_bound_is_the_highest_target_the_test_confirms() -> None:

@@ -252,10 +252,10 @@ def reviewer_decisions(latest: Mapping[str, dict[str, Decision]], resolvers: Seq
     return {r: d for r, d in latest.items() if r not in resolvers and r != AUTOMATIC}
 
 
-def screened_in_order(latest: Mapping[str, Decision]) -> list[int]:
-    """One reviewer's includes (1) and excludes (0), in the order the records were decided ('maybe' left
-    out): what the stopping rules read (:mod:`review_tools.stopping`)."""
-    return [int(d.decision == INCLUDE) for d in latest.values() if d.decision in (INCLUDE, EXCLUDE)]
+def screened_in_order(decisions: Iterable[str]) -> list[int]:
+    """One reviewer's decisions, in the order made, as what the stopping rules read
+    (:mod:`review_tools.stopping`): include 1, exclude 0, 'maybe' left out."""
+    return [int(d == INCLUDE) for d in decisions if d in (INCLUDE, EXCLUDE)]
 
 
 def disagreements(log: DecisionLog, stage: str, resolvers: Sequence[str] = RESOLVERS) -> dict[str, list[Decision]]:

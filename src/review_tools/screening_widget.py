@@ -36,9 +36,10 @@ from review_tools.screening import (
     DecisionLog,
     ScreeningError,
     disagreements,
+    screened_in_order,
 )
 from review_tools.screening_figures import png, progress_chart
-from review_tools.stopping import buscar_p, knee_stops, progress
+from review_tools.stopping import buscar_stops, knee_stops, progress
 
 SHORTCUTS = {"i": INCLUDE, "e": EXCLUDE, "m": MAYBE, "s": "skip", "b": "back", "u": "undo", "r": "revisit"}
 # and the digits 1-9 tick or untick the stage's criteria (exclusion reasons) in the order listed
@@ -207,22 +208,18 @@ class ScreeningApp:
             + (f" &mdash; {html.escape(d.note)}" if d.note else "") + "</li>" for d in self.conflicts[rec.id])
         return f"<p><b>The reviewers disagree:</b></p><ul>{items}</ul>"
 
-    def _labels(self) -> list[int]:
-        """This reviewer's includes (1) and excludes (0) in the order made."""
-        return [int(d == INCLUDE) for i, d in self.decided.items() if i in self.ids and d in (INCLUDE, EXCLUDE)]
-
     def _stopping(self) -> str:
         """Relevant found so far, the recall confirmed (buscar, 95 % confidence) and what the two stopping
         rules say (:mod:`review_tools.stopping`); the chart is redrawn every :data:`CHART_EVERY` decisions."""
         if self.conflicts is not None:
             return ""
-        labels = self._labels()
+        labels = screened_in_order(d for i, d in self.decided.items() if i in self.ids)
         if abs(len(labels) - self._charted) >= CHART_EVERY or (self.current is None and len(labels) != self._charted):
             self._redraw(labels)
         found = sum(labels)
         if not found:
             return ""
-        verdict = "you may stop" if buscar_p(labels, self.total) < 0.05 else "keep screening"
+        verdict = "you may stop" if buscar_stops(labels, self.total) else "keep screening"
         knee = "stop" if knee_stops(labels) else "keep screening"
         bound = "" if self._bound is None else f" &middot; recall at least {self._bound:.0%} (95 % confidence)"
         return f" &middot; {found} relevant found{bound} &middot; buscar: {verdict} &middot; knee method: {knee}"

@@ -49,6 +49,12 @@ def buscar_p(screened: Sequence[int], n_total: int, *, recall_target: float = 0.
     return float(np.min(p))
 
 
+def buscar_stops(screened: Sequence[int], n_total: int, *, recall_target: float = 0.95,
+                 alpha: float = 0.05) -> bool:
+    """True when buscar rejects 'recall is below the target' at ``alpha``: screening may stop."""
+    return buscar_p(screened, n_total, recall_target=recall_target) < alpha
+
+
 def recall_bound(screened: Sequence[int], n_total: int, *, alpha: float = 0.05) -> float:
     """The highest recall the buscar test confirms at ``alpha``: with confidence 1 - alpha, at least this
     share of all relevant records is among those screened (0.0 when it confirms nothing yet).  Found to
@@ -100,10 +106,8 @@ def stopping_point(order: Sequence[int], labels: Sequence[int], *, rule: str = "
         raise ValueError(f"rule must be one of {', '.join(RULES)}, not {rule!r}")
     y = np.asarray(labels, dtype=int)[np.asarray(order)]
     for n in range(check_every, len(y), check_every):
-        if rule == "knee":
-            if knee_stops(y[:n]):
-                return n
-        elif buscar_p(y[:n], len(y), recall_target=recall_target) < alpha:
+        if knee_stops(y[:n]) if rule == "knee" else \
+                buscar_stops(y[:n], len(y), recall_target=recall_target, alpha=alpha):
             return n
     return None
 
@@ -126,5 +130,5 @@ def progress(screened: Sequence[int], n_total: int, *, recall_target: float = 0.
     labels = np.asarray(screened, dtype=int)
     return Progress(screened=len(labels), total=n_total, found=int(labels.sum()),
                     recall_bound=recall_bound(labels, n_total, alpha=alpha),
-                    buscar_stop=buscar_p(labels, n_total, recall_target=recall_target) < alpha,
+                    buscar_stop=buscar_stops(labels, n_total, recall_target=recall_target, alpha=alpha),
                     knee_stop=knee_stops(labels))
