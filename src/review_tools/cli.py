@@ -82,20 +82,11 @@ def _run(args: argparse.Namespace) -> int:
 
 def _import_all(args: argparse.Namespace, sink=None):
     """The FILES given, else the protocol's exports; with ``sink``, records go to it as they are read."""
-    from review_tools.io.importer import import_file
-    from review_tools.io.problems import ImportFileError
-    from review_tools.records import IdAssigner
     from review_tools.searches import SearchImport
 
     if args.files:
-        imported = SearchImport(results={"files": []})
-        ids = IdAssigner()
-        for path in args.files:
-            try:
-                imported.results["files"].append(import_file(path, database=args.database, sink=sink, ids=ids,
-                                                             mapping=dict(args.column) or None))
-            except ImportFileError as exc:
-                imported.file_errors.append(str(exc))
+        imported = SearchImport()
+        imported.read("files", args.files, database=args.database, mapping=dict(args.column) or None, sink=sink)
         return imported
     from review_tools.protocol import load_protocol
     from review_tools.searches import import_searches

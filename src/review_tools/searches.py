@@ -7,7 +7,7 @@ records identified per database) and the combined records (for deduplication).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -29,6 +29,18 @@ UNCERTAIN_FILE = Path("dedup") / "uncertain_pairs.csv"
 class SearchImport:
     results: dict[str, list[ImportResult]] = field(default_factory=dict)
     file_errors: list[str] = field(default_factory=list)
+    ids: IdAssigner = field(default_factory=IdAssigner)  # record ids unique across all files, for deduplication
+
+    def read(self, source: str, paths: Iterable[str | Path], *, database: str = "",
+             mapping: Mapping[str, str] | None = None, sink: Callable[[list[Record]], None] | None = None) -> None:
+        """Import ``paths`` as ``source``'s files; a file that cannot be read at all is listed in
+        ``file_errors`` and the others are still imported."""
+        results = self.results.setdefault(source, [])
+        for path in paths:
+            try:
+                results.append(import_file(path, database=database, mapping=mapping, sink=sink, ids=self.ids))
+            except ImportFileError as exc:
+                self.file_errors.append(str(exc))
 
     @property
     def records(self) -> list[Record]:
@@ -64,7 +76,6 @@ def import_other_methods(protocol: Protocol, review_dir: str | Path, *, allow_ou
 def _import(sources: list[tuple[str, str | None, dict[str, str]]], review_dir: str | Path,
             allow_outside: bool, sink: Callable[[list[Record]], None] | None = None) -> SearchImport:
     out = SearchImport()
-    ids = IdAssigner()  # ids unique across sources before deduplication
     root = Path(review_dir).resolve()
     for name, export_dir, columns in sources:
         out.results[name] = []
@@ -75,12 +86,7 @@ def _import(sources: list[tuple[str, str | None, dict[str, str]]], review_dir: s
             out.file_errors.append(f"{export_dir}: the export folder of {name} is outside the review folder "
                                    f"{root}; not read (use --allow-outside to read it)")
             continue
-        for path in export_files(folder):
-            try:
-                out.results[name].append(import_file(path, database=name, mapping=columns or None, sink=sink,
-                                                     ids=ids))
-            except ImportFileError as exc:
-                out.file_errors.append(str(exc))
+        out.read(name, export_files(folder), database=name, mapping=columns or None, sink=sink)
     return out
 
 
