@@ -246,9 +246,10 @@ def import_file(path: str | Path, *, database: str = "", mapping: Mapping[str, s
             for records, problems in tabular.read_xlsx(path, source, mapping):
                 reading.add(records, problems, [])
         else:
-            if wide(head):  # UTF-16 is read whole: databases write it only for small exports
+            utf16 = wide(head)
+            if utf16:  # UTF-16 is read whole: databases write it only for small exports
                 head = read_bounded(path)
-            whole = len(head) < max(piece_bytes, _FORMAT_HEAD) or wide(head)
+            whole = utf16 or len(head) < max(piece_bytes, _FORMAT_HEAD)
             start = decode(head if whole else head[:_FORMAT_HEAD], source)
             fmt, encoding = _format_of(start.text, source, mapping), start.encoding
             bib = bibtex.BibtexReader(source)
