@@ -1,5 +1,5 @@
-"""Stopping rules: buscar's test and recall bound by hand, the knee method's ratio by hand, and both rules
-on orders whose answer is known."""
+"""Stopping rules: buscar's test and recall bound by hand, the knee method's ratio by hand, the decay
+model against known rates, and the rules on orders whose answer is known."""
 
 from __future__ import annotations
 
@@ -45,18 +45,63 @@ def test_knee_rule_waits_for_150_records_and_a_flat_tail() -> None:
     assert not stopping.knee_stops(steady)
 
 
-def test_on_a_perfect_order_both_rules_stop_after_every_relevant_record_and_the_knee_far_sooner() -> None:
+def test_decay_model_on_a_steady_rate_expects_that_rate_for_the_records_left() -> None:
+    steady = np.tile([0, 1, 0, 0], 100)  # a rate of 1/4 that does not fall
+    left = stopping.decay_remaining(steady, 2000)
+    assert left.expected == pytest.approx(0.25 * 1600, rel=0.1)
+    assert left.expected < left.upper <= 1600
+    assert not stopping.decay_stops(steady, 2000)
+
+
+def test_decay_model_on_a_falling_rate_matches_the_rate_it_was_drawn_from() -> None:
+    """Relevant records drawn at rate 0.3 * exp(-i / 150): the expected number left after 600 of 3,000
+    is 0.3 * sum(exp(-i / 150), i > 600), about 0.82; the fit must land near it and bound it above."""
+    rng = np.random.default_rng(7)
+    i = np.arange(1, 3001)
+    rate = 0.3 * np.exp(-i / 150)
+    truth = rate[600:].sum()
+    estimates = []
+    for _ in range(20):
+        y = (rng.random(3000) < rate).astype(int)
+        left = stopping.decay_remaining(y[:600], 3000)
+        estimates.append(left.expected)
+        assert left.upper >= left.expected
+    assert np.median(estimates) == pytest.approx(truth, rel=0.5)
+
+
+def test_decay_model_waits_when_every_relevant_record_so_far_came_first() -> None:
+    """One relevant record, then only irrelevant ones: the fitted fall has no end and the bound must then
+    say that all could still be relevant, not that none are (an early version stopped here)."""
+    left = stopping.decay_remaining([1] + [0] * 300, 2000)
+    assert left.upper >= 1000
+    assert not stopping.decay_stops([1] + [0] * 300, 2000)
+    assert stopping.decay_remaining([0] * 30, 100) is None  # nothing found: no estimate
+    assert stopping.decay_remaining([1, 0], 100) is None  # two points for two parameters: no estimate
+
+
+def test_decay_model_stops_once_the_relevant_records_have_clearly_stopped_coming() -> None:
+    order = [1] * 30 + [1, 0] * 20 + [0] * 900
+    assert stopping.decay_stops(order, 2000)
+    assert not stopping.decay_stops(order[:80], 2000)  # still finding one in two
+    state = stopping.progress(order, 2000)
+    assert state.decay_stop and state.found == 50
+    assert state.estimated_recall_low <= state.estimated_recall <= 1.0 and state.estimated_recall > 0.95
+
+
+def test_on_a_perfect_order_the_rules_stop_after_every_relevant_record_and_the_knee_far_sooner() -> None:
     rng = np.random.default_rng(3)
     labels = np.zeros(2000, dtype=int)
     labels[rng.choice(2000, 40, replace=False)] = 1
     perfect = list(np.argsort(-labels, kind="stable"))
     knee = stopping.stopping_point(perfect, labels, rule="knee")
     buscar = stopping.stopping_point(perfect, labels, rule="buscar")
-    assert knee is not None and buscar is not None
+    decay = stopping.stopping_point(perfect, labels, rule="decay")
+    assert knee is not None and buscar is not None and decay is not None
     assert 40 < knee <= 200 < buscar < 2000  # buscar needs a long run of irrelevant records to be sure
+    assert 40 < decay < buscar
     shuffled = list(rng.permutation(2000))
     found = np.cumsum(labels[shuffled])
-    for rule in stopping.RULES:  # on a random order neither rule stops before 95 % are found
+    for rule in stopping.RULES:  # on a random order no rule stops before 95 % are found
         late = stopping.stopping_point(shuffled, labels, rule=rule)
         assert late is None or found[late - 1] / 40 >= 0.95, rule
     with pytest.raises(ValueError, match="rule must be one of"):

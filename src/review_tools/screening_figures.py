@@ -16,7 +16,8 @@ from review_tools.stopping import Progress, progress
 def progress_chart(screened: Sequence[int], n_total: int, *, title: str = "", state: Progress | None = None):
     """The gain curve of ``screened`` (include = 1, exclude = 0, in the order decided) out of ``n_total``
     records, the diagonal a random order would follow, and in the legend the recall confirmed so far
-    (buscar, 95 % confidence) and the two rules' verdicts (``state``, when already worked out)."""
+    (buscar, 95 % confidence), the decay model's estimate of recall, and the three rules' verdicts
+    (``state``, when already worked out)."""
     labels = np.asarray(screened, dtype=int)
     state = state or progress(labels, n_total)
     fig = figure((6.4, 3.4))
@@ -30,9 +31,14 @@ def progress_chart(screened: Sequence[int], n_total: int, *, title: str = "", st
     ax.axvline(n_total, color="#999999", linewidth=0.8)
     ax.plot([], [], " ", label=tr("recall at least {bound} % (95 % confidence, buscar)",
                                   bound=round(100 * state.recall_bound)))
-    ax.plot([], [], " ", label=tr("buscar: {verdict}; knee method: {knee}",
+    ax.plot([], [], " ", label=tr("buscar: {verdict}; knee method: {knee}; decay model: {decay}",
                                   verdict=tr("stop") if state.buscar_stop else tr("keep screening"),
-                                  knee=tr("stop") if state.knee_stop else tr("keep screening")))
+                                  knee=tr("stop") if state.knee_stop else tr("keep screening"),
+                                  decay=tr("stop") if state.decay_stop else tr("keep screening")))
+    if state.estimated_recall is not None:
+        ax.plot([], [], " ", label=tr("decay model: recall about {estimate} %, at least {low} %",
+                                      estimate=round(100 * state.estimated_recall),
+                                      low=round(100 * state.estimated_recall_low)))
     ax.set_xlim(0, n_total * 1.02)
     ax.set_ylim(0, max(1, state.found) * 1.15)
     ax.set_xlabel(tr("records screened"))

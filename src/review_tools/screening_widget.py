@@ -39,7 +39,7 @@ from review_tools.screening import (
     screened_in_order,
 )
 from review_tools.screening_figures import png, progress_chart
-from review_tools.stopping import buscar_stops, knee_stops, progress
+from review_tools.stopping import buscar_stops, decay_stops, knee_stops, progress
 
 SHORTCUTS = {"i": INCLUDE, "e": EXCLUDE, "m": MAYBE, "s": "skip", "b": "back", "u": "undo", "r": "revisit"}
 # and the digits 1-9 tick or untick the stage's criteria (exclusion reasons) in the order listed
@@ -209,7 +209,7 @@ class ScreeningApp:
         return f"<p><b>The reviewers disagree:</b></p><ul>{items}</ul>"
 
     def _stopping(self) -> str:
-        """Relevant found so far, the recall confirmed (buscar, 95 % confidence) and what the two stopping
+        """Relevant found so far, the recall confirmed (buscar, 95 % confidence) and what the three stopping
         rules say (:mod:`review_tools.stopping`); the chart is redrawn every :data:`CHART_EVERY` decisions."""
         if self.conflicts is not None:
             return ""
@@ -221,8 +221,10 @@ class ScreeningApp:
             return ""
         verdict = "you may stop" if buscar_stops(labels, self.total) else "keep screening"
         knee = "stop" if knee_stops(labels) else "keep screening"
+        decay = "stop" if decay_stops(labels, self.total) else "keep screening"
         bound = "" if self._bound is None else f" &middot; recall at least {self._bound:.0%} (95 % confidence)"
-        return f" &middot; {found} relevant found{bound} &middot; buscar: {verdict} &middot; knee method: {knee}"
+        return (f" &middot; {found} relevant found{bound} &middot; buscar: {verdict} &middot; knee method: {knee}"
+                f" &middot; decay model: {decay}")
 
     def _redraw(self, labels: list[int]) -> None:
         """Draw the progress chart and the recall bound in the background (a few tenths of a second), so
