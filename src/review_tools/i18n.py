@@ -2,7 +2,8 @@
 
 English is the source language: a message is its English text, and ``locale/<language>.po`` (a gettext PO
 file, read with Babel, editable in any PO editor) gives its translation.  Library code and notebooks call
-:func:`tr`; a table of messages translated later is marked with :func:`message`.  A notebook's Markdown cell
+:func:`tr`, or :func:`trn` where a count chooses the form ("1 study" / "2 studies", gettext's plural forms);
+a table of messages translated later is marked with :func:`message`.  A notebook's Markdown cell
 is one message, translated whole when the report is built (:func:`translate_notebook`), so a translator sees
 whole paragraphs.
 
@@ -78,7 +79,31 @@ def catalogue(language: str) -> dict[str, str]:
 
     with (LOCALE_DIR / f"{language}.po").open("rb") as fh:
         cat = read_po(fh, locale=language)
-    return {m.id: m.string for m in cat if m.id and m.string and not m.fuzzy}
+    return {m.id: m.string for m in cat if isinstance(m.id, str) and m.id and m.string and not m.fuzzy}
+
+
+@functools.cache
+def plurals(language: str) -> dict[tuple[str, str], tuple[str, ...]]:
+    """The plural messages of ``language``: (English singular, plural) -> its forms, in gettext's order
+    (fuzzy ones and those with an empty form left out)."""
+    if language == "en":
+        return {}
+    from babel.messages.pofile import read_po
+
+    with (LOCALE_DIR / f"{language}.po").open("rb") as fh:
+        cat = read_po(fh, locale=language)
+    return {tuple(m.id): tuple(m.string) for m in cat
+            if isinstance(m.id, tuple) and all(m.string) and not m.fuzzy}
+
+
+def _plural_index(language: str, n: float) -> int:
+    """Which of ``language``'s plural forms a count of ``n`` takes: its CLDR category (Babel), counted in the
+    order gettext's plural expressions number them (zero, one, two, few, many, other)."""
+    from babel import Locale
+
+    rule = Locale.parse(language).plural_form
+    order = [t for t in ("zero", "one", "two", "few", "many", "other") if t in rule.tags or t == "other"]
+    return order.index(rule(n))
 
 
 def tr(text: str, /, **values: Any) -> str:
@@ -88,6 +113,23 @@ def tr(text: str, /, **values: Any) -> str:
     if not values:
         return translated
     return translated.format(**{k: number(v) if _is_number(v) else v for k, v in values.items()})
+
+
+def trn(singular: str, plural: str, n: int, /, **values: Any) -> str:
+    """``singular`` or ``plural`` as the count ``n`` asks, in the current language (gettext's ngettext), its
+    fields filled as :func:`tr` fills them; ``n`` also fills the field ``{n}``."""
+    language = current()
+    if language == "en":
+        text = singular if n == 1 else plural
+    else:
+        forms = plurals(language).get((singular, plural))
+        if forms is None:
+            _note_missing(singular)
+            text = singular if n == 1 else plural
+        else:
+            text = forms[min(_plural_index(language, n), len(forms) - 1)]
+    filled = {"n": n, **values}
+    return text.format(**{k: number(v) if _is_number(v) else v for k, v in filled.items()})
 
 
 def label(text: str) -> str:
@@ -175,21 +217,29 @@ def translate_notebook(nb: Any, language: str) -> Any:
 # The catalogue's upkeep: which messages the sources hold, and which translations are missing.
 
 _CALLS = frozenset({"tr", "message"})
+Message = str | tuple[str, str]  # a message, or a plural message's (singular, plural)
 
 
-def _calls(tree: ast.AST) -> Iterable[tuple[str, int]]:
+def _text(node: ast.expr) -> str | None:
+    return node.value if isinstance(node, ast.Constant) and isinstance(node.value, str) else None
+
+
+def _calls(tree: ast.AST) -> Iterable[tuple[Message, int]]:
     for node in ast.walk(tree):
-        if isinstance(node, ast.Call) and node.args and isinstance(node.args[0], ast.Constant) \
-                and isinstance(node.args[0].value, str):
-            func = node.func
-            name = func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else ""
-            if name in _CALLS:
-                yield node.args[0].value, node.lineno
+        if not isinstance(node, ast.Call) or not node.args or _text(node.args[0]) is None:
+            continue
+        func = node.func
+        name = func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else ""
+        if name in _CALLS:
+            yield _text(node.args[0]), node.lineno
+        elif name == "trn" and len(node.args) > 1 and _text(node.args[1]) is not None:
+            yield (_text(node.args[0]), _text(node.args[1])), node.lineno
 
 
-def source_messages(package: Path = _PACKAGE, notebooks: Path | None = None) -> dict[str, list[str]]:
-    """Every message in the package's modules and the report notebooks: English text -> where it is."""
-    found: dict[str, list[str]] = {}
+def source_messages(package: Path = _PACKAGE, notebooks: Path | None = None) -> dict[Message, list[str]]:
+    """Every message in the package's modules and the report notebooks: English text (a plural message:
+    singular and plural) -> where it is."""
+    found: dict[Message, list[str]] = {}
     for path in sorted(package.rglob("*.py")):
         for text, line in _calls(ast.parse(path.read_text(encoding="utf-8"))):
             found.setdefault(text, []).append(f"{path.relative_to(package.parent).as_posix()}:{line}")
@@ -216,15 +266,17 @@ def notebook_paths(notebooks: Path | None = None) -> list[Path]:
     return [p for folder in folders if folder.is_dir() for p in folder.glob("*.ipynb")]
 
 
-def missing(language: str, messages: Iterable[str] | None = None) -> list[str]:
-    """The messages of the sources with no translation in ``language``'s catalogue."""
+def missing(language: str, messages: Iterable[Message] | None = None) -> list[Message]:
+    """The messages of the sources with no translation in ``language``'s catalogue (a plural message: no
+    translation of every form)."""
     if language == "en":
         return []
-    have = catalogue(language)
-    return [m for m in (messages if messages is not None else source_messages()) if m not in have]
+    have, have_plural = catalogue(language), plurals(language)
+    return [m for m in (messages if messages is not None else source_messages())
+            if m not in (have_plural if isinstance(m, tuple) else have)]
 
 
-def update_catalogues(extra: Iterable[str] = ()) -> dict[str, list[str]]:
+def update_catalogues(extra: Iterable[str] = ()) -> dict[str, list[Message]]:
     """Rewrite ``messages.pot`` from the sources and add its new messages, and the run-time labels in
     ``extra`` (see :func:`label`), to every catalogue, untranslated; translations are kept.  Returns the
     source messages each language still lacks."""
@@ -244,10 +296,12 @@ def update_catalogues(extra: Iterable[str] = ()) -> dict[str, list[str]]:
             cat = read_po(fh, locale=language)
         for text in [*found, *extra]:
             if text not in cat:
-                cat.add(text, "", locations=[(w.rsplit(":", 1)[0], 0) for w in found.get(text, ["run time"])])
+                empty = ("",) * cat.num_plurals if isinstance(text, tuple) else ""
+                cat.add(text, empty, locations=[(w.rsplit(":", 1)[0], 0) for w in found.get(text, ["run time"])])
         with path.open("wb") as fh:
             write_po(fh, cat, width=116, omit_header=True, sort_output=True, include_previous=False)
         catalogue.cache_clear()
+        plurals.cache_clear()
         out[language] = missing(language, found)
     return out
 
@@ -262,7 +316,7 @@ def main(argv: list[str] | None = None) -> None:
     for language, lacking in update_catalogues(extra).items():
         print(f"{language}: {len(lacking)} message(s) without a translation")
         for text in lacking[:50]:
-            print("  " + text.splitlines()[0][:100])
+            print("  " + (text[0] if isinstance(text, tuple) else text).splitlines()[0][:100])
 
 
 if __name__ == "__main__":
