@@ -178,7 +178,8 @@ def test_finnish_reports_have_no_english_sentence_of_the_tool(finnish_reports):
     paragraph outside table cells reads as English (table cells and the protocol's own words are data)."""
     reports, _ = finnish_reports
     protocol = _protocol_texts()
-    messages = [m for m in i18n.source_messages() if len(m.split()) >= 3 and "{" not in m and not m.startswith("#")]
+    texts = [form for m in i18n.source_messages() for form in (m if isinstance(m, tuple) else (m,))]
+    messages = [m for m in texts if len(m.split()) >= 3 and "{" not in m and not m.startswith("#")]
     pages = sorted(reports.glob("*.html"))
     assert len(pages) >= 9
     for page in pages:
