@@ -83,6 +83,7 @@ def test_decay_model_stops_once_the_relevant_records_have_clearly_stopped_coming
     order = [1] * 30 + [1, 0] * 20 + [0] * 900
     assert stopping.decay_stops(order, 2000)
     assert not stopping.decay_stops(order[:80], 2000)  # still finding one in two
+    assert stopping.decay_stops([1, 0, 1, 1], 4)  # all screened: nothing can be left (report 03 said keep going)
     state = stopping.progress(order, 2000)
     assert state.decay_stop and state.found == 50
     assert state.estimated_recall_low <= state.estimated_recall <= 1.0 and state.estimated_recall > 0.95

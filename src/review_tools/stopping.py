@@ -159,7 +159,7 @@ def decay_stops(screened: Sequence[int], n_total: int, *, recall_target: float =
     """True when the relevant records found reach ``recall_target`` of found + the decay model's upper
     bound on those left: screening may stop."""
     remaining = decay_remaining(screened, n_total, alpha=alpha)
-    if remaining is None or len(screened) >= n_total:
+    if remaining is None:
         return False
     found = float(np.sum(screened))
     return found >= recall_target * (found + remaining.upper)
