@@ -173,6 +173,16 @@ def test_finnish_reports_lack_no_label_of_the_tool(finnish_reports):
     assert noted - _protocol_texts() == set()
 
 
+def test_finnish_report_summaries_agree_with_their_counts(finnish_reports):
+    """Report 04's summary said '1 tutkimusta otettu mukaan' ('1 studies included') before plural forms."""
+    reports, _ = finnish_reports
+    page = (reports / "04_prisma.html").read_text(encoding="utf-8")
+    found = re.findall(r"(\d+) (tutkimus(?:ta)?|viitettä|viite) (otettu mukaan|seulottu)", page)
+    assert {phrase for _, _, phrase in found} == {"otettu mukaan", "seulottu"}
+    for count, noun, _ in found:
+        assert (noun in ("tutkimus", "viite")) == (count == "1"), (count, noun)
+
+
 def test_finnish_reports_have_no_english_sentence_of_the_tool(finnish_reports):
     """No English message of the catalogue appears in the Finnish pages, and no heading, caption, note or
     paragraph outside table cells reads as English (table cells and the protocol's own words are data)."""
