@@ -141,6 +141,7 @@ def decay_remaining(screened: Sequence[int], n_total: int, *, alpha: float = 0.0
         fit = PoissonRegressor(alpha=0.0, solver="newton-cholesky", max_iter=200, tol=1e-8).fit(position, y)
     design = np.column_stack([np.ones(n), position[:, 0]])
     rate = np.exp(np.clip(design @ [fit.intercept_, fit.coef_[0]], -700.0, 700.0))
+    # scikit-learn gives no standard errors: the covariance is the inverse of the Fisher information X'WX
     covariance = np.linalg.pinv(design.T @ (design * rate[:, None]))
     ahead = np.arange(n + 1, n_total + 1, dtype=float) / n
     log_rate_ahead = fit.intercept_ + fit.coef_[0] * ahead  # in logs throughout: a steep fit over- or underflows
