@@ -18,7 +18,8 @@ simulate it on labelled data.
   only dropped (0.713); the title counted twice (0.724); latent semantic features (100 or 200 dimensions)
   beside the words (0.689, 0.716), or as a second model whose scores are added (worse on the small sets);
   the similarity to the nearest included record added to the score at weights 0.3, 0.7 and 1.5 (0.743,
-  0.724, 0.681; 0.3 lost 0.01-0.03 on the small sets); one feature per record, for slack (0.733).
+  0.724, 0.681; 0.3 lost 0.01-0.03 on the small sets); one feature per record, for slack (0.733); C 0.3
+  (0.740); two svms, C 0.11 and 0.5, their standardised scores added (0.735).
 * Simulation (active learning): start from one included and one excluded record, screen the top-ranked
   record, retrain, repeat; the order gives the recall curve, WSS@95, WSS@100, ATD and recall at 10 %.
 * When to stop: :mod:`review_tools.stopping`.
