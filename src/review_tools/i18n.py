@@ -71,29 +71,27 @@ def message(text: str) -> str:
 
 
 @functools.cache
-def catalogue(language: str) -> dict[str, str]:
-    """The translations of ``language``: English message -> translated text (fuzzy and empty ones left out)."""
-    if language == "en":
-        return {}
+def _read(language: str) -> tuple[dict[str, str], dict[tuple[str, str], tuple[str, ...]]]:
+    """``language``'s PO file, read once: its messages and its plural messages (fuzzy ones and those with
+    an empty translation or form left out)."""
     from babel.messages.pofile import read_po
 
     with (LOCALE_DIR / f"{language}.po").open("rb") as fh:
         cat = read_po(fh, locale=language)
-    return {m.id: m.string for m in cat if isinstance(m.id, str) and m.id and m.string and not m.fuzzy}
+    live = [m for m in cat if m.id and not m.fuzzy]
+    return ({m.id: m.string for m in live if isinstance(m.id, str) and m.string},
+            {tuple(m.id): tuple(m.string) for m in live if isinstance(m.id, tuple) and all(m.string)})
 
 
-@functools.cache
+def catalogue(language: str) -> dict[str, str]:
+    """The translations of ``language``: English message -> translated text (fuzzy and empty ones left out)."""
+    return {} if language == "en" else _read(language)[0]
+
+
 def plurals(language: str) -> dict[tuple[str, str], tuple[str, ...]]:
     """The plural messages of ``language``: (English singular, plural) -> its forms, in gettext's order
     (fuzzy ones and those with an empty form left out)."""
-    if language == "en":
-        return {}
-    from babel.messages.pofile import read_po
-
-    with (LOCALE_DIR / f"{language}.po").open("rb") as fh:
-        cat = read_po(fh, locale=language)
-    return {tuple(m.id): tuple(m.string) for m in cat
-            if isinstance(m.id, tuple) and all(m.string) and not m.fuzzy}
+    return {} if language == "en" else _read(language)[1]
 
 
 def _plural_index(language: str, n: float) -> int:
@@ -110,9 +108,12 @@ def tr(text: str, /, **values: Any) -> str:
     """``text`` in the current language, with ``{name}`` fields filled from ``values``; numbers among the
     values are written in the language's format (12,345.6 in English, 12 345,6 in Finnish)."""
     translated = label(text)
-    if not values:
-        return translated
-    return translated.format(**{k: number(v) if _is_number(v) else v for k, v in values.items()})
+    return _fill(translated, values) if values else translated
+
+
+def _fill(text: str, values: dict[str, Any]) -> str:
+    """``text``'s ``{name}`` fields filled, numbers written in the current language's format."""
+    return text.format(**{k: number(v) if _is_number(v) else v for k, v in values.items()})
 
 
 def trn(singular: str, plural: str, n: int, /, **values: Any) -> str:
@@ -128,8 +129,7 @@ def trn(singular: str, plural: str, n: int, /, **values: Any) -> str:
             text = singular if n == 1 else plural
         else:
             text = forms[min(_plural_index(language, n), len(forms) - 1)]
-    filled = {"n": n, **values}
-    return text.format(**{k: number(v) if _is_number(v) else v for k, v in filled.items()})
+    return _fill(text, {"n": n, **values})
 
 
 def label(text: str) -> str:
@@ -300,8 +300,7 @@ def update_catalogues(extra: Iterable[str] = ()) -> dict[str, list[Message]]:
                 cat.add(text, empty, locations=[(w.rsplit(":", 1)[0], 0) for w in found.get(text, ["run time"])])
         with path.open("wb") as fh:
             write_po(fh, cat, width=116, omit_header=True, sort_output=True, include_previous=False)
-        catalogue.cache_clear()
-        plurals.cache_clear()
+        _read.cache_clear()
         out[language] = missing(language, found)
     return out
 
