@@ -32,9 +32,8 @@ def progress_chart(screened: Sequence[int], n_total: int, *, title: str = "", st
     ax.plot([], [], " ", label=tr("recall at least {bound} % (95 % confidence, buscar)",
                                   bound=round(100 * state.recall_bound)))
     ax.plot([], [], " ", label=tr("buscar: {verdict}; knee method: {knee}; decay model: {decay}",
-                                  verdict=tr("stop") if state.buscar_stop else tr("keep screening"),
-                                  knee=tr("stop") if state.knee_stop else tr("keep screening"),
-                                  decay=tr("stop") if state.decay_stop else tr("keep screening")))
+                                  verdict=verdict(state.buscar_stop), knee=verdict(state.knee_stop),
+                                  decay=verdict(state.decay_stop)))
     if state.estimated_recall is not None:
         ax.plot([], [], " ", label=tr("decay model: recall about {estimate} %, at least {low} %",
                                       estimate=round(100 * state.estimated_recall),
@@ -49,6 +48,11 @@ def progress_chart(screened: Sequence[int], n_total: int, *, title: str = "", st
     ax.spines[["top", "right"]].set_visible(False)
     fig.tight_layout()
     return fig
+
+
+def verdict(stop: bool) -> str:
+    """What a stopping rule says, in the report's language (the chart's legend and report 03's table)."""
+    return tr("stop") if stop else tr("keep screening")
 
 
 def png(fig) -> bytes:
