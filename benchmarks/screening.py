@@ -1,5 +1,6 @@
 """Screening prioritisation benchmark: review-tools against ASReview 3's default model (ELAS u4), same
-data, same prior records (one included, one excluded), same seeds, and the stopping rules on our orders.
+data, same prior records (one included, one excluded), same seeds, and the stopping rules on both tools'
+orders.
 
 ASReview conflicts with this project's pins (it needs pandas < 3 and rispy 0.9), so it is installed into its
 own virtual environment under build/ on first use and run through its command line
@@ -20,6 +21,7 @@ there, so that set is counted once). No other labelled set could be had here: th
 from __future__ import annotations
 
 import csv
+import functools
 import hashlib
 import json
 import sqlite3
@@ -47,6 +49,7 @@ SETS = (
     ("Nagtegaal 2019", "Nagtegaal_2019.csv", "label_included"),
 )
 SEEDS = (1, 2, 3, 4, 5)
+STOP_COLUMNS = ["rule", "orders of", "runs", "recall >= 0.95", "mean recall at stop", "lowest", "mean work saved"]
 
 
 def asreview() -> Path:
@@ -58,11 +61,16 @@ def asreview() -> Path:
     return exe
 
 
+@functools.cache
+def _version(exe: Path) -> str:
+    """ASReview's version (it names the cached orders), asked once per run."""
+    return subprocess.run([str(exe), "--version"], capture_output=True, text=True, check=True).stdout.split()[-1]
+
+
 def asreview_order(exe: Path, dataset: Path, prior: list[int], seed: int) -> tuple[list[int], float | None]:
     """ASReview's screening order (row indices) and the seconds it took (None when read from the cache)."""
-    version = subprocess.run([str(exe), "--version"], capture_output=True, text=True, check=True).stdout.split()[-1]
     key = hashlib.sha1(dataset.read_bytes()).hexdigest()[:16]
-    cached = CACHE / f"{key}-{'-'.join(map(str, prior))}-seed{seed}-asreview{version}.json"
+    cached = CACHE / f"{key}-{'-'.join(map(str, prior))}-seed{seed}-asreview{_version(exe)}.json"
     if cached.exists():
         return json.loads(cached.read_text()), None
     with tempfile.TemporaryDirectory() as tmp_name:
@@ -154,16 +162,14 @@ def main() -> None:
     print(f"\n{len(SEEDS)} seeds per set, mean ± sd, the same prior records for both tools. "
           f"Ranking target met on {sum(verdicts)} of {len(SETS)} sets.\n")
     stop_rows = _stop_rows(runs)
-    print_table(["rule", "orders of", "runs", "recall >= 0.95", "mean recall at stop", "lowest", "mean work saved"],
-                stop_rows)
+    print_table(STOP_COLUMNS, stop_rows)
     decay, buscar = (next(r for r in stop_rows if r[0] == rule and r[1] == "all") for rule in ("decay", "buscar"))
     safe = float(decay[3].rstrip("%")) >= 95
     print(f"\ndecay model over both tools' orders: recall >= 0.95 in {decay[3]} of runs (target >= 95 %), work saved "
           f"{decay[6]} vs buscar's {buscar[6]}: {'met' if safe and float(decay[6]) > float(buscar[6]) else 'NOT met'}")
     print("\nThe same rules on the orders of weaker rankings (seeds 11-13; model / records screened between "
           "retrainings; Nagtegaal with the batched svm only):\n")
-    print_table(["rule", "orders of", "runs", "recall >= 0.95", "mean recall at stop", "lowest", "mean work saved"],
-                _stop_rows(other_runs))
+    print_table(STOP_COLUMNS, _stop_rows(other_runs))
 
 
 def _other_orders(x, labels: list[int]) -> list[tuple[str, list[int], list[int]]]:
