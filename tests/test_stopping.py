@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from scipy.stats import hypergeom
 
 from review_tools import stopping
 
@@ -18,6 +19,31 @@ def test_buscar_p_by_hand() -> None:
     assert stopping.buscar_p([1] * 20 + [0] * 400, 500) < 0.05
     assert stopping.buscar_stops([1] * 20 + [0] * 400, 500) and not stopping.buscar_stops([1, 1, 0, 0, 0], 10)
     assert not stopping.buscar_stops([1] * 20 + [0] * 400, 500, alpha=1e-9)
+
+
+def _buscar_p_every_window(screened: list[int], n_total: int, target: float) -> float:
+    """buscar's p-value as defined: the minimum over every window of the last k screened records."""
+    seen = np.asarray(screened, dtype=int)
+    n_seen, r_seen = len(seen), int(seen.sum())
+    if r_seen == 0:
+        return 1.0
+    k = np.arange(1, n_seen + 1)
+    r_k = np.cumsum(seen[::-1])
+    urn = n_total - n_seen + k
+    needed = np.floor(r_seen / target - (r_seen - r_k)) + 1
+    return float(np.min(hypergeom.cdf(r_k, urn, np.minimum(needed, urn), k)))
+
+
+def test_buscar_p_evaluated_at_the_run_ends_equals_the_minimum_over_every_window() -> None:
+    rng = np.random.default_rng(5)
+    for _ in range(400):
+        n_total = int(rng.integers(1, 300))
+        n_seen = int(rng.integers(0, n_total + 1))
+        rate = rng.uniform(0, 1) ** 3 * np.exp(-rng.uniform(0, 0.05) * np.arange(n_seen))
+        screened = (rng.uniform(size=n_seen) < rate).astype(int).tolist()
+        target = float(rng.choice([0.01, 0.5, 0.9, 0.95, 0.99]))
+        assert stopping.buscar_p(screened, n_total, recall_target=target) == pytest.approx(
+            _buscar_p_every_window(screened, n_total, target), rel=1e-12, abs=1e-300), (screened, n_total, target)
 
 
 def test_recall_bound_is_the_highest_target_the_test_confirms() -> None:
