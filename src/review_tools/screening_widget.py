@@ -15,7 +15,9 @@ from __future__ import annotations
 
 import html
 import threading
+import time
 import weakref
+from collections import deque
 from collections.abc import Sequence
 from urllib.parse import quote
 
@@ -44,7 +46,8 @@ from review_tools.stopping import buscar_stops, decay_stops, knee_stops, progres
 SHORTCUTS = {"i": INCLUDE, "e": EXCLUDE, "m": MAYBE, "s": "skip", "b": "back", "u": "undo", "r": "revisit"}
 # and the digits 1-9 tick or untick the stage's criteria (exclusion reasons) in the order listed
 CHART_EVERY = 10  # decisions between redrawings of the progress chart
-NEXT_RECORD_WAIT = 0.5  # seconds the next record may wait for the new ranking
+NEXT_RECORD_WAIT = 0.5  # seconds from a decision until the next record is on screen, at most
+WAIT_SLACK = 0.02  # seconds of that kept for the widgets' own work and thread switching
 
 
 def _links(rec: Record) -> str:
@@ -78,18 +81,26 @@ class ScreeningApp:
         self.total = len(records)
         self.index = 0
         self._lock = threading.Lock()
-        self._ranking: threading.Thread | None = None
+        self._ranked = threading.Condition(self._lock)  # notified when a ranking is applied
+        self._ranking: threading.Thread | None = None  # the background ranker, while it has work
+        self._request: dict[str, str] | None = None  # the decisions the next ranking is to learn from
+        self._requested = self._applied = 0  # how many rankings were asked for, and which one is in place
+        self._fit_seconds = 0.0  # how long the last ranking took
+        self._render_seconds: deque[float] = deque(maxlen=CHART_EVERY)  # the last drawings' durations
         self._shown = -1  # the position whose record is on screen
         self.history: list[tuple[Record, str]] = []  # this session's decisions, for undo
         self._ranker = Ranker(records) if rerank else None
         if self._ranker is not None:
+            started = time.perf_counter()
             self.records = self._ranker.order(self.decided, self.records)
+            self._fit_seconds = time.perf_counter() - started
         criteria = log.protocol.criteria_for(stage)
         self.card = w.HTML()
         self.progress = w.HTML()
         self.chart = w.Image(format="png", layout=w.Layout(width="480px"))
         self._charted = -CHART_EVERY  # decisions counted when the chart was last drawn (none yet)
         self._charting: threading.Thread | None = None
+        self._chart_due: list[int] | None = None  # labels to chart once the record is drawn
         self._bound: float | None = None  # the recall confirmed when the chart was last drawn
         self.message = w.HTML()
         self.reasons = w.SelectMultiple(options=[(f"{c.code}: {c.text}", c.code) for c in criteria],
@@ -142,43 +153,89 @@ class ScreeningApp:
         self._session.release()
 
     def wait(self) -> None:
-        """Wait until the records to come are ranked after the last decision and the chart is drawn (tests;
-        the app never waits)."""
-        for thread in (self._ranking, self._charting):
-            if thread is not None:
-                thread.join()
+        """Wait until the records to come are ranked by every decision so far and the chart is drawn (tests,
+        undo and find; a decision never waits for more than :data:`NEXT_RECORD_WAIT`)."""
+        with self._ranked:
+            self._ranked.wait_for(lambda: self._ranking is None)
+        if self._charting is not None:
+            self._charting.join()
 
-    def _rerank(self) -> None:
-        """Rank the records still to come by the decisions so far, in the background.  The next record is
-        the new ranking's best when the model is done within :data:`NEXT_RECORD_WAIT` seconds; otherwise the
-        old ranking's next one is shown and the new order applies to the records after it."""
+    def _rerank(self, started: float) -> None:
+        """Ask for the records still to come to be ranked by the decisions so far, in the background, and
+        wait for it until :data:`NEXT_RECORD_WAIT` seconds after ``started`` (the click), less the time the
+        record then takes to draw (the longest of the last :data:`CHART_EVERY` drawings: the one that starts
+        the chart takes longer).  If the ranking is done by then, the next record is its best; otherwise
+        the old ranking's next one is shown and the new order applies to the records after it.  When the
+        ranker is still busy with earlier decisions, or the last ranking took longer than the time left, the
+        next record is shown at once.
+
+        One background thread ranks: a reviewer deciding faster than the model fits does not start a pile
+        of fits, each made stale by the next decision; the thread fits again with the latest decisions
+        until none are new."""
         if self._ranker is None:
             return
-        decided = dict(self.decided)
-        start = self.index
+        with self._lock:
+            self._requested += 1
+            wanted = self._requested
+            self._request = dict(self.decided)
+            busy = self._ranking is not None
+            if not busy:
+                self._ranking = threading.Thread(target=self._rank_until_current, daemon=True)
+                self._ranking.start()
+        if NEXT_RECORD_WAIT is None:
+            budget = None
+        else:
+            budget = (NEXT_RECORD_WAIT - (time.perf_counter() - started) - max(self._render_seconds, default=0.0)
+                      - WAIT_SLACK)
+            if busy or self._fit_seconds > budget:
+                return  # this ranking cannot be done in time: waiting for it would only delay the next record
+        with self._ranked:
+            self._ranked.wait_for(lambda: self._applied >= wanted, timeout=budget)
 
-        def work() -> None:
+    def _rank_until_current(self) -> None:
+        """The background ranker: rank the records to come by the latest decisions, apply the order, and
+        again while newer decisions came in meanwhile."""
+        while True:
             with self._lock:
-                upcoming = self.records[start:]
-            ordered = self._ranker.order(decided, upcoming)
-            with self._lock:
-                if self.index != start:  # the reviewer went back or on meanwhile: this order is stale
+                decided, self._request = self._request, None
+                if decided is None:
+                    self._ranking = None
+                    self._ranked.notify_all()
                     return
-                if self._shown == start:  # the next record is already on screen: keep it, order the rest
-                    shown = self.records[start]
-                    self.records[start + 1:] = [r for r in ordered if r is not shown]
-                else:
-                    self.records[start:] = ordered
+                wanted = self._requested
+                upcoming = self.records[self.index:]
+            started = time.perf_counter()
+            ordered = self._ranker.order(decided, upcoming)
+            self._fit_seconds = time.perf_counter() - started
+            with self._lock:
+                self._apply(ordered)
+                self._applied = wanted
+                self._ranked.notify_all()
 
-        self._ranking = threading.Thread(target=work, daemon=True)
-        self._ranking.start()
-        self._ranking.join(timeout=NEXT_RECORD_WAIT)
+    def _apply(self, ordered: Sequence[Record]) -> None:
+        """Put the records to come in the ``ordered`` order (under the lock).  The record on screen stays
+        where it is, and records the ranking did not see (moved in since it started, e.g. by undo) follow."""
+        rest = self.records[self.index:]
+        keep = rest[:1] if self._shown == self.index else []
+        ids = {r.id for r in rest[len(keep):]}
+        ranked = [r for r in ordered if r.id in ids]
+        placed = {r.id for r in ranked}
+        self.records[self.index:] = keep + ranked + [r for r in rest[len(keep):] if r.id not in placed]
 
     @property
     def current(self) -> Record | None:
         return self.records[self.index] if 0 <= self.index < len(self.records) else None
 
     def render(self) -> None:
+        """Show the current record and the progress line (their time is kept for a decision's wait budget)."""
+        started = time.perf_counter()
+        self._draw()
+        self._render_seconds.append(time.perf_counter() - started)
+        if self._chart_due is not None:
+            self._redraw(self._chart_due)
+            self._chart_due = None
+
+    def _draw(self) -> None:
         with self._lock:
             self._shown = self.index
         done = sum(1 for i in self.decided if i in self.ids)
@@ -210,12 +267,13 @@ class ScreeningApp:
 
     def _stopping(self) -> str:
         """Relevant found so far, the recall confirmed (buscar, 95 % confidence) and what the three stopping
-        rules say (:mod:`review_tools.stopping`); the chart is redrawn every :data:`CHART_EVERY` decisions."""
+        rules say (:mod:`review_tools.stopping`); the chart is redrawn every :data:`CHART_EVERY` decisions,
+        once the record is drawn (the drawing thread would slow this one)."""
         if self.conflicts is not None:
             return ""
         labels = screened_in_order(d for i, d in self.decided.items() if i in self.ids)
         if abs(len(labels) - self._charted) >= CHART_EVERY or (self.current is None and len(labels) != self._charted):
-            self._redraw(labels)
+            self._chart_due = labels
         found = sum(labels)
         if not found:
             return ""
@@ -249,6 +307,7 @@ class ScreeningApp:
 
     def act(self, action: str) -> None:
         """Record a decision (or move): the same path the buttons and shortcuts take."""
+        started = time.perf_counter()
         rec = self.current
         if action == "undo":
             self._undo()
@@ -265,10 +324,9 @@ class ScreeningApp:
             self.message.value = f"Saved: {html.escape(action)} for {html.escape(rec.id)}"
             self.decided[rec.id] = action
             self.history.append((rec, action))
-            self.wait()
             with self._lock:
                 self.index += 1
-            self._rerank()
+            self._rerank(started)
         self.render()
 
     def _save(self, decision: Decision) -> bool:
