@@ -54,7 +54,7 @@ def test_init_search_and_run_show_the_live_searches_in_reports(tmp_path, monkeyp
             assert "live search (review-tools search)" in dom and "via openalex" in dom and "via europepmc" in dom
             assert "120 reported, 120 fetched, 120 saved (complete)" in dom
         if page == "02_searches.html":
-            assert "Live searches (search log)" in dom and "2 logged search run(s)" in dom
+            assert "Live searches (search log)" in dom and "2 logged search runs, oldest first" in dom
             assert "title_and_abstract.search:(segment OR" in dom and "FIRST_PDATE" not in dom
             assert "Combinations of databases" in dom and "Records per database after deduplication" in dom
         if page == "04_prisma.html":
