@@ -90,7 +90,8 @@ def asreview_order(exe: Path, dataset: Path, prior: list[int], seed: int) -> tup
     return order, took
 
 
-def _labelled(file: str, column: str):
+def labelled(file: str, column: str):
+    """The records of one labelled set in ``srd-screening`` and their labels in ``column``."""
     path = EXTERNAL / file
     records = import_file(path).records
     source = list(csv.DictReader(path.open(encoding="utf-8")))
@@ -125,7 +126,7 @@ def main() -> None:
     exe = asreview()
     rows, runs, verdicts, other_runs = [], [], [], []
     for name, file, column in SETS:
-        records, labels = _labelled(file, column)
+        records, labels = labelled(file, column)
         x = prioritise.feature_matrix(prioritise.texts(records))
         other_runs += _other_orders(x, labels)
         with tempfile.TemporaryDirectory() as tmp_name:

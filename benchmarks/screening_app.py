@@ -14,7 +14,6 @@ rankings then fall behind, and the app must not make the reviewer wait for them)
 
 from __future__ import annotations
 
-import csv
 import tempfile
 import time
 from dataclasses import replace
@@ -23,13 +22,13 @@ from pathlib import Path
 import numpy as np
 
 from benchmarks._table import print_table
+from benchmarks.screening import EXTERNAL, labelled
 from review_tools.io.importer import import_file
 from review_tools.protocol import load_protocol
 from review_tools.screening import Decision, DecisionLog
 from review_tools.screening_widget import NEXT_RECORD_WAIT, ScreeningApp
 
 ROOT = Path(__file__).resolve().parents[1]
-NAGTEGAAL = ROOT.parent / "shared" / "data" / "external" / "srd-screening" / "Nagtegaal_2019.csv"
 FALLBACK = ROOT / "tests" / "data" / "kwok_2020_embase_excerpt.ris"
 N_RECORDS = 20_000
 SCREENED_BEFORE = (2_000, 10_000, 19_000)
@@ -38,16 +37,17 @@ STAGE = "title_abstract"
 
 
 def corpus(n: int) -> tuple[list, list[int], str]:
-    """n records made from the real set (copy number in each title, ids R0 ...), their labels, the source."""
-    if NAGTEGAAL.is_file():
-        base = import_file(NAGTEGAAL).records
-        rows = list(csv.DictReader(NAGTEGAAL.open(encoding="utf-8")))
-        labels = [int(rows[r.position - 1]["label_included"]) for r in base]
+    """n records made from the real set (copy number in each title, ids R0 ...), their labels, the source
+    (without the real set: the Embase excerpt, every tenth record labelled relevant)."""
+    if (EXTERNAL / "Nagtegaal_2019.csv").is_file():
+        base, labels = labelled("Nagtegaal_2019.csv", "label_included")
+        source = "Nagtegaal_2019.csv"
     else:
         base = import_file(FALLBACK).records
         labels = [int(i % 10 == 0) for i in range(len(base))]
+        source = FALLBACK.name
     records = [replace(base[i % len(base)], title=f"[{i}] {base[i % len(base)].title}", id=f"R{i}") for i in range(n)]
-    return records, [labels[i % len(base)] for i in range(n)], (NAGTEGAAL if NAGTEGAAL.is_file() else FALLBACK).name
+    return records, [labels[i % len(base)] for i in range(n)], source
 
 
 def sitting(records: list, labels: list[int], before: int, *, reads: bool, seed: int = 0) -> tuple[float, list[float]]:
