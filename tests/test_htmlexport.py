@@ -12,7 +12,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
 from browser import open_in_chromium, print_to_pdf, wider_than_a_printed_page
-from review_tools import htmlexport
+from review_tools import htmlexport, i18n
 from review_tools.cli import main
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -76,7 +76,18 @@ def test_index_page_escapes_everything() -> None:
     page = htmlexport.index_page([entry], title="<script>x</script>", notes=["n<1>"], facts=[("k<", "v>")])
     for raw in ("<b>T</b>", "s<i>", "<bad>", "<script>x", "n<1>", "k<", "v>"):
         assert raw not in page
-    assert "&lt;script&gt;x&lt;/script&gt;" in page and "1 report(s) failed" in page
+    assert "&lt;script&gt;x&lt;/script&gt;" in page and "1 report failed; open it" in page
+
+
+def test_index_page_says_how_many_reports_failed_in_the_right_number() -> None:
+    def page(failed: int) -> str:
+        entries = [htmlexport.IndexEntry(f"0{i}_x", "T", f"0{i}_x.html", "failed", "", "", 1.0)
+                   for i in range(failed)]
+        return htmlexport.index_page(entries, title="t", notes=[], facts=[])
+
+    assert "2 reports failed; open them" in page(2) and "1 report failed; open it" in page(1)
+    with i18n.using("fi"):
+        assert "1 raportti epäonnistui; avaa se" in page(1) and "3 raporttia epäonnistui" in page(3)
 
 
 def test_sample_review_sections_show_their_figures_and_escape_record_text(chromium, tmp_path) -> None:

@@ -161,7 +161,7 @@ def test_failing_notebook_is_reported_and_others_kept(project: Path, notebook_wr
     assert "raise ValueError('bad <value> in cell')" in _text(page)  # the failing cell's code is shown
     assert "bad &lt;value&gt; in cell" in page
     index = (reports / "index.html").read_text(encoding="utf-8")
-    assert "FAILED" in index and "1 report(s) failed" in index
+    assert "FAILED" in index and "1 report failed; open it" in index
     assert (reports / "01_a.html").exists()
     # a failed notebook is never taken from the cache
     pipeline.run(_config(project))

@@ -15,7 +15,7 @@ from pathlib import Path
 import nbformat
 
 from review_tools import i18n
-from review_tools.i18n import message, tr
+from review_tools.i18n import message, tr, trn
 
 TEMPLATES = Path(__file__).parent / "templates"
 SUMMARY_KEY = "review_tools_summary"
@@ -119,8 +119,10 @@ def index_page(
     note_html = "".join(f'<p class="note">{e(n)}</p>' for n in notes)
     fact_html = "".join(f"<dt>{e(k)}</dt><dd>{e(v)}</dd>" for k, v in facts)
     failed = sum(ent.status == "failed" for ent in entries)
+    failed_text = trn("{n} report failed; open it to see the failing cell.",
+                      "{n} reports failed; open them to see the failing cell.", failed)
     status = (
-        f'<p class="bad">{e(tr("{n} report(s) failed; open them to see the failing cell.", n=failed))}</p>'
+        f'<p class="bad">{e(failed_text)}</p>'
         if failed else f'<p class="good">{e(tr("Every report ran without error."))}</p>'
     )
     provenance = e(tr("Every input file's sha256, the parameters and package versions are in {manifest}; the executed "
