@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from review_tools import screening_widget
 from review_tools.highlight import highlight, search_terms
 from review_tools.protocol import load_protocol
 from review_tools.records import Record, assign_ids
@@ -134,7 +135,6 @@ def test_a_sitting_through_the_app_learns_as_the_simulation_does(external, monke
     import csv
 
     from review_tools import prioritise as p
-    from review_tools import screening_widget
     from review_tools.io.importer import import_file
 
     monkeypatch.setattr(screening_widget, "NEXT_RECORD_WAIT", None)  # deterministic: always the new ranking
@@ -280,6 +280,7 @@ def test_a_decision_never_waits_for_a_ranking_and_rankings_do_not_pile_up(tmp_pa
     assign_ids(records)
     log = DecisionLog(tmp_path / "screening", PROTOCOL, [r.id for r in records])
     app = ScreeningApp(records, log, stage="title_abstract", reviewer="anna")
+    app.wait()  # the app's own ranker is in place before the test swaps it
     slow = app._ranker = _SlowRanker()
 
     def decide(n: int) -> None:
@@ -297,4 +298,42 @@ def test_a_decision_never_waits_for_a_ranking_and_rankings_do_not_pile_up(tmp_pa
     assert len(slow.calls) == 2 and len(slow.calls[1]) == 3  # then one more, with every decision so far
     # the record on screen stays; the ones after it follow the newest ranking
     assert app.records[app.index:] == [records[3], *reversed(records[4:])] and app.current is records[3]
+    app.close()
+
+
+
+def test_the_session_opens_before_the_features_are_built(tmp_path, monkeypatch) -> None:
+    """Building the features of 20,000 records took 7-9 s, and the session opened only after them; now
+    they are built in the background and the records come in the order given until the ranking is in."""
+    records = [Record(title=f"Customer segmentation {i}", year=2020) for i in range(6)]
+    assign_ids(records)
+    log = DecisionLog(tmp_path / "screening", PROTOCOL, [r.id for r in records])
+    built = threading.Event()
+
+    class HeldRanker(_SlowRanker):
+        """Its features take until the test lets them go; then it ranks at once."""
+
+        def __init__(self, _records) -> None:
+            super().__init__()
+            self.go.set()
+            assert built.wait(30)
+
+    monkeypatch.setattr(screening_widget, "Ranker", HeldRanker)
+    opened: list[ScreeningApp] = []
+    opening = threading.Thread(target=lambda: opened.append(
+        ScreeningApp(records, log, stage="title_abstract", reviewer="anna")))
+    opening.start()
+    opening.join(timeout=10)
+    try:
+        assert opened, "the session waited for the features"
+        app = opened[0]
+        assert app.current is records[0]  # the order given while the features are built
+        app.reasons.value = ("E2",)
+        app.buttons["exclude"].click()  # nor does a decision wait for them
+        assert app.current is records[1]
+    finally:
+        built.set()
+    app.wait()
+    assert app._ranker.calls == [{records[0].id: "exclude"}]  # one ranking, with the decision made meanwhile
+    assert app.records[app.index:] == [records[1], *reversed(records[2:])]
     app.close()

@@ -89,11 +89,14 @@ class ScreeningApp:
         self._render_seconds: deque[float] = deque(maxlen=CHART_EVERY)  # the last drawings' durations
         self._shown = -1  # the position whose record is on screen
         self.history: list[tuple[Record, str]] = []  # this session's decisions, for undo
-        self._ranker = Ranker(records) if rerank else None
-        if self._ranker is not None:
-            started = time.perf_counter()
-            self.records = self._ranker.order(self.decided, self.records)
-            self._fit_seconds = time.perf_counter() - started
+        self._reranks = rerank
+        self._ranker: Ranker | None = None  # built in the background: features take seconds at 20,000 records
+        if rerank:
+            self._request, self._requested = dict(self.decided), 1
+            self._ranking = threading.Thread(target=self._prepare, args=(records,), daemon=True)
+            self._ranking.start()
+            with self._ranked:  # the first record is the ranking's best if it comes in time
+                self._ranked.wait_for(lambda: self._applied >= 1, timeout=NEXT_RECORD_WAIT)
         criteria = log.protocol.criteria_for(stage)
         self.card = w.HTML()
         self.progress = w.HTML()
@@ -172,7 +175,7 @@ class ScreeningApp:
         One background thread ranks: a reviewer deciding faster than the model fits does not start a pile
         of fits, each made stale by the next decision; the thread fits again with the latest decisions
         until none are new."""
-        if self._ranker is None:
+        if not self._reranks:
             return
         with self._lock:
             self._requested += 1
@@ -191,6 +194,12 @@ class ScreeningApp:
                 return  # this ranking cannot be done in time: waiting for it would only delay the next record
         with self._ranked:
             self._ranked.wait_for(lambda: self._applied >= wanted, timeout=budget)
+
+    def _prepare(self, records: Sequence[Record]) -> None:
+        """The background ranker's first task: the features of every record (the session opens meanwhile,
+        in the order given), then the rankings asked for so far."""
+        self._ranker = Ranker(records)
+        self._rank_until_current()
 
     def _rank_until_current(self) -> None:
         """The background ranker: rank the records to come by the latest decisions, apply the order, and
