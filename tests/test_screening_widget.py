@@ -313,7 +313,7 @@ def test_the_session_opens_before_the_features_are_built(tmp_path, monkeypatch) 
     class HeldRanker(_SlowRanker):
         """Its features take until the test lets them go; then it ranks at once."""
 
-        def __init__(self, _records) -> None:
+        def __init__(self, _records, **_features) -> None:
             super().__init__()
             self.go.set()
             assert built.wait(30)
@@ -337,3 +337,32 @@ def test_the_session_opens_before_the_features_are_built(tmp_path, monkeypatch) 
     assert app._ranker.calls == [{records[0].id: "exclude"}]  # one ranking, with the decision made meanwhile
     assert app.records[app.index:] == [records[1], *reversed(records[2:])]
     app.close()
+
+
+def test_features_built_in_another_process_are_the_same(monkeypatch) -> None:
+    """From FEATURES_ELSEWHERE_FROM records the features are built in another process (in a thread they
+    held the interpreter lock and slowed every click to 0.8-1 s at 20,000 records)."""
+    from review_tools.prioritise import feature_matrix, texts
+
+    records = [Record(title=f"Customer segmentation {i} in pharma", abstract=f"RFM value class {i % 3}")
+               for i in range(40)]
+    monkeypatch.setattr(screening_widget, "FEATURES_ELSEWHERE_FROM", 10)
+    elsewhere, here = screening_widget.features(records), feature_matrix(texts(records))
+    assert elsewhere.shape == here.shape and (elsewhere != here).nnz == 0
+
+
+def test_a_failing_ranker_leaves_the_session_usable_and_says_so(tmp_path, monkeypatch) -> None:
+    """A ranker that raised in the background thread left it marked busy: wait() and close() hung."""
+    records, log = _setup(tmp_path)
+
+    def broken(*_args, **_kwargs):
+        raise MemoryError("no room for the features")
+
+    monkeypatch.setattr(screening_widget, "Ranker", broken)
+    app = ScreeningApp(records, log, stage="title_abstract", reviewer="anna")
+    app.wait()
+    app.buttons["include"].click()
+    assert app.current is records[1] and "not re-ranked" in app.progress.value
+    assert "MemoryError: no room for the features" in app.progress.value
+    app.close()
+    assert log.latest("title_abstract")["anna"][records[0].id].decision == "include"

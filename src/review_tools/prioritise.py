@@ -113,11 +113,15 @@ class Ranker:
     """Ranks one set of records again and again as decisions come in: the TF-IDF features are computed
     once, so each new ranking costs one model fit (what the screening app does after every decision)."""
 
-    def __init__(self, records: Sequence[Record], *, model: str = "svm", seed: int = 0):
+    def __init__(self, records: Sequence[Record], *, model: str = "svm", seed: int = 0, features=None):
+        """``features``: the records' :func:`feature_matrix`, when it was built elsewhere (the screening app
+        builds it in another process); computed here otherwise."""
         self.records = list(records)
         self.model, self.seed = model, seed
         self.row = {r.id: i for i, r in enumerate(self.records)}
-        self.x = feature_matrix(texts(self.records)) if self.records else None
+        if features is None and self.records:
+            features = feature_matrix(texts(self.records))
+        self.x = features
 
     def order(self, decided: Mapping[str, str], candidates: Sequence[Record]) -> list[Record]:
         """``candidates`` most likely relevant first, by a model trained on ``decided`` (record id -> the

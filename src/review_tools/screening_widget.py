@@ -14,11 +14,13 @@ kernel, a colleague who kept the default name) is refused, since both would deci
 from __future__ import annotations
 
 import html
+import multiprocessing
 import threading
 import time
 import weakref
 from collections import deque
 from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
 from urllib.parse import quote
 
 import ipywidgets as w
@@ -26,7 +28,7 @@ from filelock import FileLock, Timeout
 from ipyevents import Event
 
 from review_tools.highlight import highlight
-from review_tools.prioritise import Ranker
+from review_tools.prioritise import Ranker, feature_matrix, texts
 from review_tools.records import Record, fold
 from review_tools.screening import (
     EXCLUDE,
@@ -48,6 +50,19 @@ SHORTCUTS = {"i": INCLUDE, "e": EXCLUDE, "m": MAYBE, "s": "skip", "b": "back", "
 CHART_EVERY = 10  # decisions between redrawings of the progress chart
 NEXT_RECORD_WAIT = 0.5  # seconds from a decision until the next record is on screen, at most
 WAIT_SLACK = 0.02  # seconds of that kept for the widgets' own work and thread switching
+FEATURES_ELSEWHERE_FROM = 5_000  # records: from here their features are built in another process
+
+
+def features(records: Sequence[Record]):
+    """The records' TF-IDF features (:func:`review_tools.prioritise.feature_matrix`); from
+    :data:`FEATURES_ELSEWHERE_FROM` records on, in another process.  Building them is Python code that
+    holds the interpreter lock for seconds (about 10 s at 20,000 records): in a thread beside the app it
+    slowed every click meanwhile to 0.8-1 s."""
+    documents = texts(records)
+    if len(documents) < FEATURES_ELSEWHERE_FROM:
+        return feature_matrix(documents)
+    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as pool:
+        return pool.submit(feature_matrix, documents).result()
 
 
 def _links(rec: Record) -> str:
@@ -90,6 +105,7 @@ class ScreeningApp:
         self._shown = -1  # the position whose record is on screen
         self.history: list[tuple[Record, str]] = []  # this session's decisions, for undo
         self._reranks = rerank
+        self.ranking_error: str | None = None  # why re-ranking stopped, shown on the progress line
         self._ranker: Ranker | None = None  # built in the background: features take seconds at 20,000 records
         if rerank:
             self._request, self._requested = dict(self.decided), 1
@@ -197,9 +213,17 @@ class ScreeningApp:
 
     def _prepare(self, records: Sequence[Record]) -> None:
         """The background ranker's first task: the features of every record (the session opens meanwhile,
-        in the order given), then the rankings asked for so far."""
-        self._ranker = Ranker(records)
-        self._rank_until_current()
+        in the order given), then the rankings asked for so far.  If the features or a ranking fail, the
+        session goes on in the order it has, and says so."""
+        try:
+            self._ranker = Ranker(records, features=features(records) if records else None)
+            self._rank_until_current()
+        except Exception as exc:  # any failure of the model must leave the session usable
+            with self._lock:
+                self.ranking_error = f"{type(exc).__name__}: {exc}"
+                self._reranks = False
+                self._ranking = None
+                self._ranked.notify_all()
 
     def _rank_until_current(self) -> None:
         """The background ranker: rank the records to come by the latest decisions, apply the order, and
@@ -250,6 +274,9 @@ class ScreeningApp:
         done = sum(1 for i in self.decided if i in self.ids)
         self.progress.value = (f"<b>{html.escape(self.reviewer)}</b> &middot; {html.escape(self.stage)} &middot; "
                                f"{done} of {self.total} screened{self._stopping()}")
+        if self.ranking_error:
+            self.progress.value += (" &middot; <span style='color:#cf222e'>not re-ranked (the records keep their "
+                                    f"order): {html.escape(self.ranking_error)}</span>")
         rec = self.current
         if rec is None:
             maybes = self._maybes()
