@@ -40,7 +40,7 @@ def test_run_exits_non_zero_when_a_notebook_fails(tmp_path, notebook_writer, cap
     notebook_writer(tmp_path / "notebooks" / "02_bad.ipynb", ["1 / 0"])
     assert main(["run", "--project", str(tmp_path), "--language", "fi"]) == 1
     err = capsys.readouterr().err
-    assert "1 notebook(s) failed: 02_bad" in err and "ZeroDivisionError" in err
+    assert "1 notebook failed: 02_bad" in err and "ZeroDivisionError" in err
     executed = (tmp_path / "reports" / "notebooks" / "01_ok.ipynb").read_text(encoding="utf-8")
     assert "20241213 fi" in executed  # the protocol's seed and the --language override reached the notebook
 
@@ -58,9 +58,9 @@ def test_forms_adds_rows_for_included_studies(tmp_path, capsys) -> None:
     (tmp_path / "review" / "extraction" / "extraction.csv").unlink()
     assert main(["forms", "--project", str(tmp_path)]) == 0
     out = capsys.readouterr().out
-    assert "extraction.csv: 1 row(s) added" in out and "reviewer_1.csv: 0 row(s) added" in out
+    assert "extraction.csv: 1 row added" in out and "reviewer_1.csv: 0 rows added" in out
     assert main(["forms", "--project", str(tmp_path)]) == 0
-    assert "extraction.csv: 0 row(s) added" in capsys.readouterr().out
+    assert "extraction.csv: 0 rows added" in capsys.readouterr().out
 
 
 def test_export_included_writes_the_included_records(tmp_path, capsys) -> None:
@@ -69,7 +69,7 @@ def test_export_included_writes_the_included_records(tmp_path, capsys) -> None:
     shutil.copytree(ROOT / "review", tmp_path / "review")
     out = tmp_path / "included.ris"
     assert main(["export-included", "--project", str(tmp_path), "--out", str(out)]) == 0
-    assert "1 included record(s) written" in capsys.readouterr().out
+    assert "1 included record written" in capsys.readouterr().out
     titles = [r.title for r in import_file(out).records]
     assert titles == ["RFM ranking – An effective approach to customer segmentation"]
     assert main(["export-included", "--project", str(tmp_path), "--out", str(tmp_path / "included.txt")]) == 2
@@ -233,7 +233,7 @@ def test_rayyan_decisions_are_imported_from_the_command_line(tmp_path, capsys) -
     assert main(["import-decisions", "rayyan", str(rayyan), "--project", str(tmp_path),
                  "--reason", "wrong publication date=I1", "--reason", "wrong setting=E2"]) == 0
     out = capsys.readouterr()
-    assert "4 decision(s)" in out.out and "1 row(s) match no record" in out.out
+    assert "4 decisions from" in out.out and "1 row matches no record of the review and was left out" in out.out
     written = {p.name for p in (tmp_path / "review" / "screening").glob("*.csv") if p.stat().st_size !=
                sizes.get(p.name)}
     assert written == {"title_abstract__Anna_Virtanen.csv", "title_abstract__Ben.csv"}

@@ -13,6 +13,11 @@ from review_tools.errors import ReviewToolsError
 DEFAULT_PROTOCOL = Path("review/protocol.yaml")
 
 
+def _count(n: int, noun: str) -> str:
+    """``n`` with ``noun`` in the number it asks for ("1 row", "3 rows"); the command line speaks English."""
+    return f"{n} {noun if n == 1 else noun + 's'}"
+
+
 def _validate(args: argparse.Namespace) -> int:
     from review_tools.protocol import load_protocol
     from review_tools.query import analyse
@@ -74,7 +79,7 @@ def _run(args: argparse.Namespace) -> int:
     index = result.reports_dir / "index.html"
     if result.failed:
         names = ", ".join(n.name for n in result.failed)
-        print(f"{len(result.failed)} notebook(s) failed: {names}. See {index}", file=sys.stderr)
+        print(f"{_count(len(result.failed), 'notebook')} failed: {names}. See {index}", file=sys.stderr)
         return 1
     print(f"Reports: {index}")
     return 0
@@ -138,7 +143,7 @@ def _import(args: argparse.Namespace) -> int:
             if imported.file_errors:
                 raise _Unreadable
     except _Unreadable:
-        print(f"nothing written to {args.out}: {len(imported.file_errors)} file(s) could not be read "
+        print(f"nothing written to {args.out}: {_count(len(imported.file_errors), 'file')} could not be read "
               "(see above); the previous file, if any, is unchanged", file=sys.stderr)
         return 1
     count = sum(res.imported for results in imported.results.values() for res in results)
@@ -158,7 +163,7 @@ def _dedup(args: argparse.Namespace) -> int:
     imported = _import_all(args)
     trouble = _report_import(imported)
     if imported.file_errors:
-        print(f"nothing written to {args.out}: {len(imported.file_errors)} file(s) could not be read "
+        print(f"nothing written to {args.out}: {_count(len(imported.file_errors), 'file')} could not be read "
               "(see above)", file=sys.stderr)
         return 1
     # pairs of the protocol's exports belong to the review; pairs of FILES go beside the other outputs
@@ -218,7 +223,7 @@ def _forms(args: argparse.Namespace) -> int:
     protocol_path = args.project / args.protocol
     added = add_form_rows(load_protocol(protocol_path), protocol_path.parent)
     for path, n in added.items():
-        print(f"{path}: {n} row(s) added")
+        print(f"{path}: {_count(n, 'row')} added")
     return 0
 
 
@@ -232,7 +237,7 @@ def _export_included(args: argparse.Namespace) -> int:
     state = review_state.load(load_protocol(protocol_path), protocol_path.parent)
     included = state.included
     write_records(included, args.out)
-    print(f"{len(included)} included record(s) written to {args.out}"
+    print(f"{_count(len(included), 'included record')} written to {args.out}"
           + (" (the example corpus: there are no search exports yet)" if state.from_corpus else ""))
     return 0
 
@@ -304,8 +309,11 @@ def _import_decisions(args: argparse.Namespace) -> int:
         decisions, missing = screening_import.import_asreview(args.file, records, args.stage, args.reviewer,
                                                               args.exclusion_code)
     DecisionLog(protocol_path.parent / "screening", protocol).record(decisions)
-    print(f"{len(decisions)} decision(s) from {args.file} added to {protocol_path.parent / 'screening'}"
-          + (f"; {len(missing)} row(s) match no record of the review and were left out" if missing else ""))
+    one = len(missing) == 1
+    left_out = (f"; {_count(len(missing), 'row')} {'matches' if one else 'match'} no record of the review and "
+                f"{'was' if one else 'were'} left out") if missing else ""
+    print(f"{_count(len(decisions), 'decision')} from {args.file} added to {protocol_path.parent / 'screening'}"
+          + left_out)
     for title in missing[:20]:
         print(f"  not in the review: {title[:100]}", file=sys.stderr)
     return 0
