@@ -33,7 +33,10 @@ simulate it on labelled data.
   class-balanced naive Bayes's standardised scores added (no better on the first two seeds, stopped); C
   growing with the records screened, 0.11 * sqrt(n / 100) (0.735), and that with the nearest-included
   similarity at 0.3 (0.747, +0.018 over ASReview, but 0.216 / -0.024 / 0.474 on the small sets: within
-  ASReview - 0.01 by 0.003 and 0.001, chosen on the same sets, and still short of +0.03).
+  ASReview - 0.01 by 0.003 and 0.001, chosen on the same sets, and still short of +0.03).  Below ASReview
+  - 0.01 on Antihistamines, so not run on Nagtegaal: word trigrams (0.204), the title also as features of
+  its own at 0.3 or 0.5 (0.209, 0.214), svms on sublinear and on binary weights with their standardised
+  scores added (0.211; 0.202 with the nearest-included similarity at 0.3).
 * Simulation (active learning): start from one included and one excluded record, screen the top-ranked
   record, retrain, repeat; the order gives the recall curve, WSS@95, WSS@100, ATD and recall at 10 %.
 * When to stop: :mod:`review_tools.stopping`.
