@@ -351,15 +351,24 @@ def test_features_built_in_another_process_are_the_same(monkeypatch) -> None:
     assert elsewhere.shape == here.shape and (elsewhere != here).nnz == 0
 
 
-def test_a_failing_ranker_leaves_the_session_usable_and_says_so(tmp_path, monkeypatch) -> None:
-    """A ranker that raised in the background thread left it marked busy: wait() and close() hung."""
+@pytest.mark.parametrize("limit", [0.5, None])
+def test_a_failing_ranker_leaves_the_session_usable_and_says_so(tmp_path, monkeypatch, limit) -> None:
+    """A ranker that raised in the background thread left it marked busy: wait() and close() hung; and
+    with no limit on the wait for a ranking, the opening waited for good for one that never came."""
     records, log = _setup(tmp_path)
 
     def broken(*_args, **_kwargs):
         raise MemoryError("no room for the features")
 
     monkeypatch.setattr(screening_widget, "Ranker", broken)
-    app = ScreeningApp(records, log, stage="title_abstract", reviewer="anna")
+    monkeypatch.setattr(screening_widget, "NEXT_RECORD_WAIT", limit)
+    opened: list[ScreeningApp] = []
+    opening = threading.Thread(target=lambda: opened.append(
+        ScreeningApp(records, log, stage="title_abstract", reviewer="anna")), daemon=True)
+    opening.start()
+    opening.join(timeout=10)
+    assert opened, "the session waited for a ranking that never came"
+    app = opened[0]
     app.wait()
     app.buttons["include"].click()
     assert app.current is records[1] and "not re-ranked" in app.progress.value

@@ -111,8 +111,7 @@ class ScreeningApp:
             self._request, self._requested = dict(self.decided), 1
             self._ranking = threading.Thread(target=self._prepare, args=(records,), daemon=True)
             self._ranking.start()
-            with self._ranked:  # the first record is the ranking's best if it comes in time
-                self._ranked.wait_for(lambda: self._applied >= 1, timeout=NEXT_RECORD_WAIT)
+            self._await_ranking(1, NEXT_RECORD_WAIT)  # the first record is the ranking's best if in time
         criteria = log.protocol.criteria_for(stage)
         self.card = w.HTML()
         self.progress = w.HTML()
@@ -208,8 +207,13 @@ class ScreeningApp:
                       - WAIT_SLACK)
             if busy or self._fit_seconds > budget:
                 return  # this ranking cannot be done in time: waiting for it would only delay the next record
+        self._await_ranking(wanted, budget)
+
+    def _await_ranking(self, wanted: int, timeout: float | None) -> None:
+        """Wait until ranking number ``wanted`` is applied, the ranker has stopped (done, or failed: then
+        that ranking never comes), or ``timeout`` seconds have passed (None: no limit)."""
         with self._ranked:
-            self._ranked.wait_for(lambda: self._applied >= wanted, timeout=budget)
+            self._ranked.wait_for(lambda: self._applied >= wanted or self._ranking is None, timeout=timeout)
 
     def _prepare(self, records: Sequence[Record]) -> None:
         """The background ranker's first task: the features of every record (the session opens meanwhile,
@@ -272,11 +276,10 @@ class ScreeningApp:
         with self._lock:
             self._shown = self.index
         done = sum(1 for i in self.decided if i in self.ids)
+        stopped = (" &middot; <span style='color:#cf222e'>not re-ranked (the records keep their order): "
+                   f"{html.escape(self.ranking_error)}</span>") if self.ranking_error else ""
         self.progress.value = (f"<b>{html.escape(self.reviewer)}</b> &middot; {html.escape(self.stage)} &middot; "
-                               f"{done} of {self.total} screened{self._stopping()}")
-        if self.ranking_error:
-            self.progress.value += (" &middot; <span style='color:#cf222e'>not re-ranked (the records keep their "
-                                    f"order): {html.escape(self.ranking_error)}</span>")
+                               f"{done} of {self.total} screened{self._stopping()}{stopped}")
         rec = self.current
         if rec is None:
             maybes = self._maybes()
