@@ -100,25 +100,28 @@ def test_duckdb_reads_a_file_larger_than_its_memory(tmp_path) -> None:
     _same_rfm(engine.collect(engine.rfm_table(tx)), rfm.rfm_table(frame))
 
 
-def _java() -> str | None:
-    """A Java runtime for Spark: on PATH, or installed with apt-get (as root); None where impossible."""
+def _ensure_java() -> None:
+    """A Java runtime for Spark: on PATH, or installed with apt-get (as root); skips, saying why, where neither
+    works."""
     if shutil.which("java"):
-        return shutil.which("java")
+        return
     if os.geteuid() != 0 or not shutil.which("apt-get"):
-        return None
+        pytest.skip("Spark needs Java: none on PATH, and it cannot be installed here (needs root and apt-get)")
     env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
     for cmd in (["apt-get", "update", "-qq"], ["apt-get", "install", "-y", "-qq", "default-jre-headless"]):
-        if subprocess.run(cmd, capture_output=True, env=env, timeout=900).returncode != 0:
-            return None
-    return shutil.which("java")
+        done = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=900)
+        if done.returncode != 0:
+            pytest.skip(f"Spark needs Java, and it could not be installed ({' '.join(cmd)}): "
+                        f"{done.stderr.strip()[-300:]}")
+    if not shutil.which("java"):
+        pytest.skip("apt-get installed default-jre-headless but no java is on PATH")
 
 
 @pytest.fixture(scope="module")
 def spark(tmp_path_factory):
     pyspark = pytest.importorskip("pyspark", reason="pyspark is not installed (it comes with the dev extras)")
     del pyspark
-    if _java() is None:
-        pytest.skip("Spark needs Java: none on PATH, and it cannot be installed here (needs root and apt-get)")
+    _ensure_java()
     from pyspark.sql import SparkSession
 
     session = (SparkSession.builder.master("local[1]").appName("review-tools-test")
