@@ -45,9 +45,9 @@ simulate it on labelled data.
   nearest-included similarity at weight 3 until five records are included (0.735); the score smoothed over
   each record's ten nearest records (0.177 on Antihistamines); only the 20,000 features of highest
   chi-square kept at each fit (0.701); five bagged svms (0.717, two seeds).  For scale: trained on four
-  fifths of Nagtegaal's labels, the svm ranks the fifth left out at WSS@95 0.746 (five folds; 0.782 at C 1),
-  so the active-learning run (0.736) is already near what this model, at its C, does with most labels
-  known; a larger C during screening did not help (above).
+  fifths of Nagtegaal's labels, the svm ranks the fifth left out at WSS@95 0.746 (five folds, printed by
+  ``benchmarks/screening.py``; 0.782 at C 1), so the active-learning run (0.736) is already near what this
+  model, at its C, does with most labels known; a larger C during screening did not help (above).
 * Simulation (active learning): start from one included and one excluded record, screen the top-ranked
   record, retrain, repeat; the order gives the recall curve, WSS@95, WSS@100, ATD and recall at 10 %.
 * When to stop: :mod:`review_tools.stopping`.
@@ -70,6 +70,7 @@ from review_tools.screening import EXCLUDE, INCLUDE
 
 MODELS = ("svm", "logistic", "nb")
 RELEVANT_WEIGHT = 20.0  # svm: the weight of an included record against an excluded one
+SVM_C = 0.11  # svm: the regularisation constant (ELAS u4's)
 
 
 def texts(records: Sequence[Record]) -> list[str]:
@@ -85,7 +86,7 @@ def feature_matrix(documents: Sequence[str]):
 
 def _model(name: str, seed: int):
     if name == "svm":
-        return LinearSVC(C=0.11, loss="squared_hinge", random_state=seed)
+        return LinearSVC(C=SVM_C, loss="squared_hinge", random_state=seed)
     if name == "logistic":
         return LogisticRegression(C=10.0, class_weight="balanced", solver="liblinear", random_state=seed)
     if name == "nb":
