@@ -34,7 +34,6 @@ from pathlib import Path
 
 import numpy as np
 from sklearn.model_selection import StratifiedKFold
-from sklearn.svm import LinearSVC
 
 from benchmarks._table import print_table
 from review_tools import prioritise, stopping
@@ -130,8 +129,9 @@ def main() -> None:
     for name, file, column in SETS:
         records, labels = labelled(file, column)
         x = prioritise.feature_matrix(prioritise.texts(records))
+        big = len(labels) >= 1000
         other_runs += _other_orders(x, labels)
-        if len(labels) >= 1000:
+        if big:
             folds = (f"{_five_fold_wss95(x, labels, c):.3f} at C {c}" for c in (prioritise.SVM_C, 1.0))
             scale.append(f"{name}: {' and '.join(folds)}")
         with tempfile.TemporaryDirectory() as tmp_name:
@@ -155,7 +155,6 @@ def main() -> None:
                     t_theirs.append(took)
         o = np.array([m.wss95 for m in ours])
         t = np.array([m.wss95 for m in theirs])
-        big = len(labels) >= 1000
         met = o.mean() >= t.mean() + (0.03 if big else -0.01)
         verdicts.append(met)
         rows.append([name, len(labels), sum(labels), f"{o.mean():.3f} ± {o.std(ddof=1):.3f}",
@@ -186,9 +185,7 @@ def _five_fold_wss95(x, labels: list[int], c: float) -> float:
     y = np.asarray(labels)
     scores = np.zeros(len(y))
     for train, test in StratifiedKFold(5, shuffle=True, random_state=0).split(np.zeros(len(y)), y):
-        clf = LinearSVC(C=c, random_state=0).fit(
-            x[train], y[train], sample_weight=np.where(y[train] == 1, prioritise.RELEVANT_WEIGHT, 1.0))
-        scores[test] = clf.decision_function(x[test])
+        scores[test] = prioritise.fit_svm(x[train], y[train], c=c).decision_function(x[test])
     return prioritise.metrics(list(np.argsort(-scores, kind="stable")), labels, prior=0).wss95
 
 
