@@ -1,6 +1,12 @@
-"""The screening benchmark's five-fold scale figure (benchmarks/screening.py)."""
+"""The screening benchmark (benchmarks/screening.py): its five-fold scale figure and the labelled sets it
+downloads."""
+
+import hashlib
+import urllib.request
 
 import numpy as np
+import pytest
+from benchmarks import screening
 from benchmarks.screening import _five_fold_wss95
 
 from review_tools import prioritise
@@ -21,3 +27,69 @@ def test_five_fold_figure_is_high_where_a_word_tells_the_classes_apart_and_low_w
     assert _five_fold_wss95(x, labels, prioritise.SVM_C) > best - 0.01
     shuffled = list(np.random.default_rng(2).permutation(labels))
     assert abs(_five_fold_wss95(x, shuffled, prioritise.SVM_C)) < 0.15
+
+
+@pytest.fixture
+def downloads(tmp_path, monkeypatch):
+    """One downloadable set, ``set.csv``, whose expected content is ``b"title,label\\n"``, kept in ``tmp_path``."""
+    good = b"title,label\n"
+    monkeypatch.setattr(screening, "DOWNLOADED", tmp_path)
+    monkeypatch.setattr(screening, "DOWNLOADS", {"set.csv": ("datasets/set.csv", hashlib.sha256(good).hexdigest())})
+    return tmp_path, good
+
+
+class _Reply:
+    def __init__(self, data: bytes) -> None:
+        self.data = data
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc) -> None:
+        return None
+
+    def read(self) -> bytes:
+        return self.data
+
+
+def test_a_downloaded_set_is_kept_when_its_hash_matches(downloads, monkeypatch) -> None:
+    folder, good = downloads
+    asked = []
+    monkeypatch.setattr(urllib.request, "urlopen", lambda url, timeout: asked.append(url) or _Reply(good))
+    assert screening.dataset_path("set.csv") == folder / "set.csv"
+    assert (folder / "set.csv").read_bytes() == good
+    assert asked == [f"https://raw.githubusercontent.com/asreview/systematic-review-datasets/{screening.SRD_COMMIT}"
+                     "/datasets/set.csv"]
+    assert screening.dataset_path("set.csv") == folder / "set.csv"  # the second time from build/, not the web
+    assert len(asked) == 1
+
+
+def test_a_set_whose_hash_differs_is_refused_by_name(downloads, monkeypatch, capsys) -> None:
+    folder, _ = downloads
+    monkeypatch.setattr(urllib.request, "urlopen", lambda url, timeout: _Reply(b"something else\n"))
+    assert screening.dataset_path("set.csv") is None
+    said = capsys.readouterr().out
+    assert "skipped set.csv: the download of https://" in said and "SHA-256" in said
+    assert not list(folder.iterdir())  # a wrong download is not kept
+    (folder / "set.csv").write_bytes(b"edited by hand\n")
+    assert screening.dataset_path("set.csv") is None
+    assert f"skipped set.csv: {folder / 'set.csv'} has SHA-256" in capsys.readouterr().out
+
+
+def test_a_failed_download_says_where_to_put_the_file(downloads, monkeypatch, capsys) -> None:
+    folder, _ = downloads
+
+    def unreachable(url, timeout):
+        raise OSError("no route to host")
+
+    monkeypatch.setattr(urllib.request, "urlopen", unreachable)
+    assert screening.dataset_path("set.csv") is None
+    said = capsys.readouterr().out
+    assert "no route to host" in said and f"put the file at {folder / 'set.csv'}" in said
+    assert not list(folder.iterdir())
+
+
+def test_an_unknown_set_name_stops_the_benchmark_with_the_names_it_knows(monkeypatch) -> None:
+    monkeypatch.setenv("BENCH_SETS", "Nagtegaal 2019;Cohen 2006 Statins")
+    with pytest.raises(SystemExit, match=r"names no set Cohen 2006 Statins; the sets: .*Bannach-Brown 2019"):
+        screening.main()
