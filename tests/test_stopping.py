@@ -96,23 +96,65 @@ def test_decay_model_on_a_falling_rate_matches_the_rate_it_was_drawn_from() -> N
 
 
 def test_decay_model_waits_when_every_relevant_record_so_far_came_first() -> None:
-    """One relevant record, then only irrelevant ones: the fitted fall has no end and the bound must then
-    say that all could still be relevant, not that none are (an early version stopped here)."""
+    """One relevant record, then 300 irrelevant ones: the fitted fall has no end, but a floor rate of up to
+    about 1.35 / 300 (the likelihood-ratio limit at alpha 0.05 over 300 empty records) stays possible, so the
+    1,699 records left may hold 1.35 * 1699 / 300, about 7.6, or more: the rule must wait (an early version
+    stopped here)."""
     left = stopping.decay_remaining([1] + [0] * 300, 2000)
-    assert left.upper >= 1000
+    assert left.upper >= 8
     assert not stopping.decay_stops([1] + [0] * 300, 2000)
     assert stopping.decay_remaining([0] * 30, 100) is None  # nothing found: no estimate
-    assert stopping.decay_remaining([1, 0], 100) is None  # two points for two parameters: no estimate
+    assert stopping.decay_remaining([1, 0], 100) is None  # two points for three parameters: no estimate
 
 
 def test_decay_model_stops_once_the_relevant_records_have_clearly_stopped_coming() -> None:
-    order = [1] * 30 + [1, 0] * 20 + [0] * 900
+    order = [1] * 30 + [1, 0] * 20 + [0] * 1500
     assert stopping.decay_stops(order, 2000)
     assert not stopping.decay_stops(order[:80], 2000)  # still finding one in two
+    assert not stopping.decay_stops(order[:1000], 2000)  # 930 empty records bound a floor too weakly for 1,000 left
     assert stopping.decay_stops([1, 0, 1, 1], 4)  # all screened: nothing can be left (report 03 said keep going)
     state = stopping.progress(order, 2000)
     assert state.decay_stop and state.found == 50
     assert state.estimated_recall_low <= state.estimated_recall <= 1.0 and state.estimated_recall > 0.95
+
+
+def test_decay_model_bounds_a_tail_of_relevant_records_that_never_stops() -> None:
+    """Relevant records at 0.2 * exp(-i / 300) + 0.002: after 5,000 of 20,000 the records left hold about
+    0.002 * 15,000 = 30.  The model without a floor (shipped until 2026-12-01) put the upper bound at 1 and
+    stopped with about 70 % recall; the bound must cover what is truly left in most draws."""
+    rng = np.random.default_rng(11)
+    rate = 0.2 * np.exp(-np.arange(20000) / 300) + 0.002
+    covered, expected = 0, []
+    for _ in range(20):
+        y = (rng.random(20000) < rate).astype(int)
+        left = stopping.decay_remaining(y[:5000], 20000)
+        covered += left.upper >= y[5000:].sum()
+        expected.append(left.expected)
+        assert not stopping.decay_stops(y[:5000], 20000)
+    assert covered >= 18  # 95 % bounds: at most a miss or two in 20
+    assert np.median(expected) == pytest.approx(0.002 * 15000, rel=0.3)
+
+
+def test_decay_model_closed_forms_match_the_sums_they_replace() -> None:
+    for u, first, last in [(0.0, 1, 500), (1e-9, 1, 500), (-0.01, 1, 500), (0.003, 501, 2000), (-2.0, 1, 3),
+                           (5.0, 10, 300), (-40.0, 101, 20000)]:
+        i = np.arange(first, last + 1, dtype=float)
+        terms = np.exp(u * i - u * last if u > 0 else u * i - u * first)  # scaled: no overflow
+        log_sum, mean = stopping._geometric(u, first, last)
+        assert log_sum == pytest.approx(np.log(terms.sum()) + (u * last if u > 0 else u * first), rel=1e-9, abs=1e-9)
+        assert mean == pytest.approx(terms @ i / terms.sum(), rel=1e-7)
+    rng = np.random.default_rng(2)
+    y = (rng.random(400) < 0.3 * np.exp(-np.arange(400) / 80) + 0.01).astype(int)
+    model = stopping._DecayFit(np.flatnonzero(y) + 1.0, 400, 3000)
+    t = np.array([-1.0, -4.0, -4.5])
+    x = np.arange(1, 401) / 400
+    rates = np.exp(t[0] + t[1] * x) + np.exp(t[2])
+    assert model.nll(t) == pytest.approx(rates.sum() - y @ np.log(rates))
+    ahead = np.exp(t[0] + t[1] * np.arange(401, 3001) / 400) + np.exp(t[2])
+    assert model.log_left(t) == pytest.approx(np.log(ahead.sum()))
+    for f, g in [(model.nll, model.nll_gradient), (model.log_left, model.log_left_gradient)]:
+        numeric = [(f(t + h) - f(t - h)) / 2e-6 for h in np.eye(3) * 1e-6]
+        assert g(t) == pytest.approx(numeric, rel=1e-4, abs=1e-6)
 
 
 def test_on_a_perfect_order_the_rules_stop_after_every_relevant_record_and_the_knee_far_sooner() -> None:
@@ -125,7 +167,9 @@ def test_on_a_perfect_order_the_rules_stop_after_every_relevant_record_and_the_k
     decay = stopping.stopping_point(perfect, labels, rule="decay")
     assert knee is not None and buscar is not None and decay is not None
     assert 40 < knee <= 200 < buscar < 2000  # buscar needs a long run of irrelevant records to be sure
-    assert 40 < decay < buscar
+    # a floor rate that 1,200 empty records cannot rule out could still hide 2 of 800 left: on a perfect
+    # order the decay model needs as long a run of irrelevant records as buscar
+    assert 40 < decay <= buscar
     shuffled = list(rng.permutation(2000))
     found = np.cumsum(labels[shuffled])
     for rule in stopping.RULES:  # on a random order no rule stops before 95 % are found

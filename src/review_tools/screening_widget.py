@@ -43,7 +43,7 @@ from review_tools.screening import (
     screened_in_order,
 )
 from review_tools.screening_figures import png, progress_chart
-from review_tools.stopping import buscar_stops, decay_stops, knee_stops, progress
+from review_tools.stopping import buscar_stops, knee_stops, progress
 
 SHORTCUTS = {"i": INCLUDE, "e": EXCLUDE, "m": MAYBE, "s": "skip", "b": "back", "u": "undo", "r": "revisit"}
 # and the digits 1-9 tick or untick the stage's criteria (exclusion reasons) in the order listed
@@ -120,6 +120,7 @@ class ScreeningApp:
         self._charting: threading.Thread | None = None
         self._chart_due: list[int] | None = None  # labels to chart once the record is drawn
         self._bound: float | None = None  # the recall confirmed when the chart was last drawn
+        self._decay_stop: bool | None = None  # and the decay model's verdict then (a fit of up to 0.2 s)
         self.message = w.HTML()
         self.reasons = w.SelectMultiple(options=[(f"{c.code}: {c.text}", c.code) for c in criteria],
                                         description="Reasons", rows=min(8, max(3, len(criteria))),
@@ -306,8 +307,9 @@ class ScreeningApp:
 
     def _stopping(self) -> str:
         """Relevant found so far, the recall confirmed (buscar, 95 % confidence) and what the three stopping
-        rules say (:mod:`review_tools.stopping`); the chart is redrawn every :data:`CHART_EVERY` decisions,
-        once the record is drawn (the drawing thread would slow this one)."""
+        rules say (:mod:`review_tools.stopping`); the chart, the recall bound and the decay model's verdict
+        are redrawn every :data:`CHART_EVERY` decisions, once the record is drawn (the drawing thread would
+        slow this one)."""
         if self.conflicts is not None:
             return ""
         labels = screened_in_order(d for i, d in self.decided.items() if i in self.ids)
@@ -318,10 +320,10 @@ class ScreeningApp:
             return ""
         verdict = "you may stop" if buscar_stops(labels, self.total) else "keep screening"
         knee = "stop" if knee_stops(labels) else "keep screening"
-        decay = "stop" if decay_stops(labels, self.total) else "keep screening"
         bound = "" if self._bound is None else f" &middot; recall at least {self._bound:.0%} (95 % confidence)"
-        return (f" &middot; {found} relevant found{bound} &middot; buscar: {verdict} &middot; knee method: {knee}"
-                f" &middot; decay model: {decay}")
+        decay = "" if self._decay_stop is None else \
+            f" &middot; decay model: {'stop' if self._decay_stop else 'keep screening'} (at {self._charted} screened)"
+        return f" &middot; {found} relevant found{bound} &middot; buscar: {verdict} &middot; knee method: {knee}{decay}"
 
     def _redraw(self, labels: list[int]) -> None:
         """Draw the progress chart and the recall bound in the background (a few tenths of a second), so
@@ -335,7 +337,7 @@ class ScreeningApp:
         def work() -> None:
             state = progress(labels, self.total)
             self.chart.value = png(progress_chart(labels, self.total, state=state))
-            self._bound = state.recall_bound
+            self._bound, self._decay_stop = state.recall_bound, state.decay_stop
 
         self._charting = threading.Thread(target=work)  # not a daemon: an exit waits for a drawing under way
         self._charting.start()
