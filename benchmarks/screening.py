@@ -111,14 +111,15 @@ def asreview_order(exe: Path, dataset: Path, prior: list[int], seed: int) -> tup
     return order, took
 
 
-def dataset_path(file: str) -> Path | None:
-    """Where one labelled set is: in ``srd-screening``, or for the downloaded ones in build/labelled-sets/
-    (fetched on first use, kept only if its SHA-256 is the one expected); None, after saying why, when it
-    cannot be had."""
-    if file not in DOWNLOADS:
+def dataset_path(file: str, downloads: dict[str, tuple[str, str]] | None = None) -> Path | None:
+    """Where one labelled set is: in ``srd-screening``, or for those in ``downloads`` (by default
+    :data:`DOWNLOADS`) in build/labelled-sets/ (fetched on first use, kept only if its SHA-256 is the one
+    expected); None, after saying why, when it cannot be had."""
+    downloads = DOWNLOADS if downloads is None else downloads
+    if file not in downloads:
         path = EXTERNAL / file
         return path if path.exists() else None
-    origin, sha256 = DOWNLOADS[file]
+    origin, sha256 = downloads[file]
     path = DOWNLOADED / file
     url = f"https://raw.githubusercontent.com/asreview/systematic-review-datasets/{SRD_COMMIT}/{origin}"
     kept = path.exists()
@@ -160,25 +161,36 @@ def write_asreview_dataset(records, labels: list[int], dataset: Path) -> None:
             writer.writerow([r.title, r.abstract, "; ".join(r.keywords), y])
 
 
-def _stop_rows(runs: list[tuple[str, list[int], list[int]]]) -> list[list[str]]:
+def stop_outcomes(runs: list[tuple[str, list[int], list[int]]], rule: str) -> tuple[np.ndarray, np.ndarray]:
+    """Recall at stop and share of the work saved of ``rule`` on each run (a rule that never says stop screens
+    everything: recall 1, nothing saved)."""
+    recalls, saved = [], []
+    for _, order, labels in runs:
+        y = np.asarray(labels)[np.asarray(order)]
+        stop = stopping.stopping_point(order, labels, rule=rule) or len(y)
+        recalls.append(y[:stop].sum() / y.sum())
+        saved.append(1 - stop / len(y))
+    return np.asarray(recalls), np.asarray(saved)
+
+
+def stop_rows(runs: list[tuple[str, list[int], list[int]]]) -> tuple[list[list[str]], str]:
     """Per rule and per source of the orders it stops (and all together): runs, share with recall >= 0.95 at
-    stop, mean and lowest recall, mean work saved (a rule that never says stop screens everything: recall 1,
-    nothing saved)."""
-    rows = []
+    stop, mean and lowest recall, mean work saved; and the verdict on the target for the decay model (recall
+    >= 0.95 in >= 95 % of all runs, more work saved on average than buscar)."""
+    rows, outcomes = [], {}
+    tools = np.asarray([tool for tool, _, _ in runs])
     for rule in stopping.RULES:
-        recalls, saved, tools = [], [], []
-        for tool, order, labels in runs:
-            y = np.asarray(labels)[np.asarray(order)]
-            stop = stopping.stopping_point(order, labels, rule=rule) or len(y)
-            recalls.append(y[:stop].sum() / y.sum())
-            saved.append(1 - stop / len(y))
-            tools.append(tool)
-        recalls, saved, tools = np.asarray(recalls), np.asarray(saved), np.asarray(tools)
+        recalls, saved = outcomes[rule] = stop_outcomes(runs, rule)
         for tool in (*dict.fromkeys(tools), "all"):
             pick = tools == tool if tool != "all" else np.ones(len(tools), dtype=bool)
-            rows.append([rule, tool, int(pick.sum()), f"{np.mean(recalls[pick] >= 0.95):.0%}",
+            rows.append([rule, tool, int(pick.sum()), f"{np.mean(recalls[pick] >= 0.95):.1%}",
                          f"{recalls[pick].mean():.3f}", f"{recalls[pick].min():.3f}", f"{saved[pick].mean():.3f}"])
-    return rows
+    (recalls, saved), buscar_saved = outcomes["decay"], outcomes["buscar"][1]
+    safe = np.mean(recalls >= 0.95)
+    met = safe >= 0.95 and saved.mean() > buscar_saved.mean()
+    verdict = (f"decay model: recall >= 0.95 in {safe:.1%} of {len(runs)} runs (target >= 95 %), work saved "
+               f"{saved.mean():.3f} vs buscar's {buscar_saved.mean():.3f}: {'met' if met else 'NOT met'}")
+    return rows, verdict
 
 
 def main() -> None:
@@ -233,15 +245,14 @@ def main() -> None:
           f"Ranking target met on {sum(verdicts)} of {len(chosen)} sets.")
     print("For scale, WSS@95 of the svm trained on four fifths of the labels, ranking the fifth left out (five "
           "folds): " + ("; ".join(scale) or "no set of 1,000 records or more run") + "\n")
-    stop_rows = _stop_rows(runs)
-    print_table(STOP_COLUMNS, stop_rows)
-    decay, buscar = (next(r for r in stop_rows if r[0] == rule and r[1] == "all") for rule in ("decay", "buscar"))
-    safe = float(decay[3].rstrip("%")) >= 95
-    print(f"\ndecay model over both tools' orders: recall >= 0.95 in {decay[3]} of runs (target >= 95 %), work saved "
-          f"{decay[6]} vs buscar's {buscar[6]}: {'met' if safe and float(decay[6]) > float(buscar[6]) else 'NOT met'}")
+    rows, verdict = stop_rows(runs)
+    print_table(STOP_COLUMNS, rows)
+    print(f"\nOver both tools' orders, {verdict}")
     print("\nThe same rules on the orders of weaker rankings (seeds 11-13; model / records screened between "
           "retrainings; Nagtegaal with the batched svm only):\n")
-    print_table(STOP_COLUMNS, _stop_rows(other_runs))
+    rows, verdict = stop_rows(other_runs)
+    print_table(STOP_COLUMNS, rows)
+    print(f"\nOn these orders, {verdict}")
 
 
 def _five_fold_wss95(x, labels: list[int], c: float) -> float:

@@ -93,3 +93,18 @@ def test_an_unknown_set_name_stops_the_benchmark_with_the_names_it_knows(monkeyp
     monkeypatch.setenv("BENCH_SETS", "Nagtegaal 2019;Cohen 2006 Statins")
     with pytest.raises(SystemExit, match=r"names no set Cohen 2006 Statins; the sets: .*Bannach-Brown 2019"):
         screening.main()
+
+
+def test_the_stopping_verdict_counts_runs_not_rounded_percentages(monkeypatch) -> None:
+    """Decay safe in 18 of 19 runs is 94.7 %, below the 95 % asked, though it rounds to 95 % (the verdict
+    once parsed the table's rounded cell)."""
+    labels = [1] * 20 + [0] * 80
+    runs = [("ours", list(range(100)), labels)] * 19
+    calls = {"decay": iter([18] + [30] * 18), "buscar": iter([50] * 19), "knee": iter([None] * 19)}
+    monkeypatch.setattr(screening.stopping, "stopping_point", lambda order, labels, rule: next(calls[rule]))
+    rows, verdict = screening.stop_rows(runs)
+    decay_all = next(r for r in rows if r[:2] == ["decay", "all"])
+    assert decay_all[3] == "94.7%" and decay_all[5] == "0.900"  # the one early stop found 18 of 20
+    assert verdict.endswith("NOT met") and "0.706 vs buscar's 0.500" in verdict
+    calls.update(decay=iter([30] * 19), buscar=iter([50] * 19), knee=iter([None] * 19))
+    assert screening.stop_rows(runs)[1].endswith(": met")
