@@ -42,7 +42,7 @@ def corpus(n: int) -> tuple[list, list[int], str]:
     """n records made from the real set (copy number in each title, ids R0 ...), their labels, the source
     (without the real set: the Embase excerpt, every tenth record labelled relevant)."""
     if (EXTERNAL / "Nagtegaal_2019.csv").is_file():
-        base, labels = labelled("Nagtegaal_2019.csv", "label_included")
+        base, labels = labelled(EXTERNAL / "Nagtegaal_2019.csv", "label_included")
         source = "Nagtegaal_2019.csv"
     else:
         base = import_file(FALLBACK).records
