@@ -12,7 +12,8 @@ the seed and ASReview's version, so a second run reuses it (a 2,019-record simul
 Targets (issue 19): WSS@95 mean >= ASReview's + 0.03 on every set of 1,000 records or more and >= ASReview's -
 0.01 on every set; a stopping rule other than buscar (the decay model) keeps recall >= 0.95 in >= 95 % of runs
 and saves more work than buscar on average. The stopping rules are run on both tools' orders (ours and
-ASReview's: 40 runs), so that a rule is not judged on one ranking's curves alone. The labelled sets are those
+ASReview's: 60 runs), so that a rule is not judged on one ranking's curves alone; benchmarks/stopping.py runs
+them on nine more topics. The labelled sets are those
 of ../shared/data/external/srd-screening (Cohen 2006 Estrogens' full-text labels equal its abstract labels
 there, so that set is counted once) and two more of the same collection, asreview/systematic-review-datasets
 (MIT; Bannach-Brown 2019 CC-BY 4.0, Cohen 2006 data "custom open licence"): Bannach-Brown 2019 (preclinical
