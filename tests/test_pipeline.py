@@ -224,6 +224,34 @@ def test_timeout_stops_a_hanging_notebook_and_keeps_the_others(tmp_path, noteboo
     assert "started" in (tmp_path / "reports" / "02_hangs.html").read_text(encoding="utf-8")
 
 
+def test_a_kernel_that_dies_at_start_is_started_once_more(tmp_path, notebook_writer, monkeypatch) -> None:
+    """A kernel whose port another process took ("Address already in use", papermill issue 511) died before
+    its first reply and failed the report; it is now started again with fresh ports, once."""
+    import papermill
+
+    notebook_writer(tmp_path / "notebooks" / "01_quick.ipynb", ["print('done')"])
+    real, calls = papermill.execute_notebook, []
+
+    def dies_first(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 1:
+            raise RuntimeError("Kernel died before replying to kernel_info")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(papermill, "execute_notebook", dies_first)
+    assert pipeline.run(RunConfig(project_dir=tmp_path, parameters={})).notebooks[0].status == "ok"
+    assert len(calls) == 2
+
+    def always_dies(*args, **kwargs):
+        calls.append(1)
+        raise RuntimeError("Kernel died before replying to kernel_info")
+
+    monkeypatch.setattr(papermill, "execute_notebook", always_dies)
+    calls.clear()
+    res = pipeline.run(RunConfig(project_dir=tmp_path, parameters={}, force=True)).notebooks[0]
+    assert res.status == "failed" and "Kernel died before replying" in res.error and len(calls) == 2
+
+
 def test_full_disk_is_one_clear_error_and_keeps_the_previous_set(project: Path, monkeypatch) -> None:
     """Before: papermill left a cut-off notebook and the run ended in nbformat's NotJSONError."""
     import errno

@@ -194,22 +194,26 @@ def _execute(config: RunConfig, notebook: Path, params: dict[str, Any], stage: P
     started, t0 = _now(), time.perf_counter()
     deadline = None if config.timeout is None else time.monotonic() + config.timeout
     error = None
-    try:
-        # The kernel starts in the project folder through nbclient's resources, not papermill's cwd=,
-        # which changes the whole process's directory and races when notebooks run in parallel threads.
-        papermill.execute_notebook(
-            str(notebook), str(out_nb), parameters=run_params, kernel_name=KERNEL,
-            progress_bar=False, log_output=False, extra_arguments=["--log-level=ERROR"],
-            resources={"metadata": {"path": str(config.project_dir)}},
-            kernel_manager_class=kernels.TrackedKernelManager, shutdown_kernel="immediate",
-            timeout_func=None if deadline is None else lambda _cell: max(1, int(deadline - time.monotonic())),
-        )
-    except PapermillExecutionError as exc:
-        error = f"{exc.ename}: {exc.evalue}"
-    except CellTimeoutError:
-        error = f"stopped after {config.timeout:g} s, the run's --timeout for each notebook"
-    except Exception as exc:  # a kernel that died or could not start, a full disk: still report it
-        error = f"{type(exc).__name__}: {exc}"
+    for attempt in (1, 2):
+        try:
+            # The kernel starts in the project folder through nbclient's resources, not papermill's cwd=,
+            # which changes the whole process's directory and races when notebooks run in parallel threads.
+            papermill.execute_notebook(
+                str(notebook), str(out_nb), parameters=run_params, kernel_name=KERNEL,
+                progress_bar=False, log_output=False, extra_arguments=["--log-level=ERROR"],
+                resources={"metadata": {"path": str(config.project_dir)}},
+                kernel_manager_class=kernels.TrackedKernelManager, shutdown_kernel="immediate",
+                timeout_func=None if deadline is None else lambda _cell: max(1, int(deadline - time.monotonic())),
+            )
+        except PapermillExecutionError as exc:
+            error = f"{exc.ename}: {exc.evalue}"
+        except CellTimeoutError:
+            error = f"stopped after {config.timeout:g} s, the run's --timeout for each notebook"
+        except Exception as exc:  # a kernel that died or could not start, a full disk: still report it
+            if attempt == 1 and _kernel_did_not_start(exc) and not kernels.stopping():
+                continue
+            error = f"{type(exc).__name__}: {exc}"
+        break
     if kernels.stopping():
         return NotebookResult(name=name, status="failed", title=name, error="run stopped")
     duration = time.perf_counter() - t0
@@ -231,6 +235,13 @@ def _execute(config: RunConfig, notebook: Path, params: dict[str, Any], stage: P
         summary=htmlexport.notebook_summary(nb), error=error or (htmlexport.notebook_error(nb) if failed else None),
         started=started, finished=_now(), duration_s=round(duration, 3),
     )
+
+
+def _kernel_did_not_start(exc: Exception) -> bool:
+    """True when the kernel died before its first reply, before any cell ran: most often because another
+    process took one of the ports jupyter_client chose between choosing and binding them (papermill issue
+    511: "Address already in use"), which a second start with fresh ports gets past."""
+    return isinstance(exc, RuntimeError) and "before replying to kernel_info" in str(exc)
 
 
 def _read_executed(out_nb: Path, notebook: Path) -> Any:
