@@ -238,11 +238,12 @@ def decay_stops(screened: Sequence[int], n_total: int, *, recall_target: float =
                 alpha: float = 0.05) -> bool:
     """True when the relevant records found reach ``recall_target`` of found + the decay model's upper
     bound on those left: screening may stop."""
-    remaining = decay_remaining(screened, n_total, alpha=alpha)
-    if remaining is None:
-        return False
-    found = float(np.sum(screened))
-    return found >= recall_target * (found + remaining.upper)
+    return _decay_confirms(float(np.sum(screened)), decay_remaining(screened, n_total, alpha=alpha), recall_target)
+
+
+def _decay_confirms(found: float, remaining: Remaining | None, recall_target: float) -> bool:
+    """True when ``found`` reaches ``recall_target`` of found + the upper bound of ``remaining``."""
+    return remaining is not None and found >= recall_target * (found + remaining.upper)
 
 
 def stopping_point(order: Sequence[int], labels: Sequence[int], *, rule: str = "buscar", recall_target: float = 0.95,
@@ -277,7 +278,8 @@ class Progress:
 
 
 def progress(screened: Sequence[int], n_total: int, *, recall_target: float = 0.95, alpha: float = 0.05) -> Progress:
-    """The stopping picture after ``screened`` (include = 1, exclude = 0, in the order decided)."""
+    """The stopping picture after ``screened`` (include = 1, exclude = 0, in the order decided); the decay
+    model is fitted once for its estimate and its verdict."""
     labels = np.asarray(screened, dtype=int)
     found = int(labels.sum())
     remaining = decay_remaining(labels, n_total, alpha=alpha)
@@ -288,4 +290,4 @@ def progress(screened: Sequence[int], n_total: int, *, recall_target: float = 0.
                     min(found / (found + remaining.upper), found / (found + remaining.expected)),
                     buscar_stop=buscar_stops(labels, n_total, recall_target=recall_target, alpha=alpha),
                     knee_stop=knee_stops(labels),
-                    decay_stop=decay_stops(labels, n_total, recall_target=recall_target, alpha=alpha))
+                    decay_stop=_decay_confirms(found, remaining, recall_target))
