@@ -220,6 +220,33 @@ def test_consensus_gets_the_conflict_queue_with_everyones_decisions(tmp_path) ->
     app.close()
 
 
+def test_the_decay_verdict_names_the_count_it_was_fitted_at(tmp_path, monkeypatch) -> None:
+    """While a drawing is under way the line shows the verdict of the one before, with its own count (it
+    showed the count of the drawing under way beside the older verdict)."""
+    records = [Record(title=f"Customer segmentation {i}", year=2020) for i in range(14)]
+    assign_ids(records)
+    log = DecisionLog(tmp_path / "screening", PROTOCOL, [r.id for r in records])
+    release, real = threading.Event(), screening_widget.progress
+
+    def slow(labels, total):
+        if len(labels) >= 10:
+            release.wait(30)
+        return real(labels, total)
+
+    monkeypatch.setattr(screening_widget, "progress", slow)
+    app = ScreeningApp(records, log, stage="title_abstract", reviewer="anna", rerank=False)
+    app.wait()
+    for _ in range(11):
+        app.buttons["include"].click()  # the tenth starts the drawing at 10, which waits
+    assert "11 of 14 screened" in app.progress.value
+    assert "decay model: keep screening (at 0 screened)" in app.progress.value
+    release.set()
+    app.wait()
+    app.buttons["include"].click()
+    assert "12 of 14 screened" in app.progress.value and "(at 10 screened)" in app.progress.value
+    app.close()
+
+
 def test_progress_shows_the_stopping_test_and_maybes_can_be_revisited(tmp_path) -> None:
     records, log = _setup(tmp_path)
     app = ScreeningApp(records, log, stage="title_abstract", reviewer="anna", rerank=False)

@@ -120,7 +120,7 @@ class ScreeningApp:
         self._charting: threading.Thread | None = None
         self._chart_due: list[int] | None = None  # labels to chart once the record is drawn
         self._bound: float | None = None  # the recall confirmed when the chart was last drawn
-        self._decay_stop: bool | None = None  # and the decay model's verdict then (a fit of up to 0.2 s)
+        self._decay: tuple[int, bool] | None = None  # records screened and the decay model's verdict then
         self.message = w.HTML()
         self.reasons = w.SelectMultiple(options=[(f"{c.code}: {c.text}", c.code) for c in criteria],
                                         description="Reasons", rows=min(8, max(3, len(criteria))),
@@ -321,8 +321,8 @@ class ScreeningApp:
         verdict = "you may stop" if buscar_stops(labels, self.total) else "keep screening"
         knee = "stop" if knee_stops(labels) else "keep screening"
         bound = "" if self._bound is None else f" &middot; recall at least {self._bound:.0%} (95 % confidence)"
-        decay = "" if self._decay_stop is None else \
-            f" &middot; decay model: {'stop' if self._decay_stop else 'keep screening'} (at {self._charted} screened)"
+        decay = "" if self._decay is None else \
+            f" &middot; decay model: {'stop' if self._decay[1] else 'keep screening'} (at {self._decay[0]} screened)"
         return f" &middot; {found} relevant found{bound} &middot; buscar: {verdict} &middot; knee method: {knee}{decay}"
 
     def _redraw(self, labels: list[int]) -> None:
@@ -337,7 +337,8 @@ class ScreeningApp:
         def work() -> None:
             state = progress(labels, self.total)
             self.chart.value = png(progress_chart(labels, self.total, state=state))
-            self._bound, self._decay_stop = state.recall_bound, state.decay_stop
+            # the count the verdict belongs to, not _charted, which moves on when the next drawing starts
+            self._bound, self._decay = state.recall_bound, (len(labels), state.decay_stop)
 
         self._charting = threading.Thread(target=work)  # not a daemon: an exit waits for a drawing under way
         self._charting.start()
