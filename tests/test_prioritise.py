@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -78,6 +79,26 @@ def test_simulation_retrains_after_every_record_by_default() -> None:
     assert p.metrics(order, labels).wss100 > 0.5  # every relevant record comes before the others
     with pytest.raises(ValueError, match="at least 1"):
         p.simulate(x, labels, retrain_every=0)
+
+
+def test_a_run_stopped_at_95_percent_recall_keeps_the_full_runs_order_up_to_there() -> None:
+    """``until_recall`` only speeds up a simulation: the order up to the recall asked (and so WSS there) is the
+    full run's, and every record still comes once."""
+    path = Path(__file__).parent / "data" / "nagtegaal_2019_excerpt.csv"
+    rows = list(csv.DictReader(path.open(encoding="utf-8")))
+    labels = [int(r["label_included"]) for r in rows]
+    x = p.feature_matrix([f"{r['title']} {r['abstract']}" for r in rows])
+    for seed in (2, 1):
+        full = p.simulate(x, labels, seed=seed)
+        short = p.simulate(x, labels, seed=seed, until_recall=0.95)
+        assert sorted(short) == list(range(len(labels)))
+        found = np.cumsum(np.asarray(labels)[full])
+        reached = int(np.argmax(found >= np.ceil(0.95 * sum(labels)))) + 1
+        assert short[:reached] == full[:reached]
+        assert p.metrics(short, labels).wss95 == p.metrics(full, labels).wss95
+    assert p.metrics(p.simulate(x, labels, seed=1, until_recall=1.0), labels).wss100 == p.metrics(full, labels).wss100
+    with pytest.raises(ValueError, match="until_recall"):
+        p.simulate(x, labels, until_recall=0)
 
 
 def test_naive_bayes_ranks_with_balanced_classes(external) -> None:

@@ -142,7 +142,8 @@ def test_a_sitting_through_the_app_learns_as_the_simulation_does(external, monke
     records = import_file(path).records
     rows = list(csv.DictReader(path.open(encoding="utf-8")))
     labels = [int(rows[r.position - 1]["label_abstract_screening"]) for r in records]
-    simulated = p.metrics(p.simulate(p.feature_matrix(p.texts(records)), labels, seed=1), labels).wss95
+    simulated = p.metrics(p.simulate(p.feature_matrix(p.texts(records)), labels, seed=1, until_recall=0.95),
+                          labels).wss95
 
     label = {r.id: y for r, y in zip(records, labels, strict=True)}
     log = DecisionLog(tmp_path / "screening", PROTOCOL, [r.id for r in records])

@@ -83,24 +83,29 @@ from review_tools.screening import EXCLUDE, INCLUDE
 MODELS = ("svm", "logistic", "nb")
 RELEVANT_WEIGHT = 20.0  # svm: the weight of an included record against an excluded one
 SVM_C = 0.11  # svm: the regularisation constant (ELAS u4's)
+TFIDF = {"ngram_range": (1, 2), "sublinear_tf": True, "min_df": 1, "max_df": 0.95}  # see feature_matrix
 
 
 def texts(records: Sequence[Record]) -> list[str]:
     return [" ".join((r.title, r.abstract, " ".join(r.keywords))) for r in records]
 
 
-def feature_matrix(documents: Sequence[str]):
+def feature_matrix(documents: Sequence[str], **changed):
     """TF-IDF of words and word pairs, sublinear term frequency, words in over 95 % of documents dropped
-    (from 20 documents up: in a handful of records every word can be in nearly all of them)."""
-    return TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, min_df=1,
-                           max_df=0.95 if len(documents) >= 20 else 1.0).fit_transform(documents)
+    (from 20 documents up: in a handful of records every word can be in nearly all of them).  ``changed``:
+    other TfidfVectorizer settings, only to measure variants (benchmarks/ranking_variants.py)."""
+    settings = {**TFIDF, **changed}
+    if len(documents) < 20:
+        settings["max_df"] = 1.0
+    return TfidfVectorizer(**settings).fit_transform(documents)
 
 
-def fit_svm(x, y, *, c: float = SVM_C, seed: int = 0) -> LinearSVC:
+def fit_svm(x, y, *, c: float = SVM_C, weight: float = RELEVANT_WEIGHT, seed: int = 0) -> LinearSVC:
     """The ``svm`` model fitted to the rows ``x`` with labels ``y`` (1 include, 0 exclude), each included record
-    weighted ``RELEVANT_WEIGHT`` times an excluded one; ``c`` other than ``SVM_C`` only to measure the model."""
+    weighted ``weight`` times an excluded one; ``c`` and ``weight`` other than the defaults only to measure
+    the model."""
     return LinearSVC(C=c, loss="squared_hinge", random_state=seed).fit(
-        x, y, sample_weight=np.where(y == 1, RELEVANT_WEIGHT, 1.0))
+        x, y, sample_weight=np.where(y == 1, weight, 1.0))
 
 
 def _model(name: str, seed: int):
@@ -111,9 +116,10 @@ def _model(name: str, seed: int):
     raise ValueError(f"model must be one of {', '.join(MODELS)}, not {name!r}")
 
 
-def rank(x, labelled: dict[int, int], *, model: str = "svm", seed: int = 0) -> list[int]:
+def rank(x, labelled: dict[int, int], *, model: str = "svm", seed: int = 0, c: float = SVM_C,
+         weight: float = RELEVANT_WEIGHT) -> list[int]:
     """Row indices of the unlabelled records, most likely relevant first.  ``labelled`` maps row index to
-    1 (include) or 0 (exclude) and needs both classes."""
+    1 (include) or 0 (exclude) and needs both classes; ``c`` and ``weight`` go to :func:`fit_svm`."""
     if set(labelled.values()) != {0, 1}:
         raise ReviewToolsError("ranking needs at least one included and one excluded record")
     rows = np.fromiter(labelled, dtype=int)
@@ -122,7 +128,7 @@ def rank(x, labelled: dict[int, int], *, model: str = "svm", seed: int = 0) -> l
     if not len(pool):
         return []
     if model == "svm":
-        scores = fit_svm(x[rows], y, seed=seed).decision_function(x[pool])
+        scores = fit_svm(x[rows], y, c=c, weight=weight, seed=seed).decision_function(x[pool])
     elif model == "nb":
         clf = _model(model, seed)
         # Naive Bayes has no class weights, and with one relevant record among hundreds its smoothing
@@ -181,25 +187,32 @@ def prior_indices(labels: Sequence[int], seed: int) -> list[int]:
     return [int(rng.choice(np.flatnonzero(y == 1))), int(rng.choice(np.flatnonzero(y == 0)))]
 
 
-def simulate(x, labels: Sequence[int], *, model: str = "svm", seed: int = 0,
-             retrain_every: int = 1) -> list[int]:
+def simulate(x, labels: Sequence[int], *, model: str = "svm", seed: int = 0, retrain_every: int = 1,
+             until_recall: float | None = None, c: float = SVM_C, weight: float = RELEVANT_WEIGHT) -> list[int]:
     """Screening order of an active-learning run on labelled data (prior records first).
 
     Starts from :func:`prior_indices`; retrains after every ``retrain_every`` records screened (default 1,
     as ASReview does: retraining less often is faster but finds the relevant records later), screening the
-    best-ranked records in between.
+    best-ranked records in between.  With ``until_recall`` (for example 0.95) the run stops retraining once
+    that share of the relevant records is found and the rest follow the last ranking: the order up to that
+    point, and so WSS at that recall, is the full run's, in a fraction of the time (the late fits on nearly
+    every record are the slow ones); WSS@100 and the stopping rules need the full run.
     """
     if retrain_every < 1:
         raise ValueError(f"retrain_every must be at least 1, not {retrain_every}")
+    if until_recall is not None and not 0 < until_recall <= 1:
+        raise ValueError(f"until_recall must be in (0, 1], not {until_recall}")
     y = np.asarray(labels, dtype=int)
     order = prior_indices(y, seed)
-    step = retrain_every
     labelled = {i: int(y[i]) for i in order}
+    enough = len(y) if until_recall is None else int(np.ceil(until_recall * y.sum() - 1e-9))
+    found = int(y[order].sum())
     while len(order) < len(y):
-        ranked = rank(x, labelled, model=model, seed=seed)
-        for i in ranked[:step]:
+        ranked = rank(x, labelled, model=model, seed=seed, c=c, weight=weight)
+        for i in ranked if found >= enough else ranked[:retrain_every]:
             order.append(i)
             labelled[i] = int(y[i])
+            found += int(y[i])
     return order
 
 
