@@ -161,7 +161,7 @@ def simulate(x, labels: Sequence[int], *, model: str = "svm", seed: int = 0, ret
     y = np.asarray(labels, dtype=int)
     order = prior_indices(y, seed)
     labelled = {i: int(y[i]) for i in order}
-    enough = len(y) if until_recall is None else int(np.ceil(until_recall * y.sum() - 1e-9))
+    enough = np.inf if until_recall is None else _relevant_needed(until_recall, int(y.sum()))
     found = int(y[order].sum())
     while len(order) < len(y):
         ranked = rank(x, labelled, model=model, seed=seed, c=c, weight=weight)
@@ -170,6 +170,11 @@ def simulate(x, labels: Sequence[int], *, model: str = "svm", seed: int = 0, ret
             labelled[i] = int(y[i])
             found += int(y[i])
     return order
+
+
+def _relevant_needed(recall: float, total: int) -> int:
+    """The fewest of ``total`` relevant records that reach ``recall`` (0.95 of 20 is 19, not 20 from rounding)."""
+    return int(np.ceil(recall * total - 1e-9))
 
 
 @dataclass(frozen=True)
@@ -193,8 +198,7 @@ def metrics(order: Sequence[int], labels: Sequence[int], *, prior: int = 2) -> M
     found = np.cumsum(y)
 
     def screened_for(recall: float) -> int:
-        need = int(np.ceil(recall * total - 1e-9))
-        return int(np.argmax(found >= need)) + 1
+        return int(np.argmax(found >= _relevant_needed(recall, total))) + 1
 
     def wss(recall: float) -> float:
         return (n - screened_for(recall)) / n - (1 - recall)
