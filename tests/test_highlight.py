@@ -6,7 +6,7 @@ from pathlib import Path
 
 from ruamel.yaml import YAML
 
-from review_tools.highlight import highlight, search_terms
+from review_tools.highlight import highlight, match_counts, search_terms
 from review_tools.protocol import Protocol
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -40,3 +40,14 @@ def test_the_sample_protocol_gives_its_words() -> None:
 def test_highlight_marks_phrases_truncation_and_escapes() -> None:
     out = highlight("<b>Peer  support</b> and counselling", ["peer support", "counsel*"])
     assert out == "&lt;b&gt;<mark>Peer  support</mark>&lt;/b&gt; and <mark>counselling</mark>"
+
+
+def test_match_counts_count_what_highlight_marks() -> None:
+    """The counts behind the cold-start ranking use the highlighter's matching: truncation, phrases over
+    any spacing, diacritics folded; each term on its own, so the phrase also counts for customer*."""
+    texts = ["Asiakkuuksien segmentointi ja asiakkuus", "Customer  relationship management; customer value",
+             "nothing here", ""]
+    counts = match_counts(texts, ["customer relationship management", "customer*", "asiakkuu*", "lääke?"])
+    assert counts.tolist() == [[0, 0, 2, 0], [1, 2, 0, 0], [0, 0, 0, 0], [0, 0, 0, 0]]
+    assert match_counts(["Laakeri and lääkeA"], ["lääke?"]).tolist() == [[1]]  # ? is one letter, no more
+    assert match_counts(texts, []).shape == (4, 0)

@@ -40,10 +40,56 @@ def test_screening_order_puts_likely_includes_first_and_keeps_every_record() -> 
                                       "pharma customer segmentation crm", "football league table", "weather")]
     assign_ids(recs)
     ids = [r.id for r in recs]
-    assert p.screening_order(recs, {ids[1]: "include"}) == recs  # one class only: record order
+    # one class only: no model yet, the undecided in record order (no search terms), the decided last
+    assert p.screening_order(recs, {ids[1]: "include"}) == [*recs[:1], *recs[2:], recs[1]]
     order = p.screening_order(recs, {ids[1]: "include", ids[0]: "exclude", ids[4]: "maybe"})
     assert order[0].id == ids[2] and order[-2:] == [recs[0], recs[1]]  # the decided ones last
     assert sorted(order, key=lambda r: ids.index(r.id)) == recs  # every record, once
+
+
+def test_search_terms_rank_the_records_until_there_is_a_model() -> None:
+    """Before an include and an exclude, the records matching the protocol's terms best come first (the
+    export's order was kept: a first sitting on a 2,000-record set met its first relevant record at 26)."""
+    recs = [Record(title=t, abstract=a) for t, a in (
+        ("Football results", "League tables of the season."),
+        ("Segmenting pharmacy customers", "Customer segmentation by RFM for customer relationship management."),
+        ("Weather", "Rain in the north."),
+        ("CRM in pharma", "Customer relationship management of physicians."),
+        ("A segmentation of rocks", "Image segmentation."))]
+    assign_ids(recs)
+    terms = ["customer relationship management", "segment*"]
+    scores = p.query_scores(p.texts(recs), terms)
+    # both terms beat twice one term; no term at all scores 0, and such ties keep record order
+    assert scores[1] > scores[4] > scores[3] > 0 and scores[0] == scores[2] == 0
+    assert p.screening_order(recs, {}, terms) == [recs[1], recs[4], recs[3], recs[0], recs[2]]
+    # an exclude alone changes nothing (no model yet); the decided record goes last
+    assert p.screening_order(recs, {recs[1].id: "exclude"}, terms) == [recs[4], recs[3], recs[0], recs[2], recs[1]]
+    # with both classes the model ranks: the record like the included one comes first
+    decided = {recs[3].id: "include", recs[0].id: "exclude"}
+    assert p.screening_order(recs, decided, terms)[0] == recs[1]
+    assert p.query_scores(p.texts(recs), []).tolist() == [0.0] * 5
+
+
+def test_bm25_favours_rare_terms_and_short_records() -> None:
+    docs = ["rfm rfm", "rfm " + "filler " * 40, "pareto", "pareto filler", "rfm"]
+    scores = p.query_scores(docs, ["rfm", "pareto"])
+    assert scores[4] > scores[1]  # the same one match in a shorter record counts more
+    assert scores[0] > scores[4]  # two matches more than one, but less than twice (saturation)
+    assert scores[0] < 2 * scores[4]
+    assert scores[2] > scores[4]  # pareto is in 2 records, rfm in 3: the rarer term weighs more
+
+
+def test_simulation_from_a_cold_start_follows_the_opening_until_both_classes() -> None:
+    x = p.feature_matrix([f"relevant topic words {i}" if i % 4 == 0 else f"other subject {i}" for i in range(40)])
+    labels = [int(i % 4 == 0) for i in range(40)]
+    opening = [1, 2, 3, 5, 4, *[i for i in range(40) if i not in (1, 2, 3, 4, 5)]]
+    order = p.simulate(x, labels, opening=opening)
+    assert order[:5] == [1, 2, 3, 5, 4] and sorted(order) == list(range(40))  # until the first include
+    assert p.metrics(order, labels, prior=0).wss100 > 0.5
+    with pytest.raises(ValueError, match="every record once"):
+        p.simulate(x, labels, opening=opening[:-1])
+    with pytest.raises(ValueError, match="every record once"):
+        p.simulate(x, [0] * 40, opening=opening)
 
 
 @pytest.mark.parametrize(("name", "column", "wss95_floor"), [

@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from review_tools import screening_widget
@@ -368,16 +369,34 @@ def test_the_session_opens_before_the_features_are_built(tmp_path, monkeypatch) 
     app.close()
 
 
+def test_the_search_terms_order_the_records_before_any_decision(tmp_path, monkeypatch) -> None:
+    """With no include and exclude there is no model; the session opened in the export's order, so a first
+    sitting met relevant records only by chance.  Now the best match of the protocol's terms comes first."""
+    monkeypatch.setattr(screening_widget, "NEXT_RECORD_WAIT", None)  # the opening waits for the first ranking
+    records = [Record(title=t, year=2020) for t in ("Football results", "Weather in May",
+                                                    "Customer relationship management in pharma",
+                                                    "Customer segmentation")]
+    assign_ids(records)
+    log = DecisionLog(tmp_path / "screening", PROTOCOL, [r.id for r in records])
+    app = ScreeningApp(records, log, stage="title_abstract", reviewer="anna",
+                       terms=["customer relationship management", "customer*"])
+    app.wait()
+    assert app.records == [records[2], records[3], records[0], records[1]] and app.current is records[2]
+    app.close()
+
+
 def test_features_built_in_another_process_are_the_same(monkeypatch) -> None:
     """From FEATURES_ELSEWHERE_FROM records the features are built in another process (in a thread they
     held the interpreter lock and slowed every click to 0.8-1 s at 20,000 records)."""
-    from review_tools.prioritise import feature_matrix, texts
+    from review_tools.prioritise import feature_matrix, query_scores, texts
 
     records = [Record(title=f"Customer segmentation {i} in pharma", abstract=f"RFM value class {i % 3}")
                for i in range(40)]
     monkeypatch.setattr(screening_widget, "FEATURES_ELSEWHERE_FROM", 10)
-    elsewhere, here = screening_widget.features(records), feature_matrix(texts(records))
+    (elsewhere, scores), here = screening_widget.features(records, ["value class 1"]), feature_matrix(texts(records))
     assert elsewhere.shape == here.shape and (elsewhere != here).nnz == 0
+    assert np.array_equal(scores, query_scores(texts(records), ["value class 1"])) and scores.max() > 0
+    assert screening_widget.features(records)[1] is None  # no terms, no scores
 
 
 @pytest.mark.parametrize("limit", [0.5, None])

@@ -16,6 +16,9 @@ simulate it on labelled data.
 * Everything else tried to rank better (five rounds of features, models and sampling, each measured against
   this default on the labelled sets) is in docs/ranking-experiments.md; its fifth round is reproduced by
   ``python -m benchmarks ranking_variants``.
+* Before the decisions hold an include and an exclude there is nothing to learn from: the records are then
+  ranked by the protocol's search terms (:func:`query_scores`, BM25), so that a first sitting does not
+  start in the order of the export.
 * Simulation (active learning): start from one included and one excluded record, screen the top-ranked
   record, retrain, repeat; the order gives the recall curve, WSS@95, WSS@100, ATD and recall at 10 %.
 * When to stop: :mod:`review_tools.stopping`.
@@ -33,6 +36,7 @@ from sklearn.naive_bayes import MultinomialNB
 from sklearn.svm import LinearSVC
 
 from review_tools.errors import ReviewToolsError
+from review_tools.highlight import match_counts
 from review_tools.records import Record
 from review_tools.screening import EXCLUDE, INCLUDE
 
@@ -54,6 +58,24 @@ def feature_matrix(documents: Sequence[str], **changed):
     if len(documents) < 20:
         settings["max_df"] = 1.0
     return TfidfVectorizer(**settings).fit_transform(documents)
+
+
+def query_scores(documents: Sequence[str], terms: Sequence[str], *, k1: float = 1.2, b: float = 0.75) -> np.ndarray:
+    """Okapi BM25 score of each document for a query of ``terms`` (the protocol's search terms: words,
+    phrases, truncations such as ``segment*``), matched as the screening app highlights them
+    (:func:`review_tools.highlight.match_counts`); 0 for a document with none of them.
+
+    Written here rather than taken from a BM25 package because those score lists of tokens, and the terms
+    here are phrases and truncations matched in the text; the formula is the standard one (Robertson &
+    Zaragoza 2009), with document length in words and its usual k1 and b."""
+    counts = match_counts(documents, terms).astype(float)
+    if not len(documents) or not counts.size:
+        return np.zeros(len(documents))
+    length = np.array([max(1, len(d.split())) for d in documents], dtype=float)
+    frequency = (counts > 0).sum(axis=0)
+    idf = np.log1p((len(documents) - frequency + 0.5) / (frequency + 0.5))
+    norm = k1 * (1 - b + b * length / length.mean())
+    return (idf * counts * (k1 + 1) / (counts + norm[:, None])).sum(axis=1)
 
 
 def fit_svm(x, y, *, c: float = SVM_C, weight: float = RELEVANT_WEIGHT, seed: int = 0) -> LinearSVC:
@@ -98,14 +120,13 @@ def rank(x, labelled: dict[int, int], *, model: str = "svm", seed: int = 0, c: f
     return [int(i) for i in pool[np.argsort(-scores, kind="stable")]]
 
 
-def screening_order(records: Sequence[Record], decided: Mapping[str, str]) -> list[Record]:
-    """Every record, in the order to show a reviewer: once ``decided`` (record id -> the reviewer's own
-    decision) holds an include and an exclude, the undecided records most likely relevant first, then the
-    decided ones; before that, record order.  'maybe' counts as undecided for the model."""
+def screening_order(records: Sequence[Record], decided: Mapping[str, str], terms: Sequence[str] = ()) -> list[Record]:
+    """Every record, in the order to show a reviewer: the undecided records most likely relevant first,
+    then the decided ones.  Once ``decided`` (record id -> the reviewer's own decision) holds an include
+    and an exclude, by the model; before that, by the search ``terms`` (:func:`query_scores`), record order
+    where they tie or none are given.  'maybe' counts as undecided for the model."""
     done = {r.id for r in records if decided.get(r.id) in (INCLUDE, EXCLUDE)}
-    if {decided[i] for i in done} != {INCLUDE, EXCLUDE}:
-        return list(records)
-    ranked = Ranker(records).order(decided, [r for r in records if r.id not in done])
+    ranked = Ranker(records, terms=terms).order(decided, [r for r in records if r.id not in done])
     return [*ranked, *(r for r in records if r.id in done)]
 
 
@@ -113,24 +134,32 @@ class Ranker:
     """Ranks one set of records again and again as decisions come in: the TF-IDF features are computed
     once, so each new ranking costs one model fit (what the screening app does after every decision)."""
 
-    def __init__(self, records: Sequence[Record], *, model: str = "svm", seed: int = 0, features=None):
-        """``features``: the records' :func:`feature_matrix`, when it was built elsewhere (the screening app
-        builds it in another process); computed here otherwise."""
+    def __init__(self, records: Sequence[Record], *, model: str = "svm", seed: int = 0, terms: Sequence[str] = (),
+                 features=None, scores: np.ndarray | None = None):
+        """``terms``: the protocol's search terms, which rank the records until there is a model.
+        ``features`` and ``scores``: the records' :func:`feature_matrix` and :func:`query_scores`, when built
+        elsewhere (the screening app builds them in another process); computed here otherwise."""
         self.records = list(records)
         self.model, self.seed = model, seed
         self.row = {r.id: i for i, r in enumerate(self.records)}
         if features is None and self.records:
             features = feature_matrix(texts(self.records))
-        self.x = features
+        if scores is None and terms:
+            scores = query_scores(texts(self.records), terms)
+        self.x, self.scores = features, scores
 
     def order(self, decided: Mapping[str, str], candidates: Sequence[Record]) -> list[Record]:
         """``candidates`` most likely relevant first, by a model trained on ``decided`` (record id -> the
-        reviewer's decision; include and exclude count, 'maybe' does not); unchanged while ``decided`` lacks
-        an include or an exclude."""
+        reviewer's decision; include and exclude count, 'maybe' does not).  While ``decided`` lacks an include
+        or an exclude: best match of the search terms first, the others as given."""
         labelled = {self.row[i]: int(d == INCLUDE) for i, d in decided.items()
                     if d in (INCLUDE, EXCLUDE) and i in self.row}
-        if set(labelled.values()) != {0, 1} or not candidates:
-            return list(candidates)
+        if not candidates:
+            return []
+        if set(labelled.values()) != {0, 1}:
+            if self.scores is None:
+                return list(candidates)
+            return sorted(candidates, key=lambda r: -self.scores[self.row[r.id]] if r.id in self.row else 0.0)
         ranked = rank(self.x, labelled, model=self.model, seed=self.seed)
         position = {row: n for n, row in enumerate(ranked)}
         return sorted(candidates, key=lambda r: position.get(self.row.get(r.id, -1), len(position)))
@@ -144,7 +173,8 @@ def prior_indices(labels: Sequence[int], seed: int) -> list[int]:
 
 
 def simulate(x, labels: Sequence[int], *, model: str = "svm", seed: int = 0, retrain_every: int = 1,
-             until_recall: float | None = None, c: float = SVM_C, weight: float = RELEVANT_WEIGHT) -> list[int]:
+             until_recall: float | None = None, opening: Sequence[int] | None = None, c: float = SVM_C,
+             weight: float = RELEVANT_WEIGHT) -> list[int]:
     """Screening order of an active-learning run on labelled data (prior records first).
 
     Starts from :func:`prior_indices`; retrains after every ``retrain_every`` records screened (default 1,
@@ -152,14 +182,23 @@ def simulate(x, labels: Sequence[int], *, model: str = "svm", seed: int = 0, ret
     best-ranked records in between.  With ``until_recall`` (for example 0.95) the run stops retraining once
     that share of the relevant records is found and the rest follow the last ranking: the order up to that
     point, and so WSS at that recall, is the full run's, in a fraction of the time (the late fits on nearly
-    every record are the slow ones); WSS@100 and the stopping rules need the full run.
+    every record are the slow ones); WSS@100 and the stopping rules need the full run.  ``opening`` (row
+    indices, e.g. the records by :func:`query_scores`, or the export's order) is a cold start instead of the
+    prior records: records are screened in that order until one is included and one excluded.
     """
     if retrain_every < 1:
         raise ValueError(f"retrain_every must be at least 1, not {retrain_every}")
     if until_recall is not None and not 0 < until_recall <= 1:
         raise ValueError(f"until_recall must be in (0, 1], not {until_recall}")
     y = np.asarray(labels, dtype=int)
-    order = prior_indices(y, seed)
+    if opening is None:
+        order = prior_indices(y, seed)
+    else:
+        if sorted(opening) != list(range(len(y))) or len(set(y)) < 2:
+            raise ValueError("opening must list every record once, and the labels need both classes")
+        seen = np.cumsum(np.eye(2, dtype=int)[y[np.asarray(opening, dtype=int)]], axis=0)
+        both = np.flatnonzero(seen.min(axis=1) > 0)
+        order = [int(i) for i in opening[: both[0] + 1]]
     labelled = {i: int(y[i]) for i in order}
     enough = np.inf if until_recall is None else _relevant_needed(until_recall, int(y.sum()))
     found = int(y[order].sum())

@@ -7,8 +7,10 @@ append-only files as any other.  The view is blind: it reads only this reviewer'
 
 The records still to come are ranked again after every decision (:class:`review_tools.prioritise.Ranker`),
 in a background thread, so a sitting learns as it goes, as the simulation does, and the next record never
-waits for the model.  One reviewer has one live session per stage: a second one (another tab, another
-kernel, a colleague who kept the default name) is refused, since both would decide the same records.
+waits for the model.  Until the reviewer has included one record and excluded one, there is no model: the
+records matching the protocol's search terms best come first (BM25), not the export's order.  One reviewer
+has one live session per stage: a second one (another tab, another kernel, a colleague who kept the default
+name) is refused, since both would decide the same records.
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ from filelock import FileLock, Timeout
 from ipyevents import Event
 
 from review_tools.highlight import highlight
-from review_tools.prioritise import Ranker, feature_matrix, texts
+from review_tools.prioritise import Ranker, feature_matrix, query_scores, texts
 from review_tools.records import Record, fold
 from review_tools.screening import (
     EXCLUDE,
@@ -53,16 +55,21 @@ WAIT_SLACK = 0.02  # seconds of that kept for the widgets' own work and thread s
 FEATURES_ELSEWHERE_FROM = 5_000  # records: from here their features are built in another process
 
 
-def features(records: Sequence[Record]):
-    """The records' TF-IDF features (:func:`review_tools.prioritise.feature_matrix`); from
+def features(records: Sequence[Record], terms: Sequence[str] = ()):
+    """The records' TF-IDF features (:func:`review_tools.prioritise.feature_matrix`) and their scores for
+    the search ``terms`` (:func:`review_tools.prioritise.query_scores`; None without terms); from
     :data:`FEATURES_ELSEWHERE_FROM` records on, in another process.  Building them is Python code that
     holds the interpreter lock for seconds (about 10 s at 20,000 records): in a thread beside the app it
     slowed every click meanwhile to 0.8-1 s."""
     documents = texts(records)
     if len(documents) < FEATURES_ELSEWHERE_FROM:
-        return feature_matrix(documents)
+        return _features(documents, list(terms))
     with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as pool:
-        return pool.submit(feature_matrix, documents).result()
+        return pool.submit(_features, documents, list(terms)).result()
+
+
+def _features(documents: list[str], terms: list[str]):
+    return feature_matrix(documents), query_scores(documents, terms) if terms else None
 
 
 def _links(rec: Record) -> str:
@@ -221,7 +228,8 @@ class ScreeningApp:
         in the order given), then the rankings asked for so far.  If the features or a ranking fail, the
         session goes on in the order it has, and says so."""
         try:
-            self._ranker = Ranker(records, features=features(records) if records else None)
+            x, scores = features(records, self.terms) if records else (None, None)
+            self._ranker = Ranker(records, features=x, scores=scores)
             self._rank_until_current()
         except Exception as exc:  # any failure of the model must leave the session usable
             with self._lock:
