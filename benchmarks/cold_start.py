@@ -14,12 +14,10 @@ records among the first 100 screened, and WSS@95.
 
 from __future__ import annotations
 
-import os
-
 import numpy as np
 
 from benchmarks._table import print_table
-from benchmarks.screening import SEEDS, SETS, dataset_path, labelled
+from benchmarks.screening import SEEDS, chosen_sets, labelled
 from review_tools import prioritise
 
 QUERIES = {  # set -> the query: words of the review's title (Nagtegaal) or topic (Cohen 2006, Bannach-Brown)
@@ -41,15 +39,8 @@ def cold_start(x, labels: list[int], opening: list[int]) -> tuple[int, int, floa
 
 
 def main() -> None:
-    wanted = [n.strip() for n in os.environ.get("BENCH_SETS", "").split(";") if n.strip()]
     rows = []
-    for name, file, column in SETS:
-        if wanted and name not in wanted:
-            continue
-        path = dataset_path(file)
-        if path is None:
-            print(f"not run, its data are not here: {name}")
-            continue
+    for name, path, column in chosen_sets():
         records, labels = labelled(path, column)
         documents = prioritise.texts(records)
         x = prioritise.feature_matrix(documents)

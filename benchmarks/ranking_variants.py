@@ -22,7 +22,7 @@ import time
 import numpy as np
 
 from benchmarks._table import print_table
-from benchmarks.screening import SEEDS, SETS, dataset_path, labelled
+from benchmarks.screening import SEEDS, chosen_sets, labelled
 from review_tools import prioritise
 
 VARIANTS = {  # name -> (TfidfVectorizer settings changed, simulate settings changed)
@@ -42,20 +42,13 @@ VARIANTS = {  # name -> (TfidfVectorizer settings changed, simulate settings cha
 
 
 def main() -> None:
-    sets = [n.strip() for n in os.environ.get("BENCH_SETS", "").split(";") if n.strip()]
     names = [n.strip() for n in os.environ.get("BENCH_VARIANTS", "").split(";") if n.strip()]
     unknown = set(names) - set(VARIANTS)
     if unknown:
         sys.exit(f"BENCH_VARIANTS names no variant {', '.join(sorted(unknown))}; the variants: {'; '.join(VARIANTS)}")
     chosen = ["default", *(n for n in VARIANTS if n in names and n != "default")] if names else list(VARIANTS)
     rows = []
-    for set_name, file, column in SETS:
-        if sets and set_name not in sets:
-            continue
-        path = dataset_path(file)
-        if path is None:
-            print(f"not run, its data are not here: {set_name}")
-            continue
+    for set_name, path, column in chosen_sets():
         records, labels = labelled(path, column)
         documents = prioritise.texts(records)
         baseline = None

@@ -194,7 +194,10 @@ def stop_rows(runs: list[tuple[str, list[int], list[int]]]) -> tuple[list[list[s
     return rows, verdict
 
 
-def main() -> None:
+def chosen_sets() -> list[tuple[str, Path, str]]:
+    """The labelled sets to run, as (name, path, label column): those ``BENCH_SETS`` names (all of
+    :data:`SETS` when it is unset) whose data are here; names no set is refused with the list, and the sets
+    whose data are missing are named.  The screening, ranking-variants and cold-start benchmarks share it."""
     wanted = [n.strip() for n in os.environ.get("BENCH_SETS", "").split(";") if n.strip()]
     unknown = set(wanted) - {name for name, _, _ in SETS}
     if unknown:
@@ -203,7 +206,11 @@ def main() -> None:
     missing = [name for name, path, _ in chosen if path is None]
     if missing:
         print(f"not run, their data are not here ({EXTERNAL} or build/labelled-sets): {'; '.join(missing)}")
-    chosen = [(name, path, column) for name, path, column in chosen if path is not None]
+    return [(name, path, column) for name, path, column in chosen if path is not None]
+
+
+def main() -> None:
+    chosen = chosen_sets()
     if not chosen:
         return
     exe = asreview()

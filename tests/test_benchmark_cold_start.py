@@ -5,13 +5,14 @@ import re
 from pathlib import Path
 
 from benchmarks import cold_start as bench
+from benchmarks import screening
 
 EXCERPT = Path(__file__).parent / "data" / "nagtegaal_2019_excerpt.csv"
 
 
 def test_every_opening_runs_and_the_query_finds_a_relevant_record_first(monkeypatch, capsys) -> None:
-    monkeypatch.setattr(bench, "SETS", (("excerpt", EXCERPT.name, "label_included"),))
-    monkeypatch.setattr(bench, "dataset_path", lambda file: EXCERPT)
+    monkeypatch.setattr(screening, "SETS", (("excerpt", EXCERPT.name, "label_included"),))
+    monkeypatch.setattr(screening, "dataset_path", lambda file: EXCERPT)
     monkeypatch.setattr(bench, "SEEDS", (1, 2))
     monkeypatch.setitem(bench.QUERIES, "excerpt", ["computerized reminder*", "reminder*"])
     bench.main()

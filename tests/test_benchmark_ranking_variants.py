@@ -6,13 +6,14 @@ from pathlib import Path
 
 import pytest
 from benchmarks import ranking_variants as bench
+from benchmarks import screening
 
 EXCERPT = Path(__file__).parent / "data" / "nagtegaal_2019_excerpt.csv"
 
 
 def test_every_variant_runs_beside_the_default(monkeypatch, capsys) -> None:
-    monkeypatch.setattr(bench, "SETS", (("excerpt", EXCERPT.name, "label_included"),))
-    monkeypatch.setattr(bench, "dataset_path", lambda file: EXCERPT)
+    monkeypatch.setattr(screening, "SETS", (("excerpt", EXCERPT.name, "label_included"),))
+    monkeypatch.setattr(screening, "dataset_path", lambda file: EXCERPT)
     monkeypatch.setattr(bench, "SEEDS", (1, 2))
     bench.main()
     rows = [re.split(r"\s{2,}", line) for line in capsys.readouterr().out.splitlines() if line.startswith("excerpt")]

@@ -108,3 +108,18 @@ def test_the_stopping_verdict_counts_runs_not_rounded_percentages(monkeypatch) -
     assert verdict.endswith("NOT met") and "0.706 vs buscar's 0.500" in verdict
     calls.update(decay=iter([30] * 19), buscar=iter([50] * 19), knee=iter([None] * 19))
     assert screening.stop_rows(runs)[1].endswith(": met")
+
+
+def test_chosen_sets_follow_bench_sets_name_the_missing_and_refuse_unknown_names(monkeypatch, capsys, tmp_path) -> None:
+    """The screening, ranking-variants and cold-start benchmarks choose their sets through one function."""
+    here = tmp_path / "a.csv"
+    monkeypatch.setattr(screening, "SETS", (("set A", "a.csv", "label"), ("set B", "b.csv", "label")))
+    monkeypatch.setattr(screening, "dataset_path", lambda file: here if file == "a.csv" else None)
+    monkeypatch.delenv("BENCH_SETS", raising=False)
+    assert screening.chosen_sets() == [("set A", here, "label")]
+    assert "not run, their data are not here" in (out := capsys.readouterr().out) and "set B" in out
+    monkeypatch.setenv("BENCH_SETS", "set B")
+    assert screening.chosen_sets() == []
+    monkeypatch.setenv("BENCH_SETS", "set A; set C")
+    with pytest.raises(SystemExit, match="names no set set C; the sets: set A; set B"):
+        screening.chosen_sets()
