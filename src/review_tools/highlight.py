@@ -42,10 +42,14 @@ def _fold_char(c: str) -> str:
     return "".join(x for x in unicodedata.normalize("NFKD", c) if not unicodedata.combining(x)).lower() or c
 
 
+def _fold_term(term: str) -> str:
+    return "".join(_fold_char(c) for c in term)
+
+
 def _regex(term: str) -> str:
     """The regular expression of one term: folded, ``*`` the rest of a word, ``?`` one letter, ``#`` at most
     one, any run of spaces in a phrase matching any run."""
-    folded = "".join(_fold_char(c) for c in term)
+    folded = _fold_term(term)
     body = re.escape(folded).replace(r"\*", r"\w*").replace(r"\?", r"\w").replace(r"\#", r"\w?")
     body = re.sub(r"\\\s+|\s+", r"\\s+", body)
     return rf"\b{body}\b" if not folded.endswith("*") else rf"\b{body}"
@@ -73,7 +77,7 @@ def match_counts(texts: Sequence[str], terms: Sequence[str]) -> np.ndarray:
     if not terms:
         return counts
     patterns = [re.compile(_regex(term), re.IGNORECASE) for term in terms]
-    prefixes = [re.split(r"[\s*?#]", "".join(_fold_char(c) for c in term), maxsplit=1)[0] for term in terms]
+    prefixes = [re.split(r"[\s*?#]", _fold_term(term), maxsplit=1)[0] for term in terms]
     for row, text in enumerate(texts):
         folded = _folded(text)
         for column, (prefix, pattern) in enumerate(zip(prefixes, patterns, strict=True)):

@@ -69,7 +69,7 @@ def query_scores(documents: Sequence[str], terms: Sequence[str], *, k1: float = 
     here are phrases and truncations matched in the text; the formula is the standard one (Robertson &
     Zaragoza 2009), with document length in words and its usual k1 and b."""
     counts = match_counts(documents, terms).astype(float)
-    if not len(documents) or not counts.size:
+    if not counts.size:  # no documents or no terms
         return np.zeros(len(documents))
     length = np.array([max(1, len(d.split())) for d in documents], dtype=float)
     frequency = (counts > 0).sum(axis=0)
@@ -138,12 +138,11 @@ class Ranker:
                  features=None, scores: np.ndarray | None = None):
         """``terms``: the protocol's search terms, which rank the records until there is a model.
         ``features`` and ``scores``: the records' :func:`feature_matrix` and :func:`query_scores`, when built
-        elsewhere (the screening app builds them in another process); computed here otherwise."""
+        elsewhere (the screening app builds them in another process); computed here otherwise, the features
+        at the first model fit."""
         self.records = list(records)
         self.model, self.seed = model, seed
         self.row = {r.id: i for i, r in enumerate(self.records)}
-        if features is None and self.records:
-            features = feature_matrix(texts(self.records))
         if scores is None and terms:
             scores = query_scores(texts(self.records), terms)
         self.x, self.scores = features, scores
@@ -160,6 +159,8 @@ class Ranker:
             if self.scores is None:
                 return list(candidates)
             return sorted(candidates, key=lambda r: -self.scores[self.row[r.id]] if r.id in self.row else 0.0)
+        if self.x is None:  # built at the first model fit: no decisions of both classes may ever come
+            self.x = feature_matrix(texts(self.records))
         ranked = rank(self.x, labelled, model=self.model, seed=self.seed)
         position = {row: n for n, row in enumerate(ranked)}
         return sorted(candidates, key=lambda r: position.get(self.row.get(r.id, -1), len(position)))
@@ -196,9 +197,9 @@ def simulate(x, labels: Sequence[int], *, model: str = "svm", seed: int = 0, ret
     else:
         if sorted(opening) != list(range(len(y))) or len(set(y)) < 2:
             raise ValueError("opening must list every record once, and the labels need both classes")
-        seen = np.cumsum(np.eye(2, dtype=int)[y[np.asarray(opening, dtype=int)]], axis=0)
-        both = np.flatnonzero(seen.min(axis=1) > 0)
-        order = [int(i) for i in opening[: both[0] + 1]]
+        classes = y[np.asarray(opening, dtype=int)]
+        both = max(int(np.argmax(classes == 1)), int(np.argmax(classes == 0))) + 1  # first include and exclude
+        order = [int(i) for i in opening[:both]]
     labelled = {i: int(y[i]) for i in order}
     enough = np.inf if until_recall is None else _relevant_needed(until_recall, int(y.sum()))
     found = int(y[order].sum())
