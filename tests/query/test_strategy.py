@@ -62,6 +62,95 @@ def test_an_error_inside_a_strategy_points_at_its_line_and_column() -> None:
     assert "line 2, column 4" in str(info.value)
 
 
+def test_a_strategy_printed_without_its_numbers_is_read_line_by_line() -> None:
+    """As a database's search history is copied, or an appendix whose numbers sat in a column of their own
+    (one search a line; later lines combine earlier ones by their place)."""
+    text = """exp Customer Relations/
+segment*.ti,ab.
+or/1-2
+
+(pharma* adj3 compan*).tw.
+3 and 4 [Block A AND Block B]
+limit 5 to ed=20100101-20201231"""
+    parsed = analyse(text, "ovid")
+    assert parsed.lines == 6  # the empty line is not a search
+    tree = parsed.tree
+    assert isinstance(tree, And) and isinstance(tree.parts[0], Or) and len(tree.parts) == 3
+    assert tree.parts[0].parts == (Heading("Customer Relations"), Term("segment*", ("title", "abstract")))
+    assert [lim.text for lim in limits(tree)] == ["ed=20100101-20201231"]
+    assert any("[Block A AND Block B] is read as a comment" in n for n in parsed.notes)
+    pubmed = analyse('"Aged"[Mesh]\nelderly[tiab]\n#1 OR #2', "pubmed")
+    assert pubmed.lines == 3 and isinstance(pubmed.tree, Or)
+
+
+def test_a_strategy_as_ovid_prints_it_leaves_its_frame_out() -> None:
+    text = """Database: Embase <1974 to 2021 May 20>
+Search Strategy:
+--------------------------------------------------------------------------------
+1     exp aged/ (3222222)
+
+2     (elderly or
+      older adult*).ti,ab. (212345)
+3     1 or 2 (3300000)
+4     limit 3 to english language (2900000)
+
+***************************
+Key:
+mp=title, abstract, heading word, drug trade name, original title"""
+    parsed = analyse(text, "ovid", vocabulary="emtree")
+    assert parsed.lines == 4
+    assert terms(parsed.tree) == [Term("elderly", ("title", "abstract")),
+                                  Term("older adult*", ("title", "abstract"), phrase=True)]
+    assert [lim.kind for lim in limits(parsed.tree)] == ["language"]
+    assert parsed.notes[0].startswith("4 line(s) around the numbered lines left out, not searched: "
+                                      "'Database: Embase <1974 to 2021 May 20>'")
+
+
+def test_the_cochrane_library_print_and_pubmed_history_newest_first() -> None:
+    cochrane = analyse("Search Name:\taged\nDate Run:\t20/05/2021 10:00:00\nID\tSearch\tHits\n"
+                       "#1\tMeSH descriptor: [Aged] explode all trees\t12345\n#2\t(elderly):ti,ab,kw\t23456\n"
+                       "#3\t#1 OR #2\t30000\n", "cochrane")
+    assert cochrane.lines == 3 and isinstance(cochrane.tree, Or) and cochrane.tree.parts[0] == Heading("Aged")
+    pubmed = analyse('Search\tQuery\tItems found\tTime\n#3\tSearch #1 AND #2\t1,234\t10:00:00\n'
+                     '#2\tSearch elderly[tiab]\t22,222\t09:59:00\n'
+                     '#1\tSearch "Aged"[Mesh]\t3,333,333\t09:58:00', "pubmed")
+    assert isinstance(pubmed.tree, And) and pubmed.tree.parts[0] == Heading("Aged")
+
+
+def test_an_ebsco_search_history_table_keeps_the_searches_and_names_its_limiters() -> None:
+    rows = ["#\tQuery\tLimiters/Expanders\tLast Run Via\tResults",
+            "S3\tS1 AND S2\tLimiters - English Language",
+            "Search modes - Boolean/Phrase\tInterface - EBSCOhost Research Databases",
+            "Database - CINAHL Plus with Full Text\t1,234",
+            "S2\tTI elderly OR AB elderly\tSearch modes - Boolean/Phrase\tInterface - EBSCOhost\t22,345",
+            'S1\t(MH "Aged+")\tSearch modes - Boolean/Phrase\tInterface - EBSCOhost\t333,456']
+    parsed = analyse("\n".join(rows), "ebsco")
+    assert parsed.lines == 3 and isinstance(parsed.tree, And)
+    assert parsed.tree.parts[0] == Heading("Aged", "cinahl")
+    assert [t.text for t in terms(parsed.tree)] == ["elderly", "elderly"]
+    assert "not applied, as the search history printed it: 'Limiters - English Language'" in parsed.notes[1]
+
+
+def test_text_before_lines_whose_numbers_do_not_run_on_is_not_a_frame() -> None:
+    assert analyse("Search strategy:\n3 aged.ti.\n7 3 or elderly.ti.", "ovid").lines == 1  # one string
+
+
+def test_an_unnumbered_line_naming_a_line_not_above_it_is_an_error_there() -> None:
+    with pytest.raises(QuerySyntaxError) as info:
+        parse("aged.ti.\nelderly.ti.\nor/1-2\nor/4-9", "ovid")
+    assert (info.value.line, info.value.column) == (4, 1)
+    assert "or/4-9 refers to line(s) 4 to 9 not above it" in info.value.message
+
+
+def test_a_number_beside_words_or_under_a_tag_is_searched_not_a_line() -> None:
+    tree = parse("1 exp CA-125 Antigen/\n2 (cancer antigen 125 or type 2 diabet*).tw.\n3 125.tw.\n4 or/1-3",
+                 "ovid")
+    assert Term("cancer antigen 125", ("title", "abstract"), phrase=True) in terms(tree)
+    assert Term("125", ("title", "abstract")) in terms(tree)
+    entry = parse("1 x.ti.\n2 (2012* or 2013*).ed.\n3 1 not 2", "ovid").drop
+    assert entry.kind == "other" and entry.values == ("2012*", "2013*")  # entry dates, not publication years
+
+
 def test_a_string_over_several_lines_without_numbers_is_one_string() -> None:
     tree = parse("(segment* OR cluster*)\nAND pharma*", "generic")
     assert isinstance(tree, And) and len(terms(tree)) == 3

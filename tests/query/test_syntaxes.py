@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from review_tools.query import QuerySyntaxError, parse, syntax_for
-from review_tools.query.tree import TOPIC, And, Heading, Limit, Near, Not, Or, Term, fields_of, normalise
+from review_tools.query import QuerySyntaxError, analyse, parse, syntax_for
+from review_tools.query.tree import TOPIC, And, Heading, Limit, Near, Not, Or, Term, fields_of, normalise, terms
 
 
 def shape(node) -> str:
@@ -165,6 +165,12 @@ HEADINGS = [
     ("ovid", "Aged/", Heading("Aged", explode=False)),
     ("ovid", "exp *Breast Neoplasms/dt", Heading("Breast Neoplasms", major=True, subheading="drug therapy")),
     ("ovid", "exp Customer Relations/", Heading("Customer Relations")),
+    ("ovid", "Biological Markers/an, bl,me [Analysis, Blood, Metabolism]",
+     Or(tuple(Heading("Biological Markers", explode=False, subheading=s) for s in ("an", "bl", "me")))),
+    ("ovid", "exp Lung/ra, ri", Or((Heading("Lung", subheading="ra"), Heading("Lung", subheading="ri")))),
+    ("ovid", '"Power (Psychology)"/', Heading("Power (Psychology)", explode=False)),
+    ("ovid", "(ae or co).fs.", Or((Heading("", subheading="adverse effects"), Heading("", subheading="co")))),
+    ("ovid", "tu.xs.", Heading("", subheading="therapeutic use")),
     ("ebsco", 'MH "Aged+"', Heading("Aged", "cinahl")),
     ("ebsco", 'MH "Aged"', Heading("Aged", "cinahl", explode=False)),
     ("ebsco", 'MM "Aged+"', Heading("Aged", "cinahl", major=True)),
@@ -196,6 +202,9 @@ LIMITS = [
     ("scopus", 'LIMIT-TO(LANGUAGE, "English")', ("language", ("English",))),
     ("scopus", "SUBJAREA(MEDI)", ("subject", ("MEDI",))),
     ("scopus", "DOCTYPE(ar)", ("doctype", ("ar",))),
+    ("ovid", "(2015 or 2016 or 2017).yr.", ("year", 2015, 2017)),
+    ("ovid", '"2015 - Current".yr.', ("year", 2015, None)),
+    ("ovid", "20190101.ed.", ("other", ("20190101",))),
     ("wos", "PY=(2015-2024)", ("year", 2015, 2024)),
     ("wos", "PY=2019", ("year", 2019, 2019)),
     ("wos", "DT=(Article)", ("doctype", ("Article",))),
@@ -233,6 +242,19 @@ def test_web_of_science_refinement_lines_are_limits() -> None:
     assert kinds == [("doctype", ("ARTICLE", "REVIEW")), ("language", ("ENGLISH",))]
     timespan = parse("TS=(crm)\nTimespan: 2000-2020. Indexes: SCI-EXPANDED", "wos")
     assert any(isinstance(n, Limit) and (n.low, n.high) == (2000, 2020) for n in timespan.parts)
+
+
+def test_a_setting_name_alone_is_a_search_word_in_web_of_science() -> None:
+    near = parse("TS=(electronic NEAR/0 databases)", "wos")
+    assert isinstance(near, Near) and [t.text for t in terms(near)] == ["electronic", "databases"]
+    assert isinstance(parse("TS=(crm)\nDatabases= WOS, BCI", "wos").parts[1], Limit)
+
+
+def test_ovid_reads_square_brackets_as_comments_and_names_them() -> None:
+    parsed = analyse("1 aged.ti.\n2 elderly.ti.\n3 or/1-2 [Population]", "ovid")
+    assert isinstance(parsed.tree, Or)
+    assert parsed.notes == ["[Population] is read as a comment: Ovid has no tags in square brackets"]
+    assert analyse("exp Aged/ [mp=title, abstract]", "ovid").notes == []
 
 
 def test_proximity_forms() -> None:
@@ -275,6 +297,9 @@ INVALID = [
     ("generic", "a AND &", "'&' has no letters or digits", 7, ""),
     ("ovid", "exp Aged", "'exp' needs a subject heading ending in '/'", 1, ""),
     ("ovid", "crm.tq.", "unknown Ovid field .tq.", 4, ""),
+    ("ovid", "(xpert or cepheid). tw.", "'.' stands apart from the term or group it should tag", 19, "glued"),
+    ("ovid", "(ae and co).fs.", ".fs. follows subheadings", 12, ""),
+    ("ovid", "CONTRACEPTION/ EXP", "'exp' needs a subject heading ending in '/'", 16, ""),
     ("ebsco", "TI a N3 AB b", "searched in different fields", 6, "same field"),
 ]
 

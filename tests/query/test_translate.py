@@ -100,6 +100,40 @@ def test_warnings_where_the_target_cannot_say_it() -> None:
     assert translate('"key account"[ti]', "pubmed", source="pubmed") == ('"key account"[ti]', [])
 
 
+def test_a_medline_publication_type_keeps_its_name_and_is_left_out_where_there_is_none() -> None:
+    source = parse('1 crm.ti.\n2 "Controlled Clinical Trial".pt.\n3 1 and 2', "ovid")
+    assert translate(source, "pubmed")[0] == 'crm[ti] AND ("controlled clinical trial"[pt])'
+    assert translate(source, "ovid")[0] == 'crm.ti. AND ("Controlled Clinical Trial".pt.)'
+    text, warnings = translate(source, "scopus")
+    assert text == "TITLE(crm)" and any("left out" in w for w in warnings)
+    review = translate("crm[ti] AND review[pt]", "scopus", source="pubmed")[0]
+    assert review == 'TITLE(crm) AND (LIMIT-TO(DOCTYPE, "re"))'
+
+
+def test_a_leading_wildcard_is_dropped_with_a_warning_where_the_target_has_none() -> None:
+    source = parse("($occlus$ or steno$).ti,ab.", "ovid")
+    text, warnings = translate(source, "pubmed")
+    assert text == "occlus*[tiab] OR steno*[tiab]"
+    assert any("'*occlus*' written as 'occlus*'" in w for w in warnings)
+    assert translate(source, "ebsco")[0].startswith("(TI occlus* OR AB occlus*)")
+    assert translate(source, "scopus") == ("TITLE-ABS(*occlus* OR steno*)", [])
+
+
+def test_ovid_headings_that_would_read_otherwise_are_quoted() -> None:
+    for heading in ("Power (Psychology)", "limit of detection", "Nephelometry and Turbidimetry"):
+        text, _ = translate(Heading(heading, explode=False), "ovid")
+        assert text == f'"{heading}"/' and parse(f"1 {text}\n2 x.ti.\n3 1 or 2", "ovid").parts[0] == \
+            Heading(heading, explode=False)
+
+
+def test_ovid_year_lists_read_back_as_the_range_written() -> None:
+    source = parse("crm[ti] AND 2015:2017[dp]", "pubmed")
+    ovid, _ = translate(source, "ovid")
+    assert ovid == "crm.ti. AND ((2015 OR 2016 OR 2017).yr.)"
+    years = parse(ovid, "ovid").parts[1]
+    assert (years.kind, years.low, years.high) == ("year", 2015, 2017)
+
+
 def test_limits_and_headings_are_written_in_each_syntax() -> None:
     source = parse('"Aged"[Mesh] AND 2015:2024[dp] AND english[la]', "pubmed")
     written = {t: translate(source, t)[0] for t in ("scopus", "wos", "ebsco", "proquest", "ovid", "embase")}

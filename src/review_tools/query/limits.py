@@ -60,7 +60,7 @@ def language_name(value: str) -> str:
     return _NAMES.get(normalise_language(value), value.strip().capitalize())
 
 
-_DOCTYPE_NAMES = {"article": "Article", "review": "Review", "conference": "Conference Paper", "chapter": "Book Chapter",
+DOCTYPE_NAMES = {"article": "Article", "review": "Review", "conference": "Conference Paper", "chapter": "Book Chapter",
                   "book": "Book", "letter": "Letter", "editorial": "Editorial", "note": "Note", "erratum": "Erratum",
                   "thesis": "Thesis", "report": "Report", "preprint": "Preprint",
                   "trial": "Randomized Controlled Trial", "data": "Data Paper", "short survey": "Short Survey"}
@@ -68,7 +68,21 @@ _DOCTYPE_NAMES = {"article": "Article", "review": "Review", "conference": "Confe
 
 def doctype_name(value: str) -> str:
     """A document type in words, whatever code it was written with ('ar' -> 'Article')."""
-    return _DOCTYPE_NAMES.get(doctype_family(value), value.strip())
+    return DOCTYPE_NAMES.get(doctype_family(value), value.strip())
+
+
+# MEDLINE publication types that share a family with others; a limit written with one of them keeps it
+# in MEDLINE-based syntaxes (a 'Controlled Clinical Trial' limit is not a 'Randomized Controlled Trial' one).
+MEDLINE_TYPES = {name.lower(): name for name in (
+    "Randomized Controlled Trial", "Controlled Clinical Trial", "Clinical Trial", "Meta-Analysis",
+    "Systematic Review", "Review", "Journal Article", "Letter", "Editorial", "Published Erratum", "Preprint")}
+
+
+def publication_type(value: str, names: dict[str, str]) -> str:
+    """The MEDLINE publication type a document-type limit names: the written type where it is one of
+    MEDLINE's, else the target's ``names`` entry for its family, else the value as written."""
+    text = re.sub(r"\s+", " ", value.strip().strip('"').lower())
+    return MEDLINE_TYPES.get(text) or names.get(doctype_family(value), value.strip())
 
 
 def year_range(text: str) -> tuple[int | None, int | None] | None:

@@ -42,6 +42,7 @@ from review_tools.query.tree import (
 )
 
 _REF = re.compile(r"(?i)[#s]\d+")
+_BOUNDS = re.compile(r"\{\d*\}")  # the neutral form's bound on a truncation, *{3}
 MAX_NESTING = 50
 MAX_DEPTH = 100
 MAX_LENGTH = 100_000
@@ -136,9 +137,11 @@ class Grammar:
     def check_run(self, p: Parser, run: list[Token], tagged: bool) -> None:
         """A chance to reject a run of juxtaposed words before they are joined (PubMed's lower-case 'or')."""
 
-    def word(self, p: Parser, tok: Token) -> Node:
-        """A plain word: a term, or in a line-numbered strategy a reference to a line (#3, S3)."""
-        if p.refs and _REF.fullmatch(tok.text):
+    def word(self, p: Parser, tok: Token, alone: bool = True) -> Node:
+        """A plain word: a term, or in a line-numbered strategy a reference to a line (#3, S3).  Only a
+        word ``alone`` (not beside other words, no tag after it) can be a reference: in ``cancer antigen
+        125`` or ``125.tw.`` the number is searched."""
+        if alone and p.refs and _REF.fullmatch(tok.text):
             key = tok.text.upper()
             if key in p.refs:
                 return p.refs[key]
@@ -256,8 +259,7 @@ class Parser:
             raise self.error(f"{self.g.label} does not allow a wildcard at the start of a word", pos,
                              "write at least one letter before the wildcard")
         words = neutral.split()
-        if not term_words(neutral) or all(set(w) <= set("*?#{}0123456789") and not w.isdigit()
-                                          for w in term_words(neutral)):
+        if not any(any(c.isalnum() for c in _BOUNDS.sub("", w)) for w in term_words(neutral)):
             raise self.error(f"{text.strip()!r} has no letters or digits to search", pos)
         return Term(" ".join(words), fields, phrase=phrase)
 
@@ -422,7 +424,9 @@ class Parser:
             raise self.error(f"unexpected {tok.text!r}" if tok else "a term is expected")
         tagged = self.g.has_postfix(self)
         self.g.check_run(self, run, tagged)
-        return self.join_words([self.g.word(self, t) for t in run], self.g.tagged_run if tagged else self.g.implicit)
+        alone = len(run) == 1 and not tagged
+        return self.join_words([self.g.word(self, t, alone) for t in run],
+                               self.g.tagged_run if tagged else self.g.implicit)
 
     # --- helpers for grammars --------------------------------------------------------------------------
 

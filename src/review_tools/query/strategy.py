@@ -4,7 +4,14 @@ Published strategies are often printed line by line, each line numbered (``1.``,
 later lines combining earlier ones (``#1 AND #2``, ``or/1-3``, ``S1 AND S2``, ``limit 5 to english
 language``).  Such a strategy is read line by line with the same grammar; a reference is replaced by
 the tree of the line it names, and the strategy means its last line.  Hit counts printed after a line
-in parentheses or after a tab are left out.
+in parentheses or after a tab are left out, and so is the frame a database prints around a strategy
+(Ovid's 'Database:' and 'Search Strategy:' lines and its key of field codes, the Cochrane Library's
+'Search Name:' and 'ID Search Hits', PubMed's history header; its newest-first order is reversed).
+
+A strategy copied from a database's search history, or from an appendix whose numbers sat in a column of
+their own, often arrives without its numbers: one search a line, later lines such as ``or/1-3`` or
+``4 AND 8``.  Lines without numbers are read that way (the first non-empty line is 1) when some line
+consists of references to earlier lines only; otherwise text over several lines is one search string.
 """
 
 from __future__ import annotations
@@ -18,8 +25,17 @@ from review_tools.query.syntaxes import grammar
 from review_tools.query.tree import Heading, Node, depth, map_leaves, with_variants
 
 _NUMBERED = re.compile(r"^(\s*)(#|[Ss]|L)?(\d+)(?:[.):]\s*|\s+)(?=\S)")
-_HITS = re.compile(r"(?:\t+\s*\d[\d,]*|\s+\(\d[\d,]*\)|\s{2,}\d{1,3}(?:,\d{3})+|\s{3,}\d+)\s*$")
-_SEARCH_WORD = re.compile(r"(?i)^search(?::\s*|\s+)(?=\S)")
+_HITS = re.compile(r"(?:(?:\t+\s*\d[\d,]*)+(?:\t+\s*\d{1,2}:\d{2}(?::\d{2})?)?|\s+\(\d[\d,]*\)|\s{2,}\d{1,3}(?:,\d{3})+"
+                   r"|\s{3,}\d+)\s*$")  # hit counts after a line (and the time PubMed's history adds)
+_SEARCH_WORD = re.compile(r"(?i)^\s*search(?::\s*|\s+)(?=\S)")
+_FIGURE = re.compile(r"\d[\d,]*|\d{1,2}:\d{2}(?::\d{2})?")  # a hit count or a time in a history table
+_REFERENCE = r"(?:#|[Ss]|L)?\d+"
+_COMBINATION = re.compile(  # a line that only combines earlier lines: or/1-3, 4 AND 8, limit 5 to ...
+    rf"(?i)\s*(?:(?:or|and)/\s*\d+(?:\s*[-,]\s*\d+)*"
+    rf"|[(\s]*{_REFERENCE}[)\s]*(?:\b(?:and|or|not)\b[(\s]*{_REFERENCE}[)\s]*)+"
+    rf"|limit\s+{_REFERENCE}\s+to\b.*|remove\s+duplicates\s+from\s+{_REFERENCE})\s*(?:\[[^\]]*\])?\s*")
+_NUMBER = re.compile(r"\d+")
+_RULED = re.compile(r"\s*[-=*_~]{3,}[\s\-=*_~]*")  # a line of dashes or stars framing a printed strategy
 
 
 @dataclass(frozen=True)
@@ -40,8 +56,13 @@ def analyse(text: str, syntax: str = "generic", *, variants: bool | None = None,
     on Ovid, for example); ``default_fields`` what an untagged term searches, where it should not be
     the syntax's own default (Polyglot's neutral syntax means the target database's default)."""
     g = grammar(syntax)
-    numbered = _numbered_lines(text, pubmed=syntax == "pubmed")
+    numbered, left_out = _numbered_lines(text, pubmed=syntax == "pubmed")
     notes: list[str] = []
+    if left_out:
+        notes.append(f"{len(left_out)} line(s) around the numbered lines left out, not searched: "
+                     + "; ".join(repr(line[:60]) for line in left_out[:3]) + ("; ..." if len(left_out) > 3 else ""))
+    notes += [f"not applied, as the search history printed it: {line!r}; set it with the database's filters"
+              for line in left_out if line.lower().startswith(("limiters", "expanders", "narrow by"))]
     if numbered:
         refs: dict[str, Node] = {}
         tree: Node | None = None
@@ -73,28 +94,77 @@ def parse(text: str, syntax: str = "generic", **options) -> Node:
     return analyse(text, syntax, **options).tree
 
 
-def _numbered_lines(text: str, pubmed: bool = False) -> list[tuple[str, int, str]]:
+def _numbered_lines(text: str, pubmed: bool = False) -> tuple[list[tuple[str, int, str]], list[str]]:
     """The lines of a numbered strategy as (number, offset of the body in ``text``, body), a wrapped
-    line joined to the line it continues; [] when ``text`` is not a numbered strategy (fewer than two
-    numbered lines, or text before the first).  The body keeps its length, so offsets stay true: hit
-    counts and, in PubMed's history, a leading 'Search' are blanked, not cut."""
-    lines = text.splitlines(keepends=True)
+    line joined to the line it continues, and the lines left out around them; ([], []) when ``text`` is
+    not a numbered strategy (fewer than two numbered lines, or text before the first and numbers that do
+    not run 1, 2, 3 ...; PubMed's history, newest first, is put in that order).  Ovid prints a strategy
+    framed: 'Database: ...', 'Search Strategy:' and a ruled line above, a ruled line and a key of field
+    codes below; the frame is left out.  The body keeps its length, so offsets stay true: hit counts and,
+    in PubMed's history, a leading 'Search' are blanked, not cut."""
     out: list[list] = []
+    left_out: list[str] = []
     offset = 0
-    for line in lines:
-        m = _NUMBERED.match(line)
+    ended = tabular = False
+    for line in text.splitlines(keepends=True):
+        m = None if ended else _NUMBERED.match(line)
         if m:
             body = line[m.end():].rstrip("\r\n")
+            tabular = "\t" in body.strip()
+            if tabular:
+                body, cells = _first_cell(body)
+                left_out += cells
             body = _blank(body, _HITS)
             body = _blank(body, _SEARCH_WORD) if pubmed else body
             out.append([m.group(3), offset + m.end(), body])
-        elif line.strip():
-            if not out:
-                return []
+        elif not line.strip():
+            pass
+        elif _RULED.fullmatch(line):
+            ended = ended or bool(out)
+        elif not out or ended or tabular:  # a table row goes on with its other cells (EBSCO's limiters ...)
+            left_out.append(line.strip())
+        else:
             gap = offset - (out[-1][1] + len(out[-1][2]))
             out[-1][2] += " " * gap + _blank(line.rstrip("\r\n"), _HITS)
         offset += len(line)
-    return [tuple(entry) for entry in out] if len(out) >= 2 else []
+    numbers = [entry[0] for entry in out]
+    if numbers == [str(n) for n in range(len(out), 0, -1)]:
+        out.reverse()  # PubMed's search history lists the newest search first
+    runs_on = [entry[0] for entry in out] == [str(n) for n in range(1, len(out) + 1)]
+    if len(out) >= 2 and (runs_on or not left_out):
+        return [tuple(entry) for entry in out], left_out
+    return _unnumbered_lines(text), []
+
+
+def _first_cell(body: str) -> tuple[str, list[str]]:
+    """A search history's table row after its number (the search, then hits, times, limiters, interface),
+    with every cell but the first non-empty one blanked, and those other cells that are not numbers or
+    times.  The search history tables of PubMed, EBSCOhost and the Cochrane Library separate cells by tabs."""
+    cells = body.split("\t")
+    first = next(i for i, cell in enumerate(cells) if cell.strip())
+    kept = "\t".join(cell if i == first else " " * len(cell) for i, cell in enumerate(cells))
+    others = [c.strip() for i, c in enumerate(cells) if i != first and c.strip()]
+    return kept, [c for c in others if not _FIGURE.fullmatch(c)]
+
+
+def _unnumbered_lines(text: str) -> list[tuple[str, int, str]]:
+    """A strategy printed one search a line without its numbers, as :func:`_numbered_lines` gives it;
+    [] unless some later line only combines earlier ones (every number it names is above it), which a
+    search string wrapped over several lines never does.  A combining line that names a line not above
+    it (``or/11-77`` on line 18) is left for the parser to report."""
+    out: list[tuple[str, int, str]] = []
+    combines = False
+    offset = 0
+    for line in text.splitlines(keepends=True):
+        body = line.rstrip("\r\n")
+        if body.strip():
+            position = len(out) + 1
+            if _COMBINATION.fullmatch(body):
+                numbers = [int(n) for n in _NUMBER.findall(body.split("[", 1)[0].split(" to ", 1)[0])]
+                combines = combines or (bool(numbers) and max(numbers) < position)
+            out.append((str(position), offset, _blank(body, _HITS)))
+        offset += len(line)
+    return out if combines and len(out) >= 2 else []
 
 
 def _blank(text: str, pattern: re.Pattern[str]) -> str:

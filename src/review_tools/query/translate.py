@@ -241,6 +241,11 @@ class _Emitter:
         return text
 
     def word(self, word: str) -> str:
+        if not self.g.leading_wildcard and _LEADING_WILDCARD.match(word):
+            kept = _LEADING_WILDCARD.sub("", word)
+            self.warn(f"{self.g.label} does not allow a wildcard at the start of a word: '{word}' written as "
+                      f"'{kept}' (finds less: not the words that only end with it)")
+            word = kept
         if self.w.stems and re.search(r"[*?#]", word):
             stem = re.sub(r"\*\{\d+\}|[*?#]", "", word)
             self.warn(f"{self.g.label} has no truncation or wildcards; it stems words: '{word}' written as "
@@ -284,6 +289,7 @@ def _names(fields) -> str:
     return ", ".join(_FIELD_NAMES.get(f, f) for f in fields)
 
 
+_LEADING_WILDCARD = re.compile(r"^(?:\*\{\d+\}|[*?#])+")
 _WILDCARD_NAMES = {"?": "exactly one character", "#": "one character or none", "*": "any characters"}
 
 

@@ -73,7 +73,7 @@ class Cochrane(Grammar):
 
     def write_limit(self, limit: Limit, warn) -> str | None:
         if limit.kind == "doctype":
-            names = [lim.doctype_name(v) for v in limit.values]
+            names = [lim.publication_type(v, lim.DOCTYPE_NAMES) for v in limit.values]
             body = " OR ".join(f'"{n}"' if " " in n else n for n in names)
             return f"({body}):pt" if len(names) > 1 else f"{body}:pt"
         return None

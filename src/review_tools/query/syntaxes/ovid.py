@@ -23,6 +23,7 @@ from types import MappingProxyType
 from review_tools.query import limits as lim
 from review_tools.query.lexer import Token
 from review_tools.query.parser import Grammar, Parser, Proximity
+from review_tools.query.syntaxes import pubmed
 from review_tools.query.tree import (
     EVERYTHING,
     And,
@@ -43,19 +44,20 @@ MP = fields_of("title", "abstract", "keywords", "headings", "other")
 FIELD_CODES: dict[str, tuple[str, ...]] = {
     "ti": ("title",), "ab": ("abstract",), "tw": fields_of("title", "abstract"), "kw": ("keywords",),
     "kf": ("keywords",), "ot": ("other",), "mp": MP, "sh": ("headings",), "hw": ("headings",),
-    "fs": ("headings",), "af": tuple(f for f in EVERYTHING if f != "fulltext"), "tx": EVERYTHING,
+    "fs": ("headings",), "xs": ("headings",), "af": tuple(f for f in EVERYTHING if f != "fulltext"), "tx": EVERYTHING,
     "au": ("author",), "fa": ("author",), "jn": ("source",), "jw": ("source",), "jx": ("source",),
-    "so": ("source",),
+    "so": ("source",), "cm": ("other",),
     **{c: ("other",) for c in ("in", "nm", "rn", "id", "ui", "ox", "ct", "dv", "tn", "dm", "mf", "ac", "cw",
                                "bt", "is", "ib", "cp", "ps", "gr", "vo", "ip", "pg", "do")},
 }
-LIMIT_CODES = {"pt": "doctype", "lg": "language", "yr": "year", "ed": "year", "dp": "year", "dd": "year",
-               "em": "other", "sb": "other", "up": "other"}
+LIMIT_CODES = {"pt": "doctype", "lg": "language", "yr": "year", "dp": "year",  # entry dates are not years
+               "ed": "other", "dd": "other", "em": "other", "sb": "other", "up": "other"}
 _SUFFIX = re.compile(r"(?i)\.((?:[a-z]{2})(?:,[a-z]{2})*)\.?$")
 _HEADING_END = re.compile(r"(?i)/((?:[a-z]{2})(?:,[a-z]{2})*)?$")
+_SUBHEADINGS_GO_ON = re.compile(r"(?i)/(?:[a-z]{2},)+$")  # Heading/di, ra, ri as Ovid prints it: spaced
+_MORE_SUBHEADINGS = re.compile(r"(?i)(?:[a-z]{2},)*[a-z]{2}(,?)")
+_QUOTED_HEADING = re.compile(r"(?i)\b(?:and|or|not)\b|^(?:limit|exp|remove)\b|[()]")  # else misread
 _COMBINE = re.compile(r"(?i)(or|and)/([\d\s,\-]+)")
-PUBMED_TAGS = ("majr", "mesh", "mh", "mesh terms", "tiab", "ti", "pt", "sh", "mesh major topic", "mesh:noexp",
-               "majr:noexp", "tw", "title/abstract", "title")
 LANGUAGE_NAMES = ("english", "finnish", "swedish", "german", "french", "spanish", "dutch", "italian",
                   "portuguese", "norwegian", "danish", "chinese", "japanese", "russian", "korean", "polish")
 
@@ -92,7 +94,7 @@ class Ovid(Grammar):
         if h.vocabulary not in ("mesh",):
             warn(f"{h.vocabulary} heading '{h.text}' written as an Ovid subject heading: check it in the "
                  "database's thesaurus")
-        text = f'"{h.text}"' if re.search(r"(?i)\b(?:and|or|not)\b", h.text) else h.text
+        text = f'"{h.text}"' if _QUOTED_HEADING.search(h.text) else h.text
         if not h.text:
             return f"{subheading_code(h.subheading)}.fs."
         sub = subheading_code(h.subheading) if h.subheading else ""
@@ -100,7 +102,8 @@ class Ovid(Grammar):
 
     def write_limit(self, limit: Limit, warn) -> str | None:
         if limit.kind in ("doctype", "language"):
-            names = [lim.doctype_name(v) if limit.kind == "doctype" else lim.language_name(v) for v in limit.values]
+            names = [lim.publication_type(v, lim.DOCTYPE_NAMES) if limit.kind == "doctype" else lim.language_name(v)
+                     for v in limit.values]
             body = " OR ".join(f'"{n}"' if " " in n else n for n in names)
             return f"({body}).{'pt' if limit.kind == 'doctype' else 'lg'}." if len(names) > 1 else \
                 f"{body}.{'pt' if limit.kind == 'doctype' else 'lg'}."
@@ -118,9 +121,10 @@ class Ovid(Grammar):
         tok = p.peek()
         if tok is None:
             return None
-        if tok.kind == "bracket" and (tok.text.lower().startswith("mp=") or (isinstance(node, Heading)
-                                       and " ".join(tok.text.lower().split()) not in PUBMED_TAGS)):
-            p.i += 1  # Ovid's own annotation: [mp=title, abstract, ...] or [Drug Therapy]
+        if tok.kind == "bracket" and " ".join(tok.text.lower().split()).split(":")[0] not in pubmed.KNOWN:
+            p.i += 1  # Ovid's own annotation ([mp=title, abstract, ...], [Drug Therapy]) or the author's
+            if not tok.text.lower().startswith("mp=") and not isinstance(node, Heading):
+                p.note(f"[{tok.text}] is read as a comment: Ovid has no tags in square brackets")
             return node
         if tok.kind != "word":
             return None
@@ -133,13 +137,13 @@ class Ovid(Grammar):
         if unknown:
             raise p.unknown_tag(f".{unknown[0]}.", [f".{c}." for c in (*FIELD_CODES, *LIMIT_CODES)], tok.pos,
                                 "Ovid field")
-        if codes == ["fs"]:
+        if codes in (["fs"], ["xs"]):
             return _floating(p, node, tok)
         if len(codes) == 1 and codes[0] in LIMIT_CODES:
             values = [t.text for t in walk(node) if isinstance(t, Term)]
-            written = p.text[max(0, tok.pos - 40):tok.end]
+            written = p.text[p.start:tok.end].strip()
             kind = LIMIT_CODES[codes[0]]
-            return lim.make(kind, values if kind != "year" else [" ".join(values)], text=written.strip())
+            return _years(values, written) if kind == "year" else lim.make(kind, values, text=written)
         fields = fields_of(*{f for c in codes for f in FIELD_CODES.get(c, ())})
         return with_fields(node, fields)
 
@@ -151,6 +155,13 @@ class Ovid(Grammar):
         while (tok := p.peek(j)) is not None and tok.kind in ("word", "phrase"):
             if tok.kind == "word" and _HEADING_END.search(tok.text):
                 return j
+            if tok.kind == "word" and _SUBHEADINGS_GO_ON.search(tok.text):
+                while (nxt := p.peek(j + 1)) is not None and nxt.kind == "word" and \
+                        (m := _MORE_SUBHEADINGS.fullmatch(nxt.text)):
+                    j += 1
+                    if not m.group(1):
+                        return j
+                return None
             if not explode and j > k and p.g.operator(_At(p, j)) is not None:
                 return None
             j += 1
@@ -186,23 +197,30 @@ class Ovid(Grammar):
             return None
         parts = [t for t in (p.peek(j) for j in range(start, end + 1)) if t is not None]
         p.i += end + 1
-        last = parts[-1].text
+        slash = max(i for i, t in enumerate(parts) if "/" in t.text)
+        last = "".join(t.text for t in parts[slash:])
         m = _HEADING_END.search(last)
         assert m is not None
-        parts_text = [t.text for t in parts[:-1]] + ([last[:m.start()]] if last[:m.start()] else [])
+        parts_text = [t.text for t in parts[:slash]] + ([last[:m.start()]] if last[:m.start()] else [])
         text = " ".join(parts_text).strip()
         major = text.startswith("*")
         text = text.lstrip("*").strip().strip('"')
         if not text:
             raise p.error("a subject heading is empty", tok.pos)
-        return Heading(text, self.vocabulary, explode=explode, major=major, subheading=(m.group(1) or "").lower())
+        codes = (m.group(1) or "").lower().split(",")
+        node = Or(tuple(Heading(text, self.vocabulary, explode=explode, major=major, subheading=code)
+                        for code in codes))  # Aged/dt,ad: Aged with either subheading
+        return node.parts[0] if len(codes) == 1 else node
 
-    def word(self, p: Parser, tok: Token) -> Node:
-        if tok.text.isdigit() and p.refs:
+    def word(self, p: Parser, tok: Token, alone: bool = True) -> Node:
+        if tok.text.startswith(".") and not tok.text.strip("."):
+            raise p.error(f"{tok.text!r} stands apart from the term or group it should tag", tok.pos,
+                          "Ovid writes a field tag glued to what it tags: (a or b).tw.")
+        if alone and tok.text.isdigit() and p.refs:
             if tok.text not in p.refs:
                 raise p.error(f"line {tok.text} is not an earlier line of the strategy", tok.pos)
             return p.refs[tok.text]
-        return super().word(p, tok)
+        return super().word(p, tok, alone)
 
     def _combine_lines(self, p: Parser, tok: Token, how: str, spec: str) -> Node:
         numbers: list[str] = []
@@ -214,7 +232,8 @@ class Ovid(Grammar):
                 numbers.append(part)
         missing = [n for n in numbers if n not in p.refs]
         if missing or not numbers:
-            raise p.error(f"{tok.text} refers to line(s) {', '.join(missing) or '(none)'} not above it", tok.pos)
+            named = (", ".join(missing) if len(missing) <= 5 else f"{missing[0]} to {missing[-1]}") or "(none)"
+            raise p.error(f"{tok.text} refers to line(s) {named} not above it", tok.pos)
         node = p.refs[numbers[0]]
         for n in numbers[1:]:
             node = combine(Or if how == "or" else And, node, p.refs[n])
@@ -235,11 +254,30 @@ class Ovid(Grammar):
         return node
 
 
+def _years(values: list[str], written: str) -> Node:
+    """``2015.yr.``, ``"2015-2024".yr.``, ``(2015 or 2016 or 2017).yr.`` (as Ovid is written a range): one
+    year limit where the years run on, else one per value, ORed."""
+    spans = [lim.year_range(v) for v in values]
+    if not spans or None in spans:
+        return lim.make("other", values, text=written)
+    if len(values) == 1:
+        return lim.make("year", values, text=written)
+    years = sorted({y for lo, hi in spans for y in range(lo or hi, (hi or lo) + 1)})  # type: ignore[operator]
+    if all(lo is not None and hi is not None for lo, hi in spans) and years == list(range(years[0], years[-1] + 1)):
+        return lim.make("year", [f"{years[0]}-{years[-1]}"], text=written)
+    parts = [lim.make("year", [v], text=written) for v in values]
+    return parts[0] if len(parts) == 1 else Or(tuple(parts))
+
+
 def _floating(p: Parser, node: Node, tok: Token) -> Node:
-    """``abnormalities.fs.``: a floating subheading, whatever heading it qualifies."""
-    if not isinstance(node, Term):
-        raise p.error(".fs. follows one subheading, not a group", tok.pos)
-    return Heading("", "mesh", subheading=node.text)
+    """``abnormalities.fs.``, ``(ae or co).fs.``: floating subheadings, whatever heading they qualify
+    (``tu.xs.``, the subheading exploded, is read the same way)."""
+    if isinstance(node, Term):
+        return Heading("", "mesh", subheading=node.text.lower())
+    if isinstance(node, Or) and all(isinstance(part, Term) for part in node.parts):
+        return Or(tuple(Heading("", "mesh", subheading=part.text.lower())  # type: ignore[union-attr]
+                        for part in node.parts))
+    raise p.error(f"{tok.text} follows subheadings (dt.fs., (ae or co).fs.), not {type(node).__name__}", tok.pos)
 
 
 class _At:

@@ -97,7 +97,7 @@ class PubMed(Grammar):
         elif limit.kind == "language":
             text = " OR ".join(f"{lim.language_name(v).lower()}[la]" for v in limit.values)
         elif limit.kind == "doctype":
-            names = [PUBLICATION_TYPES.get(lim.doctype_family(v), v) for v in limit.values]
+            names = [lim.publication_type(v, PUBLICATION_TYPES).lower() for v in limit.values]
             text = " OR ".join(f'"{n}"[pt]' if " " in n else f"{n}[pt]" for n in names)
         else:
             return None

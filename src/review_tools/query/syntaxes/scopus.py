@@ -95,6 +95,8 @@ class Scopus(Grammar):
             limit.kind)
         if field is None:
             return None
+        if limit.kind == "doctype" and any(lim.doctype_family(v) not in (*DOCTYPE_CODES, "") for v in limit.values):
+            return None  # a known type Scopus has no code for (a clinical trial, a thesis): left out, warned
         values = [DOCTYPE_CODES.get(lim.doctype_family(v), v) if limit.kind == "doctype" else
                   (language_name(v) if limit.kind == "language" else v) for v in limit.values]
         op = "EXCLUDE" if limit.exclude else "LIMIT-TO"
@@ -108,10 +110,10 @@ class Scopus(Grammar):
                                                                           "exclude"})
             or tok.upper.startswith("PUBYEAR"))
 
-    def word(self, p: Parser, tok: Token) -> Node:
+    def word(self, p: Parser, tok: Token, alone: bool = True) -> Node:
         if tok.upper == "NOT":
             raise p.error("NOT on its own is not a Scopus operator", tok.pos, "Scopus writes AND NOT")
-        return super().word(p, tok)
+        return super().word(p, tok, alone)
 
     def prefix(self, p: Parser, tok: Token) -> Node | None:
         if tok.kind != "word":

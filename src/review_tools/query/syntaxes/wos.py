@@ -76,6 +76,9 @@ class WebOfScience(Grammar):
             tag = {"doctype": "DT", "language": "LA", "subject": "WC"}.get(limit.kind)
             if tag is None:
                 return None
+            if limit.kind == "doctype" and any(lim.doctype_family(v) not in (*DOCTYPE_NAMES, "")
+                                               for v in limit.values):
+                return None  # a known type Web of Science does not have (a clinical trial, a thesis)
             values = [DOCTYPE_NAMES.get(lim.doctype_family(v), v) if limit.kind == "doctype" else
                       (lim.language_name(v) if limit.kind == "language" else v) for v in limit.values]
             text = f"{tag}=(" + " OR ".join(f'"{v}"' if " " in v else v for v in values) + ")"
@@ -96,10 +99,9 @@ class WebOfScience(Grammar):
             return False
         nxt = p.peek(k + 1)
         head = tok.text.split("=", 1)[0].lower()
-        return bool(("=" in tok.text and head in {*TAGS, *LIMIT_TAGS, "timespan", "indexes", "databases",
-                                                   "editions"}) or (nxt is not None and nxt.text == "="
-                                                                    and head in {*TAGS, *LIMIT_TAGS})
-                    or tok.text.rstrip(":").lower() in ("refined", "timespan", "indexes", "databases", "editions"))
+        return bool(("=" in tok.text and head in {*TAGS, *LIMIT_TAGS}) or (nxt is not None and nxt.text == "="
+                                                                          and head in {*TAGS, *LIMIT_TAGS})
+                    or tok.text.rstrip(":").lower() == "refined" or _setting_at(p, k))
 
     def prefix(self, p: Parser, tok: Token) -> Node | None:
         if tok.kind != "word":
@@ -107,7 +109,7 @@ class WebOfScience(Grammar):
         low = tok.text.rstrip(":").lower()
         if low == "refined" and p.peek(1) is not None and p.peek(1).text.lower().startswith("by"):  # type: ignore[union-attr]
             return self._refined(p, tok)
-        if low.split("=")[0] in ("timespan", "indexes", "databases", "editions"):
+        if _setting_at(p, 0):
             return self._setting(p, tok)
         m = _TAG.fullmatch(tok.text)
         nxt = p.peek(1)
@@ -182,3 +184,16 @@ class WebOfScience(Grammar):
         for part in parts[1:]:
             node = combine(And, node, part)
         return node
+
+
+_SETTINGS = ("timespan", "indexes", "databases", "editions")
+
+
+def _setting_at(p: Parser, k: int) -> bool:
+    """Whether a setting line starts at ``p.i + k``: 'Timespan: 2000-2020', 'Indexes=SCI-EXPANDED' (a setting's
+    name followed by ':' or '='; the word alone, 'databases', is searched)."""
+    tok, nxt = p.peek(k), p.peek(k + 1)
+    if tok is None or tok.kind != "word":
+        return False
+    name = re.split(r"[:=]", tok.text, maxsplit=1)[0].lower()
+    return name in _SETTINGS and (len(name) < len(tok.text) or (nxt is not None and nxt.text[:1] in ":="))
