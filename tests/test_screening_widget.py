@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from pathlib import Path
 
 import numpy as np
@@ -397,6 +398,41 @@ def test_features_built_in_another_process_are_the_same(monkeypatch) -> None:
     assert elsewhere.shape == here.shape and (elsewhere != here).nnz == 0
     assert np.array_equal(scores, query_scores(texts(records), ["value class 1"])) and scores.max() > 0
     assert screening_widget.features(records)[1] is None  # no terms, no scores
+    handed: list[np.ndarray] = []
+    screening_widget.features(records, ["value class 1"], on_scores=handed.append)
+    assert len(handed) == 1 and np.array_equal(handed[0], scores)
+
+
+def test_a_large_set_is_ordered_by_the_search_terms_while_its_features_are_built(tmp_path, monkeypatch) -> None:
+    """From FEATURES_ELSEWHERE_FROM records the scores of the search terms came with the features, so the
+    first ~10 s of a 20,000-record set were in the export's order; now they order the records at once."""
+    from review_tools.prioritise import feature_matrix, query_scores, texts
+
+    records = [Record(title=t, year=2020) for t in ("Football results", "Weather in May",
+                                                    "Customer relationship management in pharma",
+                                                    "Customer segmentation")]
+    assign_ids(records)
+    terms = ["customer relationship management", "customer*"]
+    built = threading.Event()
+
+    def held_features(recs, terms, on_scores=None):
+        scores = query_scores(texts(recs), terms)
+        on_scores(scores)
+        assert built.wait(30)
+        return feature_matrix(texts(recs)), scores
+
+    monkeypatch.setattr(screening_widget, "features", held_features)
+    log = DecisionLog(tmp_path / "screening", PROTOCOL, [r.id for r in records])
+    app = ScreeningApp(records, log, stage="title_abstract", reviewer="anna", terms=terms)
+    try:
+        deadline = time.monotonic() + 10
+        while app.records[0] is not records[2] and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert app.records == [records[2], records[3], records[0], records[1]]  # features still held
+    finally:
+        built.set()
+    app.wait()
+    app.close()
 
 
 @pytest.mark.parametrize("limit", [0.5, None])

@@ -147,12 +147,18 @@ class Ranker:
             scores = query_scores(texts(self.records), terms)
         self.x, self.scores = features, scores
 
+    def _labelled(self, decided: Mapping[str, str]) -> dict[int, int]:
+        return {self.row[i]: int(d == INCLUDE) for i, d in decided.items() if d in (INCLUDE, EXCLUDE) and i in self.row}
+
+    def has_model(self, decided: Mapping[str, str]) -> bool:
+        """Whether ``decided`` can train a model: it holds an include and an exclude of these records."""
+        return set(self._labelled(decided).values()) == {0, 1}
+
     def order(self, decided: Mapping[str, str], candidates: Sequence[Record]) -> list[Record]:
         """``candidates`` most likely relevant first, by a model trained on ``decided`` (record id -> the
         reviewer's decision; include and exclude count, 'maybe' does not).  While ``decided`` lacks an include
         or an exclude: best match of the search terms first, the others as given."""
-        labelled = {self.row[i]: int(d == INCLUDE) for i, d in decided.items()
-                    if d in (INCLUDE, EXCLUDE) and i in self.row}
+        labelled = self._labelled(decided)
         if not candidates:
             return []
         if set(labelled.values()) != {0, 1}:

@@ -21,11 +21,12 @@ import threading
 import time
 import weakref
 from collections import deque
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from urllib.parse import quote
 
 import ipywidgets as w
+import numpy as np
 from filelock import FileLock, Timeout
 from ipyevents import Event
 
@@ -55,21 +56,24 @@ WAIT_SLACK = 0.02  # seconds of that kept for the widgets' own work and thread s
 FEATURES_ELSEWHERE_FROM = 5_000  # records: from here their features are built in another process
 
 
-def features(records: Sequence[Record], terms: Sequence[str] = ()):
+def features(records: Sequence[Record], terms: Sequence[str] = (),
+             on_scores: Callable[[np.ndarray], None] | None = None):
     """The records' TF-IDF features (:func:`review_tools.prioritise.feature_matrix`) and their scores for
     the search ``terms`` (:func:`review_tools.prioritise.query_scores`; None without terms); from
     :data:`FEATURES_ELSEWHERE_FROM` records on, in another process.  Building them is Python code that
     holds the interpreter lock for seconds (about 10 s at 20,000 records): in a thread beside the app it
-    slowed every click meanwhile to 0.8-1 s."""
+    slowed every click meanwhile to 0.8-1 s.  In the other process the scores come first (about 1.6 s at
+    20,000 records) and are handed to ``on_scores`` while the features are still being built."""
     documents = texts(records)
     if len(documents) < FEATURES_ELSEWHERE_FROM:
-        return _features(documents, list(terms))
+        return feature_matrix(documents), query_scores(documents, list(terms)) if terms else None
     with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as pool:
-        return pool.submit(_features, documents, list(terms)).result()
-
-
-def _features(documents: list[str], terms: list[str]):
-    return feature_matrix(documents), query_scores(documents, terms) if terms else None
+        scoring = pool.submit(query_scores, documents, list(terms)) if terms else None
+        building = pool.submit(feature_matrix, documents)
+        scores = scoring.result() if scoring is not None else None
+        if scores is not None and on_scores is not None:
+            on_scores(scores)
+        return building.result(), scores
 
 
 def _links(rec: Record) -> str:
@@ -228,7 +232,8 @@ class ScreeningApp:
         in the order given), then the rankings asked for so far.  If the features or a ranking fail, the
         session goes on in the order it has, and says so."""
         try:
-            x, scores = features(records, self.terms) if records else (None, None)
+            x, scores = features(records, self.terms, lambda found: self._by_terms(records, found)) \
+                if records else (None, None)
             self._ranker = Ranker(records, features=x, scores=scores)
             self._rank_until_current()
         except Exception as exc:  # any failure of the model must leave the session usable
@@ -237,6 +242,15 @@ class ScreeningApp:
                 self._reranks = False
                 self._ranking = None
                 self._ranked.notify_all()
+
+    def _by_terms(self, records: Sequence[Record], scores: np.ndarray) -> None:
+        """While a large set's features are still being built: the records to come by the search terms,
+        unless the decisions already call for a model (which must wait for the features)."""
+        ranker = Ranker(records, scores=scores)
+        with self._lock:
+            decided = dict(self.decided)
+            if not ranker.has_model(decided):
+                self._apply(ranker.order(decided, self.records[self.index:]))
 
     def _rank_until_current(self) -> None:
         """The background ranker: rank the records to come by the latest decisions, apply the order, and
