@@ -55,6 +55,9 @@ EXPORTS = (
     DATA / "reliability" / "medline_jabref.txt",
     DATA / "reliability" / "wos_plaintext_excerpt.txt",
     DATA / "reliability" / "wos_tab_excerpt.txt",
+    DATA / "reliability" / "ais_endnote_colrev.txt",
+    DATA / "reliability" / "pubmed_jabref.xml",
+    DATA / "reliability" / "endnote_jabref.xml",
 )
 EXTERNAL = ROOT.parent / "shared" / "data" / "external"
 # Whole real files, where the developers' shared data is present (a user's clone runs the excerpts only).
@@ -63,6 +66,7 @@ EXTERNAL_EXPORTS = tuple(EXTERNAL / f for f in (
     "wosfile-data/wos_plaintext.txt", "wosfile-data/wos_tab_delimited_win_utf8.txt",
     "jabref-testresources/jabref-authors.bib", "jabref-testresources/NbibImporterTest.nbib",
     "colrev-search-samples/ieee_ris.ris", "colrev-search-samples/pubmed_csv.csv",
+    "jabref-testresources/MedlineImporterTestArticleItalics.xml", "jabref-testresources/Endnote.entries.enw",
 ))
 CASE_SECONDS = 20.0
 STOP_SECONDS = 2.0

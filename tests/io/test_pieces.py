@@ -17,6 +17,7 @@ from review_tools.io.problems import ImportFileError
 from review_tools.records import IdAssigner
 
 SMALL = 3_000  # bytes per piece: a few records each, so every real file here is read in many pieces
+SUFFIXES = (".ris", ".bib", ".nbib", ".txt", ".csv", ".tsv", ".isi", ".ciw", ".xml", ".enw", ".enl")
 
 
 def _exports() -> list[Path]:
@@ -24,7 +25,7 @@ def _exports() -> list[Path]:
     for base in (EXCERPTS, EXTERNAL):
         if base.is_dir():
             out += [p for p in sorted(base.rglob("*")) if p.is_file() and 4 * SMALL < p.stat().st_size < 2_000_000
-                    and p.suffix.lower() in (".ris", ".bib", ".nbib", ".txt", ".csv", ".tsv", ".isi", ".ciw")]
+                    and p.suffix.lower() in SUFFIXES]
     return out
 
 

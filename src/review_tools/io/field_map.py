@@ -11,7 +11,7 @@ from collections.abc import Mapping, Sequence
 
 from rispy.config import TAG_KEY_MAPPING, WOK_TAG_KEY_MAPPING
 
-from review_tools.io import bibtex, medline, tabular, tagged
+from review_tools.io import bibtex, endnote, endnote_xml, medline, pubmed_xml, tabular, tagged
 from review_tools.records import Record
 
 FIELDS = ("title", "abstract", "authors", "year", "journal", "volume", "issue", "pages", "doi", "issn", "isbn",
@@ -58,6 +58,10 @@ def columns() -> dict[str, dict[str, str]]:
         "Web of Science plain text": {**wos, **tagged.WOS_SPECIAL},
         "MEDLINE / .nbib": {**{n: ", else ".join(t) for n, t in medline.FIELDS.items()}, **medline.SPECIAL},
         "BibTeX": {**{n: ", else ".join(k) for n, k in bibtex.FIELDS.items()}, **bibtex.SPECIAL},
+        "EndNote tagged (.enw)": {**{n: ", else ".join(f"%{t}" for t in tags) for n, tags in endnote.FIELDS.items()},
+                                  **{n: "%" + how for n, how in endnote.SPECIAL.items()}},
+        "PubMed XML": dict(pubmed_xml.FIELDS),
+        "EndNote XML": {**{n: ", else ".join(paths) for n, paths in endnote_xml.FIELDS.items()}, **endnote_xml.SPECIAL},
         "CSV / TSV / XLSX (any)": _tabular(None),
     }
     for layout in tabular.LAYOUTS:

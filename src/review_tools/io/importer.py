@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from review_tools.i18n import tr
-from review_tools.io import bibtex, medline, tabular, tagged
+from review_tools.io import bibtex, endnote, endnote_xml, medline, pubmed_xml, tabular, tagged
 from review_tools.io.cleaning import clean_record
 from review_tools.io.encoding import decode, wide
 from review_tools.io.pieces import PIECE_BYTES, pieces
@@ -31,12 +31,22 @@ MAX_ABSTRACT = 100_000
 MAX_FILE_BYTES = 2 * 1024**3
 EXTENSIONS = {
     ".ris": "RIS", ".bib": "BibTeX", ".nbib": "MEDLINE", ".medline": "MEDLINE", ".csv": "CSV",
-    ".tsv": "CSV", ".xlsx": "XLSX", ".isi": "Web of Science plain text",
+    ".tsv": "CSV", ".xlsx": "XLSX", ".isi": "Web of Science plain text", ".enw": "EndNote tagged",
 }
 _RIS = re.compile(r"^TY  - ", re.MULTILINE)
 _WOS = re.compile(r"^(?:FN |PT [A-Z]\s*$)", re.MULTILINE)
 _MEDLINE = re.compile(r"^(?:PMID|OWN |STAT|FAU |DP  )- ", re.MULTILINE)
 _BIBTEX = re.compile(r"^\s*@\s*[A-Za-z]+\s*[{(]", re.MULTILINE)
+_ENDNOTE = re.compile(r"^%[0ATDJBKX] \S", re.MULTILINE)
+_ENDNOTE_TAG = re.compile(r"%\S ")
+
+
+def _endnote(head: str) -> bool:
+    """EndNote tagged: at least two lines of its main tags, and tag lines at least half of the lines
+    (a line of other text before the records, or an abstract's continuation lines, do not change that)."""
+    lines = [line for line in head.splitlines() if line.strip()]
+    tagged = sum(1 for line in lines if _ENDNOTE_TAG.match(line))
+    return len(_ENDNOTE.findall(head)) >= 2 and 2 * tagged >= len(lines)
 
 
 def detect_format(text: str) -> str | None:
@@ -46,6 +56,10 @@ def detect_format(text: str) -> str | None:
     first = head.lstrip("\ufeff").split("\n", 1)[0]
     if first.startswith("PT\tAU\t") or (first.count("\t") > 5 and "\tTI\t" in first and "\tUT" in first):
         return "Web of Science tab-delimited"
+    if pubmed_xml.is_pubmed_xml(head):
+        return "PubMed XML"
+    if endnote_xml.is_endnote_xml(head):
+        return "EndNote XML"
     if _RIS.search(head):
         return "RIS"
     if _MEDLINE.search(head):
@@ -55,6 +69,8 @@ def detect_format(text: str) -> str | None:
     low = first.lower()
     csv_header = any(sep in first for sep in (",", ";", "\t")) and not first.lstrip().startswith("@") and \
         re.search(r"\btitle\b|\bti\b|\bdisplay_name\b", low)
+    if not csv_header and _endnote(head):
+        return "EndNote tagged"
     if not csv_header and _BIBTEX.search(head):
         return "BibTeX"
     if csv_header:
@@ -164,6 +180,12 @@ def _read_text(text: str, fmt: str, source: str, mapping: Mapping[str, str] | No
         return tagged.read_wos(text, source)
     if fmt == "MEDLINE":
         return medline.read_medline(text, source)
+    if fmt == "EndNote tagged":
+        return endnote.read_endnote(text, source)
+    if fmt == "PubMed XML":
+        return pubmed_xml.read_pubmed_xml(text, source)
+    if fmt == "EndNote XML":
+        return endnote_xml.read_endnote_xml(text, source)
     if fmt == "BibTeX":
         return bib.read(text)
     return tabular.read_csv(text, source, mapping, fmt)
@@ -175,7 +197,7 @@ def _format_of(text: str, source: str, mapping: Mapping[str, str] | None) -> str
         fmt = "CSV"  # the user's column mapping says which column holds the title
     if fmt is None:
         raise ImportFileError(f"{source}: not a recognised export (RIS, BibTeX, MEDLINE, Web of Science, "
-                              "CSV/TSV with a title column, XLSX)")
+                              "EndNote tagged or XML, PubMed XML, CSV/TSV with a title column, XLSX)")
     return fmt
 
 
@@ -274,7 +296,7 @@ def import_file(path: str | Path, *, database: str = "", mapping: Mapping[str, s
             fmt=fmt)))
     if not reading.count and not any(p.skipped for p in reading.problems):
         raise ImportFileError(f"{source}: {fmt} file with no records")
-    if text and not text.endswith("\n") and reading.last is not None and fmt != "BibTeX":
+    if text and not text.endswith("\n") and reading.last is not None and fmt != "BibTeX" and fmt not in _XML:
         last = reading.last
         reading.problems.append(ImportProblem(source, last.line, last.position, tr(
             "the file ends in the middle of a line: it may have been cut off; check this last record")))
@@ -283,7 +305,8 @@ def import_file(path: str | Path, *, database: str = "", mapping: Mapping[str, s
 
 
 _FORMAT_HEAD = 20_000
-_NO_HEADER = frozenset({"RIS", "Web of Science plain text", "MEDLINE", "BibTeX"})
+_XML = frozenset({"PubMed XML", "EndNote XML"})
+_NO_HEADER = frozenset({"RIS", "Web of Science plain text", "MEDLINE", "BibTeX", "EndNote tagged", *_XML})
 
 
 def _read(fh: BinaryIO, size: int, source: str) -> bytes:

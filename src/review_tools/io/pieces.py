@@ -3,10 +3,10 @@
 A 1,000,000-record export is about 2 GB of text; read whole, its bytes, its decoded text and its records
 are all in memory at once (about 11 kB per record).  Read in pieces of :data:`PIECE_BYTES`, memory stays
 the same whatever the file's size.  Each piece ends where the next record starts, found in the bytes by
-the format's own record start: ``TY  -`` (RIS), ``PT`` (Web of Science), a blank line (MEDLINE), an
-``@type{`` line (BibTeX), or a row end that is outside any quoted cell (CSV).  The readers (rispy,
-bibtexparser, the csv module) then parse each piece as they would a whole file.  No library does this:
-they read a whole string or, for the csv module, lines of one known encoding.
+the format's own record start: ``TY  -`` (RIS), ``PT`` (Web of Science), a blank line (MEDLINE, EndNote), an
+``@type{`` line (BibTeX), a ``<PubmedArticle>`` or ``<record>`` (XML), or a row end that is outside any quoted cell
+(CSV).  The readers (rispy, bibtexparser, the csv module) then parse each piece as they would a whole file.
+No library does this: they read a whole string or, for the csv module, lines of one known encoding.
 """
 
 from __future__ import annotations
@@ -62,6 +62,13 @@ def _last_row_end(buf: bytes, end: int) -> int:
     return 0
 
 
+def _last_element(*openings: bytes) -> Callable[[bytes, int], int]:
+    """XML: the start of the last record element (the reader takes the records out of any piece)."""
+    def find(buf: bytes, end: int) -> int:
+        return max(0, *(buf.rfind(opening, 0, end) for opening in openings))
+    return find
+
+
 def _last_line_end(buf: bytes, end: int) -> int:
     return buf.rfind(b"\n", 0, end) + 1
 
@@ -70,6 +77,9 @@ BOUNDARIES: dict[str, Callable[[bytes, int], int]] = {
     "RIS": _last_marker(b"TY  - "),
     "Web of Science plain text": _last_marker(b"PT "),
     "MEDLINE": _last_blank_line,
+    "EndNote tagged": _last_blank_line,
+    "PubMed XML": _last_element(b"<PubmedArticle>", b"<PubmedBookArticle>"),
+    "EndNote XML": _last_element(b"<record>"),
     "BibTeX": _last_bibtex_entry,
     "Web of Science tab-delimited": _last_line_end,  # read without quoting: every newline ends a row
 }
