@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from review_tools.i18n import tr
-from review_tools.io import bibtex, endnote, endnote_xml, medline, pubmed_xml, tabular, tagged
+from review_tools.io import bibtex, endnote, endnote_xml, medline, proquest, pubmed_xml, tabular, tagged
 from review_tools.io.cleaning import clean_record
 from review_tools.io.encoding import decode, wide
 from review_tools.io.pieces import PIECE_BYTES, pieces
@@ -60,6 +60,8 @@ def detect_format(text: str) -> str | None:
         return "PubMed XML"
     if endnote_xml.is_endnote_xml(head):
         return "EndNote XML"
+    if proquest.is_proquest(head):
+        return "ProQuest text"
     if _RIS.search(head):
         return "RIS"
     if _MEDLINE.search(head):
@@ -186,6 +188,8 @@ def _read_text(text: str, fmt: str, source: str, mapping: Mapping[str, str] | No
         return pubmed_xml.read_pubmed_xml(text, source)
     if fmt == "EndNote XML":
         return endnote_xml.read_endnote_xml(text, source)
+    if fmt == "ProQuest text":
+        return proquest.read_proquest(text, source)
     if fmt == "BibTeX":
         return bib.read(text)
     return tabular.read_csv(text, source, mapping, fmt)
@@ -197,7 +201,7 @@ def _format_of(text: str, source: str, mapping: Mapping[str, str] | None) -> str
         fmt = "CSV"  # the user's column mapping says which column holds the title
     if fmt is None:
         raise ImportFileError(f"{source}: not a recognised export (RIS, BibTeX, MEDLINE, Web of Science, "
-                              "EndNote tagged or XML, PubMed XML, CSV/TSV with a title column, XLSX)")
+                              "EndNote tagged or XML, PubMed XML, ProQuest text, CSV/TSV with a title column, XLSX)")
     return fmt
 
 
@@ -306,7 +310,8 @@ def import_file(path: str | Path, *, database: str = "", mapping: Mapping[str, s
 
 _FORMAT_HEAD = 20_000
 _XML = frozenset({"PubMed XML", "EndNote XML"})
-_NO_HEADER = frozenset({"RIS", "Web of Science plain text", "MEDLINE", "BibTeX", "EndNote tagged", *_XML})
+_NO_HEADER = frozenset({"RIS", "Web of Science plain text", "MEDLINE", "BibTeX", "EndNote tagged", "ProQuest text",
+                        *_XML})
 
 
 def _read(fh: BinaryIO, size: int, source: str) -> bytes:

@@ -3,10 +3,11 @@
 A 1,000,000-record export is about 2 GB of text; read whole, its bytes, its decoded text and its records
 are all in memory at once (about 11 kB per record).  Read in pieces of :data:`PIECE_BYTES`, memory stays
 the same whatever the file's size.  Each piece ends where the next record starts, found in the bytes by
-the format's own record start: ``TY  -`` (RIS), ``PT`` (Web of Science), a blank line (MEDLINE, EndNote), an
-``@type{`` line (BibTeX), a ``<PubmedArticle>`` or ``<record>`` (XML), or a row end that is outside any quoted cell
-(CSV).  The readers (rispy, bibtexparser, the csv module) then parse each piece as they would a whole file.
-No library does this: they read a whole string or, for the csv module, lines of one known encoding.
+the format's own record start: ``TY  -`` (RIS), ``PT`` (Web of Science), a blank line (MEDLINE, EndNote),
+an ``@type{`` line (BibTeX), a ``<PubmedArticle>`` or ``<record>`` (XML), a ``Document N of M`` line
+(ProQuest), or a row end that is outside any quoted cell (CSV).  The readers (rispy, bibtexparser, the csv
+module) then parse each piece as they would a whole file.  No library does this: they read a whole string
+or, for the csv module, lines of one known encoding.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from review_tools.io.problems import ImportFileError
 PIECE_BYTES = 16 * 1024**2
 MAX_RECORD_BYTES = 256 * 1024**2
 _BIBTEX_START = re.compile(rb"[ \t]*@[ \t]*[A-Za-z]+[ \t]*[{(]")
+_DOCUMENT = re.compile(rb"Document \d+ of \d+\s")
 
 
 def _last_marker(marker: bytes) -> Callable[[bytes, int], int]:
@@ -69,6 +71,14 @@ def _last_element(*openings: bytes) -> Callable[[bytes, int], int]:
     return find
 
 
+def _last_document(buf: bytes, end: int) -> int:
+    """ProQuest text: the start of the last 'Document N of M' line."""
+    at = buf.rfind(b"\nDocument ", 0, end)
+    while at >= 0 and not _DOCUMENT.match(buf, at + 1):
+        at = buf.rfind(b"\nDocument ", 0, at)
+    return at + 1 if at >= 0 else 0
+
+
 def _last_line_end(buf: bytes, end: int) -> int:
     return buf.rfind(b"\n", 0, end) + 1
 
@@ -80,6 +90,7 @@ BOUNDARIES: dict[str, Callable[[bytes, int], int]] = {
     "EndNote tagged": _last_blank_line,
     "PubMed XML": _last_element(b"<PubmedArticle>", b"<PubmedBookArticle>"),
     "EndNote XML": _last_element(b"<record>"),
+    "ProQuest text": _last_document,
     "BibTeX": _last_bibtex_entry,
     "Web of Science tab-delimited": _last_line_end,  # read without quoting: every newline ends a row
 }
