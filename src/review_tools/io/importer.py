@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from review_tools.i18n import tr
-from review_tools.io import bibtex, endnote, endnote_xml, medline, proquest, pubmed_xml, tabular, tagged
+from review_tools.io import bibtex, endnote, endnote_xml, medline, ovid, proquest, pubmed_xml, tabular, tagged
 from review_tools.io.cleaning import clean_record
 from review_tools.io.encoding import decode, wide
 from review_tools.io.pieces import PIECE_BYTES, pieces
@@ -64,6 +64,8 @@ def detect_format(text: str) -> str | None:
         return "ProQuest text"
     if _RIS.search(head):
         return "RIS"
+    if ovid.is_ovid(head):
+        return "Ovid"
     if _MEDLINE.search(head):
         return "MEDLINE"
     if _WOS.search(head) and re.search(r"^ER\s*$", head, re.MULTILINE):
@@ -190,6 +192,8 @@ def _read_text(text: str, fmt: str, source: str, mapping: Mapping[str, str] | No
         return endnote_xml.read_endnote_xml(text, source)
     if fmt == "ProQuest text":
         return proquest.read_proquest(text, source)
+    if fmt == "Ovid":
+        return ovid.read_ovid(text, source)
     if fmt == "BibTeX":
         return bib.read(text)
     return tabular.read_csv(text, source, mapping, fmt)
@@ -201,7 +205,8 @@ def _format_of(text: str, source: str, mapping: Mapping[str, str] | None) -> str
         fmt = "CSV"  # the user's column mapping says which column holds the title
     if fmt is None:
         raise ImportFileError(f"{source}: not a recognised export (RIS, BibTeX, MEDLINE, Web of Science, "
-                              "EndNote tagged or XML, PubMed XML, ProQuest text, CSV/TSV with a title column, XLSX)")
+                              "EndNote tagged or XML, PubMed XML, Ovid, ProQuest text, CSV/TSV with a title "
+                              "column, XLSX)")
     return fmt
 
 
@@ -311,7 +316,7 @@ def import_file(path: str | Path, *, database: str = "", mapping: Mapping[str, s
 _FORMAT_HEAD = 20_000
 _XML = frozenset({"PubMed XML", "EndNote XML"})
 _NO_HEADER = frozenset({"RIS", "Web of Science plain text", "MEDLINE", "BibTeX", "EndNote tagged", "ProQuest text",
-                        *_XML})
+                        "Ovid", *_XML})
 
 
 def _read(fh: BinaryIO, size: int, source: str) -> bytes:

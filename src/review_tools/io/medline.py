@@ -33,8 +33,12 @@ SPECIAL = {
 }
 
 
-def _records(lines: list[str], source: str, problems: list[ImportProblem]
-             ) -> list[tuple[int, dict[str, list[str]]]]:
+def tagged_fields(lines: list[str], source: str, problems: list[ImportProblem], *, loose: bool = False
+                  ) -> list[tuple[int, dict[str, list[str]]]]:
+    """(first line, tag -> values) of each record of ``TAG - value`` lines: a record starts at PMID or after
+    a blank line; a line indented six spaces continues the value above (MEDLINE, and Ovid's tagged text),
+    and so, when ``loose``, does any other line that is not a tag (Ovid prints an abstract's later
+    paragraphs unindented)."""
     out: list[tuple[int, dict[str, list[str]]]] = []
     current: dict[str, list[str]] | None = None
     last = None
@@ -51,7 +55,7 @@ def _records(lines: list[str], source: str, problems: list[ImportProblem]
                 out.append((n, current))
             current.setdefault(tag, []).append(value)
             last, after_blank = tag, False
-        elif line[:1].isspace() and current is not None and last is not None and not after_blank:
+        elif (loose or line[:1].isspace()) and current is not None and last is not None and not after_blank:
             current[last][-1] = f"{current[last][-1]} {line.strip()}".strip()
         else:
             problems.append(ImportProblem(source, n, None, tr("line is neither a tag nor a continuation; ignored: "
@@ -63,7 +67,7 @@ def read_medline(text: str, source: str) -> tuple[list[Record], list[ImportProbl
     """Read MEDLINE records (PubMed, and ERIC's .nbib, which has no PMID)."""
     records: list[Record] = []
     problems: list[ImportProblem] = []
-    for pos, (line, raw) in enumerate(_records(text.split("\n"), source, problems), 1):
+    for pos, (line, raw) in enumerate(tagged_fields(text.split("\n"), source, problems), 1):
         rec = Record(source_file=source, position=pos, line=line, database="PubMed" if "PMID" in raw else "")
 
         def one(tag: str, raw: dict[str, list[str]] = raw) -> str:

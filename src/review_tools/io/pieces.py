@@ -5,9 +5,9 @@ are all in memory at once (about 11 kB per record).  Read in pieces of :data:`PI
 the same whatever the file's size.  Each piece ends where the next record starts, found in the bytes by
 the format's own record start: ``TY  -`` (RIS), ``PT`` (Web of Science), a blank line (MEDLINE, EndNote),
 an ``@type{`` line (BibTeX), a ``<PubmedArticle>`` or ``<record>`` (XML), a ``Document N of M`` line
-(ProQuest), or a row end that is outside any quoted cell (CSV).  The readers (rispy, bibtexparser, the csv
-module) then parse each piece as they would a whole file.  No library does this: they read a whole string
-or, for the csv module, lines of one known encoding.
+(ProQuest), a ``<N. >`` line (Ovid), or a row end that is outside any quoted cell (CSV).  The readers
+(rispy, bibtexparser, the csv module) then parse each piece as they would a whole file.  No library does
+this: they read a whole string or, for the csv module, lines of one known encoding.
 """
 
 from __future__ import annotations
@@ -91,6 +91,7 @@ BOUNDARIES: dict[str, Callable[[bytes, int], int]] = {
     "PubMed XML": _last_element(b"<PubmedArticle>", b"<PubmedBookArticle>"),
     "EndNote XML": _last_element(b"<record>"),
     "ProQuest text": _last_document,
+    "Ovid": _last_marker(b"<"),
     "BibTeX": _last_bibtex_entry,
     "Web of Science tab-delimited": _last_line_end,  # read without quoting: every newline ends a row
 }
