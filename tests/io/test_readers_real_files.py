@@ -168,7 +168,7 @@ def test_files_with_no_records_are_refused_clearly(real) -> None:
         with pytest.raises(ImportFileError, match="BibTeX file with no records"):
             import_file(real(name))
     with pytest.raises(ImportFileError, match="not a recognised export"):
-        import_file(real("colrev-search-samples/google_scholar.json"))
+        import_file(real("jabref-testresources/CopacImporterTest2.txt"))  # a library catalogue's format
 
 
 # Spot checks: one record per source, values read off the file by hand.

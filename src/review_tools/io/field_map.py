@@ -11,7 +11,18 @@ from collections.abc import Mapping, Sequence
 
 from rispy.config import TAG_KEY_MAPPING, WOK_TAG_KEY_MAPPING
 
-from review_tools.io import bibtex, endnote, endnote_xml, medline, ovid, proquest, pubmed_xml, tabular, tagged
+from review_tools.io import (
+    bibtex,
+    endnote,
+    endnote_xml,
+    json_records,
+    medline,
+    ovid,
+    proquest,
+    pubmed_xml,
+    tabular,
+    tagged,
+)
 from review_tools.records import Record
 
 FIELDS = ("title", "abstract", "authors", "year", "journal", "volume", "issue", "pages", "doi", "issn", "isbn",
@@ -63,6 +74,8 @@ def columns() -> dict[str, dict[str, str]]:
         "PubMed XML": dict(pubmed_xml.FIELDS),
         "EndNote XML": {**{n: ", else ".join(paths) for n, paths in endnote_xml.FIELDS.items()}, **endnote_xml.SPECIAL},
         "Ovid": {**{n: ", else ".join(t) for n, t in ovid.FIELDS.items()}, **ovid.SPECIAL},
+        "CSL JSON / Publish or Perish JSON": {**{n: ", else ".join(k) for n, k in json_records.FIELDS.items()},
+                                              **json_records.SPECIAL},
         "ProQuest text": {**{n: ", else ".join(labels) for n, labels in proquest.FIELDS.items()}, **proquest.SPECIAL},
         "CSV / TSV / XLSX (any)": _tabular(None),
     }

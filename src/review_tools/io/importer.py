@@ -20,7 +20,18 @@ from pathlib import Path
 from typing import BinaryIO
 
 from review_tools.i18n import tr
-from review_tools.io import bibtex, endnote, endnote_xml, medline, ovid, proquest, pubmed_xml, tabular, tagged
+from review_tools.io import (
+    bibtex,
+    endnote,
+    endnote_xml,
+    json_records,
+    medline,
+    ovid,
+    proquest,
+    pubmed_xml,
+    tabular,
+    tagged,
+)
 from review_tools.io.cleaning import clean_record
 from review_tools.io.encoding import decode, wide
 from review_tools.io.pieces import PIECE_BYTES, pieces
@@ -32,6 +43,7 @@ MAX_FILE_BYTES = 2 * 1024**3
 EXTENSIONS = {
     ".ris": "RIS", ".bib": "BibTeX", ".nbib": "MEDLINE", ".medline": "MEDLINE", ".csv": "CSV",
     ".tsv": "CSV", ".xlsx": "XLSX", ".isi": "Web of Science plain text", ".enw": "EndNote tagged",
+    ".json": "JSON",
 }
 _RIS = re.compile(r"^TY  - ", re.MULTILINE)
 _WOS = re.compile(r"^(?:FN |PT [A-Z]\s*$)", re.MULTILINE)
@@ -62,6 +74,8 @@ def detect_format(text: str) -> str | None:
         return "EndNote XML"
     if proquest.is_proquest(head):
         return "ProQuest text"
+    if json_records.is_json_export(head):
+        return "JSON"
     if _RIS.search(head):
         return "RIS"
     if ovid.is_ovid(head):
@@ -194,6 +208,8 @@ def _read_text(text: str, fmt: str, source: str, mapping: Mapping[str, str] | No
         return proquest.read_proquest(text, source)
     if fmt == "Ovid":
         return ovid.read_ovid(text, source)
+    if fmt == "JSON":
+        return json_records.read_json(text, source)
     if fmt == "BibTeX":
         return bib.read(text)
     return tabular.read_csv(text, source, mapping, fmt)
@@ -205,8 +221,8 @@ def _format_of(text: str, source: str, mapping: Mapping[str, str] | None) -> str
         fmt = "CSV"  # the user's column mapping says which column holds the title
     if fmt is None:
         raise ImportFileError(f"{source}: not a recognised export (RIS, BibTeX, MEDLINE, Web of Science, "
-                              "EndNote tagged or XML, PubMed XML, Ovid, ProQuest text, CSV/TSV with a title "
-                              "column, XLSX)")
+                              "EndNote tagged or XML, PubMed XML, Ovid, ProQuest text, CSL or Publish or Perish JSON, "
+                              "CSV/TSV with a title column, XLSX)")
     return fmt
 
 
@@ -283,6 +299,9 @@ def import_file(path: str | Path, *, database: str = "", mapping: Mapping[str, s
             whole = utf16 or len(head) < max(piece_bytes, _FORMAT_HEAD)
             start = decode(head if whole else head[:_FORMAT_HEAD], source)
             fmt, encoding = _format_of(start.text, source, mapping), start.encoding
+            if fmt == "JSON" and not whole:  # one array: it cannot be cut into pieces
+                head, whole = read_bounded(path), True
+                start = decode(head, source)
             bib = bibtex.BibtexReader(source)
             header, shift = b"", 0
             for n, piece in enumerate([head] if whole else pieces(fh, head, fmt, source, piece_bytes)):
@@ -305,7 +324,7 @@ def import_file(path: str | Path, *, database: str = "", mapping: Mapping[str, s
             fmt=fmt)))
     if not reading.count and not any(p.skipped for p in reading.problems):
         raise ImportFileError(f"{source}: {fmt} file with no records")
-    if text and not text.endswith("\n") and reading.last is not None and fmt != "BibTeX" and fmt not in _XML:
+    if text and not text.endswith("\n") and reading.last is not None and fmt not in _ENDS_ANYWHERE:
         last = reading.last
         reading.problems.append(ImportProblem(source, last.line, last.position, tr(
             "the file ends in the middle of a line: it may have been cut off; check this last record")))
@@ -315,8 +334,9 @@ def import_file(path: str | Path, *, database: str = "", mapping: Mapping[str, s
 
 _FORMAT_HEAD = 20_000
 _XML = frozenset({"PubMed XML", "EndNote XML"})
+_ENDS_ANYWHERE = frozenset({"BibTeX", "JSON", *_XML})  # formats whose last line need not end in a newline
 _NO_HEADER = frozenset({"RIS", "Web of Science plain text", "MEDLINE", "BibTeX", "EndNote tagged", "ProQuest text",
-                        "Ovid", *_XML})
+                        "Ovid", "JSON", *_XML})
 
 
 def _read(fh: BinaryIO, size: int, source: str) -> bytes:
