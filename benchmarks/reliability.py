@@ -58,6 +58,7 @@ EXPORTS = (
     DATA / "reliability" / "ais_endnote_colrev.txt",
     DATA / "reliability" / "pubmed_jabref.xml",
     DATA / "reliability" / "endnote_jabref.xml",
+    DATA / "reliability" / "google_scholar_colrev.json",
 )
 EXTERNAL = ROOT.parent / "shared" / "data" / "external"
 # Whole real files, where the developers' shared data is present (a user's clone runs the excerpts only).
@@ -67,6 +68,7 @@ EXTERNAL_EXPORTS = tuple(EXTERNAL / f for f in (
     "jabref-testresources/jabref-authors.bib", "jabref-testresources/NbibImporterTest.nbib",
     "colrev-search-samples/ieee_ris.ris", "colrev-search-samples/pubmed_csv.csv",
     "jabref-testresources/MedlineImporterTestArticleItalics.xml", "jabref-testresources/Endnote.entries.enw",
+    "jabref-testresources/OvidImporterTest4.txt",
 ))
 CASE_SECONDS = 20.0
 STOP_SECONDS = 2.0

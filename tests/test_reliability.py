@@ -15,7 +15,7 @@ def test_every_format_gets_at_least_30_mutations() -> None:
     for case in CASES:
         if case.category.startswith("import: "):
             per_format[case.category] = per_format.get(case.category, 0) + 1
-    assert len(per_format) == 10 and min(per_format.values()) >= 30
+    assert len(per_format) == 11 and min(per_format.values()) >= 30
 
 
 @pytest.mark.parametrize("category", sorted({c.category for c in CASES}))
