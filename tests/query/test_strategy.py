@@ -35,6 +35,17 @@ def test_hit_counts_after_a_line_are_left_out() -> None:
     assert tree == Or((Heading("Aged"), Term("elderly", ("title", "abstract"))))
 
 
+def test_a_hit_count_after_one_space_as_a_pdf_table_copies_it() -> None:
+    """'1 or 2 3300000' once read as line 1 OR the phrase '2 3300000'; a number after a tag, a heading, a
+    group or a line number is a hit count; after a plain word it is searched."""
+    tree = parse("1 exp Aged/ 3222222\n2 elderly.ti,ab. 212,345\n3 (old or older).ti. 45\n4 or/1-3 3300000", "ovid")
+    assert isinstance(tree, Or) and len(tree.parts) == 4 and "3222222" not in str(tree)
+    assert parse("#1 aged[tiab] 1234\n#2 old[ti] 99\n#3 #1 OR #2 1300", "pubmed") == \
+        Or((Term("aged", parse("x[tiab]", "pubmed").fields), Term("old", ("title",))))
+    assert Term("cancer antigen 125", parse("x", "ovid").fields, phrase=True) in \
+        terms(parse("1 cancer antigen 125\n2 aged.ti.\n3 1 and 2", "ovid"))
+
+
 @pytest.mark.parametrize(("syntax", "text"), [
     ("pubmed", '#1 "Aged"[Mesh]\n#2 elderly[tiab]\n#3 #1 OR #2'),
     ("ebsco", 'S1 (MH "Aged+")\nS2 TI elderly\nS3 S1 OR S2'),

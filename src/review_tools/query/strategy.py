@@ -35,6 +35,8 @@ _COMBINATION = re.compile(  # a line that only combines earlier lines: or/1-3, 4
     rf"|[(\s]*{_REFERENCE}[)\s]*(?:\b(?:and|or|not)\b[(\s]*{_REFERENCE}[)\s]*)+"
     rf"|limit\s+{_REFERENCE}\s+to\b.*|remove\s+duplicates\s+from\s+{_REFERENCE})\s*(?:\[[^\]]*\])?\s*")
 _NUMBER = re.compile(r"\d+")
+_TRAILING_NUMBER = re.compile(r"(?<=\S) (?:\d{1,3}(?:,\d{3})+|\d+)\s*$")
+_BEFORE_HITS = re.compile(r"(?i)(?:[/.)\]]|^#?[SL]?\d+|^(?:or|and)/[\d,-]+)$")  # what ends a search
 _RULED = re.compile(r"\s*[-=*_~]{3,}[\s\-=*_~]*")  # a line of dashes or stars framing a printed strategy
 
 
@@ -114,7 +116,7 @@ def _numbered_lines(text: str, pubmed: bool = False) -> tuple[list[tuple[str, in
             if tabular:
                 body, cells = _first_cell(body)
                 left_out += cells
-            body = _blank(body, _HITS)
+            body = _hits_blanked(body)
             body = _blank(body, _SEARCH_WORD) if pubmed else body
             out.append([m.group(3), offset + m.end(), body])
         elif not line.strip():
@@ -162,9 +164,21 @@ def _unnumbered_lines(text: str) -> list[tuple[str, int, str]]:
             if _COMBINATION.fullmatch(body):
                 numbers = [int(n) for n in _NUMBER.findall(body.split("[", 1)[0].split(" to ", 1)[0])]
                 combines = combines or (bool(numbers) and max(numbers) < position)
-            out.append((str(position), offset, _blank(body, _HITS)))
+            out.append((str(position), offset, _hits_blanked(body)))
         offset += len(line)
     return out if combines and len(out) >= 2 else []
+
+
+def _hits_blanked(body: str) -> str:
+    """A line with its hit count blanked: one after a tab, in parentheses or after wide spaces
+    (:data:`_HITS`), or a number after one space where it cannot be a search: after a tag, a heading, a
+    group or a line reference (``exp Aged/ 3222222``, ``elderly.ti,ab. 45``, ``or/1-3 3300000``, as a strategy
+    copied from a PDF table has it).  After a plain word it stays: ``cancer antigen 125`` is a phrase."""
+    body = _blank(body, _HITS)
+    m = _TRAILING_NUMBER.search(body)
+    if m and _BEFORE_HITS.search(body[:m.start()].split()[-1]):
+        return body[:m.start()] + " " * (m.end() - m.start())
+    return body
 
 
 def _blank(text: str, pattern: re.Pattern[str]) -> str:
