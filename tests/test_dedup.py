@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import random
+from dataclasses import replace
 
 import pytest
 
@@ -79,6 +80,27 @@ def test_clusters_merge_fields_and_remember_databases() -> None:
     assert sorted(merged.duplicate_ids) == sorted([records[1].id, records[2].id])
     assert {row["removed_id"] for row in result.log} == {records[1].id, records[2].id}
     assert all(row["kept_id"] == merged.id and row["reason"] for row in result.log)
+
+
+def test_a_google_scholar_record_cut_short_joins_the_whole_record() -> None:
+    """Publish or Perish gives Google Scholar's titles cut with '…' and snippets for abstracts: the pair was
+    left to a person ('abstracts differ'); the merged record keeps the whole title and abstract."""
+    whole = Record(title="How trust leads to commitment on microsourcing platforms: governance and third-party "
+                         "mechanisms in triadic relationships", authors=["Guo, Wenbo", "Straub, Detmar"], year=2021,
+                   journal="MIS Quarterly", volume="45", pages="1309-1348", database="AIS eLibrary",
+                   abstract="IS research has extensively examined the role of trust in client-vendor relationships, "
+                            "as well as the role of governance in information technology outsourcing, but little.")
+    scholar = Record(title="How trust leads to commitment on microsourcing platforms: governance and third-party …",
+                     authors=["W Guo", "D Straub"], year=2021, journal="MIS Quarterly", database="Google Scholar",
+                     abstract="… microsourcing relationship which includes the microsourcer, the microsourcee and "
+                              "the microsourcing platform … We argue that the microsourcing phenomenon fits …")
+    assert _verdict(whole, scholar) == "duplicate"
+    merged = dedup.deduplicate(_recs(scholar, whole)).records
+    assert len(merged) == 1 and merged[0].title == whole.title and merged[0].abstract == whole.abstract
+    other = replace(scholar, title="How trust leads to commitment on crowdsourcing markets: a …")
+    assert _verdict(whole, other) != "duplicate"  # a different start is not a cut-short copy
+    assert _verdict(whole, replace(scholar, title="How trust leads to …")) != "duplicate"  # too little left
+    assert _verdict(whole, replace(scholar, authors=["P Zhang"])) != "duplicate"  # another first author
 
 
 def test_cluster_id_is_stable_when_a_more_complete_record_joins() -> None:

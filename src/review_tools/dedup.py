@@ -99,6 +99,9 @@ def _page_range(pages: str) -> tuple[int, int] | None:
     return (start, max(start, end))
 
 
+_ELLIPSES = ("…", "...")
+
+
 @dataclass(frozen=True)
 class _Key:
     doi: str
@@ -111,6 +114,8 @@ class _Key:
     page: tuple[int, int] | None
     abstract: str
     erratum: bool
+    cut: bool = False  # the title ends in an ellipsis: Google Scholar's (Publish or Perish's) cut-short titles
+    snippet: bool = False  # the abstract is a snippet around the search words ('… text …'), not the abstract
 
 
 def _known(value: str) -> str:
@@ -129,6 +134,7 @@ def _key(r: Record) -> _Key:
         author=first_author_key([a[:FIELD_CHARS] for a in r.authors[:1]]), authors=names,
         journal=fold(_known(r.journal)[:FIELD_CHARS]), volume=volume.group(0) if volume else "",
         page=_page_range(_known(r.pages)), abstract=fold(_known(r.abstract[:400])), erratum=erratum,
+        cut=(r.title or "").rstrip().endswith(_ELLIPSES), snippet=r.abstract.strip().startswith(_ELLIPSES),
     )
 
 
@@ -170,6 +176,16 @@ def title_similarity(a: str, b: str) -> float:
     return sim
 
 
+def _cut_short_of(x: _Key, y: _Key) -> bool:
+    """Whether one title is marked as cut short (an ellipsis) and is, for its first 50 characters or more,
+    the start of the other: Google Scholar prints long titles so, and the mark says the rest is missing."""
+    for cut, whole in ((x, y), (y, x)):
+        if cut.cut and not whole.cut and len(cut.title) >= 50 and \
+                fuzz.ratio(cut.title, whole.title[:len(cut.title)]) >= 97:
+            return True
+    return False
+
+
 def compare(x: _Key, y: _Key) -> tuple[str, float, str]:
     """Verdict, title similarity and a short reason for one pair of records.
 
@@ -202,7 +218,7 @@ def compare(x: _Key, y: _Key) -> tuple[str, float, str]:
         weak.append("first author")
     elif x.authors and y.authors and not set(x.authors.split()) & set(y.authors.split()):
         conflicts.append("authors")
-    if x.abstract and y.abstract:
+    if x.abstract and y.abstract and not (x.snippet or y.snippet):
         abstract = fuzz.ratio(x.abstract[:300], y.abstract[:300]) / 100
         if abstract >= 0.9:
             strong.append("abstract")
@@ -219,6 +235,8 @@ def compare(x: _Key, y: _Key) -> tuple[str, float, str]:
     if x.erratum != y.erratum:
         return (UNCERTAIN if title >= 0.97 and not conflicts else DISTINCT), title, \
             f"{basis}; one is an erratum, and year and volume do not both agree"
+    if not conflicts and {"year", "first author"} <= set(weak) and _cut_short_of(x, y):
+        return DUPLICATE, title, f"{basis} (one title cut short)"
     if conflicts == ["authors"] and title >= 0.97 and len(strong) >= 2:
         return DUPLICATE, title, f"{basis} (author names written differently)"
     if conflicts == ["numbers in the titles"] and len(strong) >= 2 and weak:
@@ -333,6 +351,8 @@ def merge(members: list[Record]) -> Record:
             kept.year = other.year
         if not kept.keywords and other.keywords:
             kept.keywords = list(other.keywords)
+    kept.title = _whole(kept.title, [r.title for r in ordered], str.endswith)
+    kept.abstract = _whole(kept.abstract, [r.abstract for r in ordered], str.startswith)
     dbs: list[str] = []
     for r in members:
         for db in (r.databases or [r.database]):
@@ -342,6 +362,14 @@ def merge(members: list[Record]) -> Record:
     kept.id = stable_cluster_id(members)
     kept.duplicate_ids = sorted({i for r in members for i in (r.id, *r.duplicate_ids)} - {kept.id})
     return kept
+
+
+def _whole(value: str, values: list[str], marked) -> str:
+    """``value``, or where an ellipsis marks it as cut short (a Google Scholar title ending in '…', a snippet
+    starting with '…'), the first of ``values`` without the mark."""
+    if not marked(value.strip(), _ELLIPSES):
+        return value
+    return next((v for v in values if v.strip() and not marked(v.strip(), _ELLIPSES)), value)
 
 
 def stable_cluster_id(members: list[Record]) -> str:
