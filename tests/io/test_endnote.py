@@ -32,10 +32,8 @@ second line.
 """
 
 
-def test_fields_of_a_handwritten_export(tmp_path) -> None:
-    path = tmp_path / "export.enw"
-    path.write_text(HAND, encoding="utf-8")
-    result = import_file(path)
+def test_fields_of_a_handwritten_export(imported) -> None:
+    result = imported("export.enw", HAND)
     assert result.format == "EndNote tagged" and result.problems == []
     first, book = result.records
     assert first.title == "Customer segmentation in pharmaceutical markets"
@@ -49,10 +47,8 @@ def test_fields_of_a_handwritten_export(tmp_path) -> None:
     assert (book.isbn, book.issn, book.year, book.line) == ("978-3-16-148410-0", "", 2021, 21)
 
 
-def test_a_line_before_any_tag_is_reported_with_its_line(tmp_path) -> None:
-    path = tmp_path / "export.txt"
-    path.write_text("Exported from EndNote\n%0 Journal Article\n%T One\n%D 2020\n", encoding="utf-8")
-    result = import_file(path)
+def test_a_line_before_any_tag_is_reported_with_its_line(imported) -> None:
+    result = imported("export.txt", "Exported from EndNote\n%0 Journal Article\n%T One\n%D 2020\n")
     assert [r.title for r in result.records] == ["One"]
     assert result.problems[0].line == 1 and "neither a tag nor a continuation" in result.problems[0].reason
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from tests.io.conftest import read_in_pieces
+
 from review_tools.io.importer import detect_format, import_file
 
 RECORD = """<record><database name="My.enl" path="My.enl">My.enl</database>
@@ -26,11 +28,9 @@ def _library(titles: list[str], tail: str = "") -> str:
     return f'<?xml version="1.0" encoding="UTF-8" ?><xml><records>\n{records}{tail}</records></xml>\n'
 
 
-def test_fields_and_damaged_records_reported_with_their_lines(tmp_path) -> None:
-    path = tmp_path / "library.xml"
-    path.write_text(_library(["Segmentation", "Broken <b>markup", "Key accounts"], tail="<record><titles>\n"),
-                    encoding="utf-8")
-    result = import_file(path)
+def test_fields_and_damaged_records_reported_with_their_lines(imported) -> None:
+    result = imported("library.xml", _library(["Segmentation", "Broken <b>markup", "Key accounts"],
+                                              tail="<record><titles>\n"))
     assert result.format == "EndNote XML"
     assert [r.title for r in result.records] == ["Segmentation", "Key accounts"]
     assert (result.read, result.imported, result.skipped) == (4, 2, 2)
@@ -47,9 +47,8 @@ def test_fields_and_damaged_records_reported_with_their_lines(tmp_path) -> None:
 def test_a_library_read_in_pieces_gives_the_same_records(tmp_path) -> None:
     path = tmp_path / "library.xml"
     path.write_text(_library([f"Title {n}" for n in range(30)]), encoding="utf-8")
-    whole, split = import_file(path), import_file(path, piece_bytes=3_000)
+    whole = read_in_pieces(path, 3_000)
     assert len(whole.records) == 30 and whole.problems == []
-    assert [r.to_dict() for r in split.records] == [r.to_dict() for r in whole.records]
 
 
 def test_detection() -> None:

@@ -19,10 +19,8 @@ CSL = [
 ]
 
 
-def test_csl_json_fields(tmp_path) -> None:
-    path = tmp_path / "zotero.json"
-    path.write_text(json.dumps(CSL, indent=2), encoding="utf-8")
-    result = import_file(path)
+def test_csl_json_fields(imported) -> None:
+    result = imported("zotero.json", json.dumps(CSL, indent=2))
     assert result.format == "JSON" and result.problems == []
     article, book = result.records
     assert (article.title, article.authors, article.year) == \

@@ -3,6 +3,8 @@ the citation in SO, abstract paragraphs printed unindented, and a file read in p
 
 from __future__ import annotations
 
+from tests.io.conftest import read_in_pieces
+
 from review_tools.io.importer import detect_format, import_file
 
 EXPORT = """<1. >
@@ -42,10 +44,8 @@ YR  - 2018
 """
 
 
-def test_fields_of_medline_and_embase_records(tmp_path) -> None:
-    path = tmp_path / "ovid.cgi"
-    path.write_text(EXPORT, encoding="utf-8")
-    result = import_file(path)
+def test_fields_of_medline_and_embase_records(imported) -> None:
+    result = imported("ovid.cgi", EXPORT)
     assert result.format == "Ovid" and result.problems == []
     medline, embase = result.records
     assert medline.title == "Customer segmentation in pharmaceutical marketing: a review."
@@ -68,9 +68,8 @@ def test_a_large_export_read_in_pieces_gives_the_same_records(tmp_path) -> None:
                       f"AB  - Abstract {n}.\nYR  - 2020\n\n" for n in range(1, 81))
     path = tmp_path / "ovid.txt"
     path.write_text(records, encoding="utf-8")
-    whole, split = import_file(path), import_file(path, piece_bytes=800)
+    whole = read_in_pieces(path, 800)
     assert len(whole.records) == 80 and whole.records[-1].title == "Title 80."
-    assert [r.to_dict() for r in split.records] == [r.to_dict() for r in whole.records]
 
 
 def test_detection_before_medline() -> None:

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from tests.conftest import EXCERPTS, EXTERNAL
+from tests.io.conftest import same_import
 
 from review_tools.io import pieces as pieces_module
 from review_tools.io.importer import import_file
@@ -37,20 +38,13 @@ def _whole_and_in_pieces(path: Path):
     return whole, import_file(path, piece_bytes=SMALL)
 
 
-def _same(whole, split) -> None:
-    assert [r.to_dict() for r in split.records] == [r.to_dict() for r in whole.records]
-    assert sorted(map(str, split.problems)) == sorted(map(str, whole.problems))
-    assert (split.format, split.encoding, split.read, split.placeholders) == \
-        (whole.format, whole.encoding, whole.read, whole.placeholders)
-
-
 def test_every_real_export_read_in_pieces_gives_the_whole_files_records_and_problems() -> None:
     compared = {}
     for path in _exports():
         pair = _whole_and_in_pieces(path)
         if pair is None:
             continue
-        _same(*pair)
+        same_import(*pair)
         compared[pair[0].format] = compared.get(pair[0].format, 0) + 1
     assert {"RIS", "CSV"} <= set(compared), compared  # the excerpts alone hold these; ../shared holds every format
 
@@ -84,7 +78,7 @@ def test_csv_cells_with_newlines_and_quotes_are_never_cut(tmp_path: Path) -> Non
     path = tmp_path / "quoted.csv"
     path.write_text("Title,Abstract,Year\n" + rows)
     whole, split = import_file(path), import_file(path, piece_bytes=500)
-    _same(whole, split)
+    same_import(whole, split)
     assert split.imported == 200 and split.records[-1].abstract == 'line one\nline "two" 199\nthree'
     assert split.records[150].line == whole.records[150].line == 2 + 150 * 3
 
@@ -95,7 +89,7 @@ def test_bibtex_macros_of_an_earlier_piece_are_resolved_in_later_pieces(tmp_path
     path = tmp_path / "macros.bib"
     path.write_text("@string{jn = {Journal of Pieces}}\n\n" + entries + "@article{k5, title={Again}, year=2002}\n")
     whole, split = import_file(path), import_file(path, piece_bytes=400)
-    _same(whole, split)
+    same_import(whole, split)
     assert {r.journal for r in split.records[:100]} == {"Journal of Pieces"}
     assert any("'k5' is used twice" in p.reason for p in split.problems)
 
@@ -106,7 +100,7 @@ def test_medline_records_split_at_blank_lines_with_crlf(tmp_path: Path) -> None:
     path = tmp_path / "pubmed.nbib"
     path.write_bytes(text.encode())
     whole, split = import_file(path), import_file(path, piece_bytes=300)
-    _same(whole, split)
+    same_import(whole, split)
     assert split.imported == 80 and split.records[79].title == "Title number 79 about continued text"
 
 
@@ -115,7 +109,7 @@ def test_a_bad_byte_in_a_later_piece_is_reported_at_its_line(tmp_path: Path) -> 
     path = tmp_path / "bad.ris"
     path.write_bytes(codecs.BOM_UTF8 + good.encode() + b"TY  - JOUR\nTI  - Broken \xff byte\nER  - \n")
     split = import_file(path, piece_bytes=200)
-    _same(import_file(path), split)
+    same_import(import_file(path), split)
     assert split.encoding == "UTF-8 with BOM" and split.imported == 61
     damage = [p for p in split.problems if "not UTF-8" in p.reason]
     assert [(p.line, p.record) for p in damage] == [(242, 61)]
@@ -161,6 +155,6 @@ def test_an_xlsx_sheet_read_in_batches_of_rows_gives_what_one_batch_gives(tmp_pa
     wb.save(tmp_path / "export.xlsx")
     whole = import_file(tmp_path / "export.xlsx")
     monkeypatch.setattr(tabular, "read_xlsx", partial(tabular.read_xlsx, rows_per_batch=2))
-    _same(whole, import_file(tmp_path / "export.xlsx"))
+    same_import(whole, import_file(tmp_path / "export.xlsx"))
     assert [r.position for r in whole.records] == list(range(1, 8)) and whole.records[-1].line == 8
     assert sorted((p.line, p.record) for p in whole.problems) == [(5, 4), (7, 6)]  # no title; a DOI dropped

@@ -3,6 +3,8 @@ a file read in pieces."""
 
 from __future__ import annotations
 
+from tests.io.conftest import read_in_pieces
+
 from review_tools.io.importer import detect_format, import_file
 
 ARTICLE = """<PubmedArticle><MedlineCitation><PMID Version="1">{pmid}</PMID><Article>
@@ -23,11 +25,9 @@ def _export(titles: list[str]) -> str:
     return f'<?xml version="1.0"?>\n<!DOCTYPE PubmedArticleSet>\n<PubmedArticleSet>\n{articles}</PubmedArticleSet>'
 
 
-def test_fields_and_a_damaged_article_skipped_with_its_line(tmp_path) -> None:
-    path = tmp_path / "pubmed.xml"
-    path.write_text(_export(["Segmentation of <i>pharmacy</i> customers", "Broken <b>markup", "Third"]),
-                    encoding="utf-8")
-    result = import_file(path)
+def test_fields_and_a_damaged_article_skipped_with_its_line(imported) -> None:
+    result = imported("pubmed.xml", _export(["Segmentation of <i>pharmacy</i> customers", "Broken <b>markup",
+                                             "Third"]))
     assert result.format == "PubMed XML"
     assert [r.title for r in result.records] == ["Segmentation of pharmacy customers", "Third"]
     assert (result.read, result.imported, result.skipped) == (3, 2, 1)
@@ -43,11 +43,9 @@ def test_fields_and_a_damaged_article_skipped_with_its_line(tmp_path) -> None:
     assert first.url == "https://pubmed.ncbi.nlm.nih.gov/100/" and first.database == "PubMed"
 
 
-def test_an_article_cut_off_at_the_end_is_reported(tmp_path) -> None:
-    path = tmp_path / "pubmed.xml"
-    path.write_text(_export(["Whole"])[:-len("</PubmedArticleSet>")] + "<PubmedArticle><MedlineCitation>",
-                    encoding="utf-8")
-    result = import_file(path)
+def test_an_article_cut_off_at_the_end_is_reported(imported) -> None:
+    cut = _export(["Whole"])[:-len("</PubmedArticleSet>")] + "<PubmedArticle><MedlineCitation>"
+    result = imported("pubmed.xml", cut)
     assert [r.title for r in result.records] == ["Whole"] and result.skipped == 1
     assert "never closed" in result.problems[0].reason and result.problems[0].record == 2
 
@@ -55,9 +53,8 @@ def test_an_article_cut_off_at_the_end_is_reported(tmp_path) -> None:
 def test_a_file_read_in_pieces_gives_the_same_records(tmp_path) -> None:
     path = tmp_path / "pubmed.xml"
     path.write_text(_export([f"Title {n}" for n in range(40)]), encoding="utf-8")
-    whole, split = import_file(path), import_file(path, piece_bytes=2_000)
+    whole = read_in_pieces(path, 2_000)
     assert len(whole.records) == 40 and whole.problems == []
-    assert [r.to_dict() for r in split.records] == [r.to_dict() for r in whole.records]
 
 
 def test_detection() -> None:

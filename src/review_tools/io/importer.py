@@ -53,6 +53,21 @@ _ENDNOTE = re.compile(r"^%[0ATDJBKX] \S", re.MULTILINE)
 _ENDNOTE_TAG = re.compile(r"%\S ")
 
 
+# Formats told by a sign of their own anywhere in the first 20 kB, tried in this order (XML, ProQuest's report
+# and JSON before RIS and MEDLINE, whose tags an abstract inside them could hold)
+_SIGNATURES: tuple[tuple[str, Callable[[str], object]], ...] = (
+    ("PubMed XML", pubmed_xml.is_pubmed_xml), ("EndNote XML", endnote_xml.is_endnote_xml),
+    ("ProQuest text", proquest.is_proquest), ("JSON", json_records.is_json_export), ("RIS", _RIS.search),
+    ("Ovid", ovid.is_ovid), ("MEDLINE", _MEDLINE.search),
+)
+_READERS: dict[str, Callable[[str, str], tuple[list[Record], list[ImportProblem]]]] = {
+    "RIS": tagged.read_ris, "Web of Science plain text": tagged.read_wos, "MEDLINE": medline.read_medline,
+    "EndNote tagged": endnote.read_endnote, "PubMed XML": pubmed_xml.read_pubmed_xml,
+    "EndNote XML": endnote_xml.read_endnote_xml, "ProQuest text": proquest.read_proquest, "Ovid": ovid.read_ovid,
+    "JSON": json_records.read_json,
+}
+
+
 def _endnote(head: str) -> bool:
     """EndNote tagged: at least two lines of its main tags, and tag lines at least half of the lines
     (a line of other text before the records, or an abstract's continuation lines, do not change that)."""
@@ -68,20 +83,9 @@ def detect_format(text: str) -> str | None:
     first = head.lstrip("\ufeff").split("\n", 1)[0]
     if first.startswith("PT\tAU\t") or (first.count("\t") > 5 and "\tTI\t" in first and "\tUT" in first):
         return "Web of Science tab-delimited"
-    if pubmed_xml.is_pubmed_xml(head):
-        return "PubMed XML"
-    if endnote_xml.is_endnote_xml(head):
-        return "EndNote XML"
-    if proquest.is_proquest(head):
-        return "ProQuest text"
-    if json_records.is_json_export(head):
-        return "JSON"
-    if _RIS.search(head):
-        return "RIS"
-    if ovid.is_ovid(head):
-        return "Ovid"
-    if _MEDLINE.search(head):
-        return "MEDLINE"
+    signed = next((fmt for fmt, signs in _SIGNATURES if signs(head)), None)
+    if signed:
+        return signed
     if _WOS.search(head) and re.search(r"^ER\s*$", head, re.MULTILINE):
         return "Web of Science plain text"
     low = first.lower()
@@ -192,27 +196,10 @@ def _located(damage: list[tuple[int, str]], records: list[Record], source: str) 
 
 def _read_text(text: str, fmt: str, source: str, mapping: Mapping[str, str] | None,
                bib: bibtex.BibtexReader) -> tuple[list[Record], list[ImportProblem]]:
-    if fmt == "RIS":
-        return tagged.read_ris(text, source)
-    if fmt == "Web of Science plain text":
-        return tagged.read_wos(text, source)
-    if fmt == "MEDLINE":
-        return medline.read_medline(text, source)
-    if fmt == "EndNote tagged":
-        return endnote.read_endnote(text, source)
-    if fmt == "PubMed XML":
-        return pubmed_xml.read_pubmed_xml(text, source)
-    if fmt == "EndNote XML":
-        return endnote_xml.read_endnote_xml(text, source)
-    if fmt == "ProQuest text":
-        return proquest.read_proquest(text, source)
-    if fmt == "Ovid":
-        return ovid.read_ovid(text, source)
-    if fmt == "JSON":
-        return json_records.read_json(text, source)
     if fmt == "BibTeX":
         return bib.read(text)
-    return tabular.read_csv(text, source, mapping, fmt)
+    reader = _READERS.get(fmt)
+    return reader(text, source) if reader else tabular.read_csv(text, source, mapping, fmt)
 
 
 def _format_of(text: str, source: str, mapping: Mapping[str, str] | None) -> str:
