@@ -142,6 +142,18 @@ def test_an_ebsco_search_history_table_keeps_the_searches_and_names_its_limiters
     assert "not applied, as the search history printed it: 'Limiters - English Language'" in parsed.notes[1]
 
 
+def test_pubmed_search_history_as_its_download_button_writes_it() -> None:
+    text = ('Search number,Query,Filters,Search Details,Results,Time\n'
+            '3,#1 AND #2,,"(""aged""[MeSH Terms]) AND (elderly[Title/Abstract])",1234,10:00:00\n'
+            '2,elderly[tiab],,"""elderly""[Title/Abstract]",22222,09:59:00\n'
+            '1,"""Aged""[Mesh]",English,"""aged""[MeSH Terms]",3333333,09:58:00\n')
+    parsed = analyse(text, "pubmed")
+    assert parsed.lines == 3 and isinstance(parsed.tree, And) and parsed.tree.parts[0] == Heading("Aged")
+    assert parsed.notes[:2] == ["read from a search history download: its Search number and Query columns",
+                                "not applied: the filters of search #1, 'English', set beside the search; set "
+                                "them with the database's filters"]
+
+
 def test_text_before_lines_whose_numbers_do_not_run_on_is_not_a_frame() -> None:
     assert analyse("Search strategy:\n3 aged.ti.\n7 3 or elderly.ti.", "ovid").lines == 1  # one string
 

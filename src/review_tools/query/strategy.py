@@ -6,7 +6,8 @@ language``).  Such a strategy is read line by line with the same grammar; a refe
 the tree of the line it names, and the strategy means its last line.  Hit counts printed after a line
 in parentheses or after a tab are left out, and so is the frame a database prints around a strategy
 (Ovid's 'Database:' and 'Search Strategy:' lines and its key of field codes, the Cochrane Library's
-'Search Name:' and 'ID Search Hits', PubMed's history header; its newest-first order is reversed).
+'Search Name:' and 'ID Search Hits', PubMed's history header; its newest-first order is reversed; the CSV
+its Download button writes is read by its Search number and Query columns).
 
 A strategy copied from a database's search history, or from an appendix whose numbers sat in a column of
 their own, often arrives without its numbers: one search a line, later lines such as ``or/1-3`` or
@@ -16,6 +17,8 @@ consists of references to earlier lines only; otherwise text over several lines 
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 from dataclasses import dataclass, field, replace
 
@@ -57,6 +60,14 @@ def analyse(text: str, syntax: str = "generic", *, variants: bool | None = None,
     database does it); ``vocabulary`` names the thesaurus of its subject headings (emtree for Embase
     on Ovid, for example); ``default_fields`` what an untagged term searches, where it should not be
     the syntax's own default (Polyglot's neutral syntax means the target database's default)."""
+    history = _history_download(text)
+    if history is not None:
+        lines, filters = history
+        parsed = analyse(lines, syntax, variants=variants, vocabulary=vocabulary, default_fields=default_fields)
+        notes = ["read from a search history download: its Search number and Query columns"]
+        notes += [f"not applied: the filters of search #{n}, '{f}', set beside the search; set them with the "
+                  "database's filters" for n, f in filters]
+        return replace(parsed, notes=[*notes, *parsed.notes])
     g = grammar(syntax)
     numbered, left_out = _numbered_lines(text, pubmed=syntax == "pubmed")
     notes: list[str] = []
@@ -136,6 +147,25 @@ def _numbered_lines(text: str, pubmed: bool = False) -> tuple[list[tuple[str, in
     if len(out) >= 2 and (runs_on or not left_out):
         return [tuple(entry) for entry in out], left_out
     return _unnumbered_lines(text), []
+
+
+def _history_download(text: str) -> tuple[str, list[tuple[str, str]]] | None:
+    """PubMed's search history as its Download button writes it (a CSV: Search number, Query, Filters,
+    Search Details, Results, Time) rewritten as '#N query' lines, with each search's filters; None for any
+    other text."""
+    header = text.lstrip("\ufeff").split("\n", 1)[0].lower()
+    if "search number" not in header or "query" not in header or "," not in header:
+        return None
+    rows = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
+    fields = {name.strip().lower(): name for name in rows.fieldnames or []}
+    number, query, filters = fields.get("search number"), fields.get("query"), fields.get("filters")
+    if number is None or query is None:
+        return None
+    found = [(row[number].strip().lstrip("#"), " ".join((row[query] or "").split()),
+              (row.get(filters) or "").strip() if filters else "") for row in rows if (row.get(number) or "").strip()]
+    if not found:
+        return None
+    return "\n".join(f"#{n} {q}" for n, q, _ in found), [(n, f) for n, _, f in found if f]
 
 
 def _first_cell(body: str) -> tuple[str, list[str]]:
