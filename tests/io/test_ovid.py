@@ -72,6 +72,14 @@ def test_a_large_export_read_in_pieces_gives_the_same_records(tmp_path) -> None:
     assert len(whole.records) == 80 and whole.records[-1].title == "Title 80."
 
 
+def test_labelled_abstract_paragraphs_keep_their_full_stops(imported) -> None:
+    text = ("<1>\nUnique Identifier\n  123.\nTitle\n  Segments in pharma.\nAbstract\n  First paragraph.\n"
+            "  Second paragraph.\nLanguage\n  English.\n")
+    rec = imported("ovid.txt", text).records[0]
+    assert (rec.title, rec.abstract, rec.language, rec.accession) == \
+        ("Segments in pharma.", "First paragraph. Second paragraph.", "en", "123")
+
+
 def test_detection_before_medline() -> None:
     assert detect_format("<1. >\nVN  - Ovid Technologies\nDB  - Embase\nDP  - 2019\n") == "Ovid"
     assert detect_format("PMID- 1\nOWN - NLM\nDP  - 2019\n") == "MEDLINE"
@@ -88,3 +96,4 @@ def test_the_labelled_layout_ovid_saves_as_text(real) -> None:
     assert (rec.doi, rec.issn, rec.language, rec.accession) == \
         ("10.1002/eco.1563", "1936-0584", "en", "01445406-201509000-00006")
     assert rec.keywords[:2] == ["alpine treeline", "canopy cover"] and len(rec.keywords) == 6
+    assert rec.abstract == "Lorem ipsum abstract"

@@ -37,7 +37,6 @@ SPECIAL = {
     "keywords": "KW, then MH (split at ';'; a leading '*' for a major heading removed)",
 }
 
-
 # The labelled layout's field names -> the tags above
 LABELS = {
     "title": "TI", "authors": "AU", "author": "AU", "authors full name": "FA", "source": "SO", "abstract": "AB",
@@ -74,7 +73,9 @@ def _labelled(lines: list[str]) -> list[tuple[int, dict[str, list[str]]]]:
             tag = LABELS.get(line.strip().lower(), line.strip().lower())
         elif line.strip() and tag is not None:
             value = line.strip()
-            current.setdefault(tag, []).append(value[:-1] if value.endswith(".") and tag != "TI" else value)
+            # the layout ends every value with '.', which is not part of a language, a type or an id
+            current.setdefault(tag, []).append(value[:-1] if value.endswith(".") and tag not in ("TI", "AB")
+                                               else value)
     return out
 
 
