@@ -44,9 +44,12 @@ def test_a_damaged_file_keeps_the_records_before_the_damage(tmp_path) -> None:
     result = import_file(path)
     assert [r.title for r in result.records] == ["A", "B"] and result.skipped == 1
     assert "found a JSON number where a record" in result.problems[0].reason
-    path.write_text('{"title": "not closed", ', encoding="utf-8")
+    path.write_text('[{"title": "not closed", ', encoding="utf-8")
     result = import_file(path)
     assert (result.read, result.imported, result.skipped, result.problems[0].line) == (1, 0, 1, 1)
+    path.write_text('[{"page": 1, "results": []}, {"title": "A"}]', encoding="utf-8")
+    result = import_file(path)
+    assert [r.title for r in result.records] == ["A"] and "not a bibliographic record" in result.problems[0].reason
     path.write_text('[{"title": "A"}]', encoding="utf-8")
     assert import_file(path).problems == []  # no warning that the file ends without a newline
 
@@ -55,6 +58,7 @@ def test_detection() -> None:
     assert detect_format('[\n  {"title": "x", "author": []}\n]') == "JSON"
     assert detect_format('{"items": [{"title": "x"}]}') == "JSON"
     assert detect_format('{"status": "ok"}') is None
+    assert detect_format('{"meta": {"count": 2}, "results": [{"title": "x"}]}') is None  # an API's reply
 
 
 def test_publish_or_perish_google_scholar_json(real) -> None:

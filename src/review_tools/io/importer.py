@@ -89,8 +89,8 @@ def detect_format(text: str) -> str | None:
     if _WOS.search(head) and re.search(r"^ER\s*$", head, re.MULTILINE):
         return "Web of Science plain text"
     low = first.lower()
-    csv_header = any(sep in first for sep in (",", ";", "\t")) and not first.lstrip().startswith("@") and \
-        re.search(r"\btitle\b|\bti\b|\bdisplay_name\b", low)
+    csv_header = any(sep in first for sep in (",", ";", "\t")) and not first.lstrip().startswith(("@", "{", "[")) \
+        and re.search(r"\btitle\b|\bti\b|\bdisplay_name\b", low)
     if not csv_header and _endnote(head):
         return "EndNote tagged"
     if not csv_header and _BIBTEX.search(head):

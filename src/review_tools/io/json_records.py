@@ -1,7 +1,8 @@
 """JSON exports: CSL JSON (Zotero, Mendeley, Crossref's citation export) and Publish or Perish's JSON
 (Google Scholar searches).
 
-The file is one array of objects (or an object with the array under ``items``), read with the standard
+The file is one array of objects (or an object with the array under ``items``; a search API's reply, an
+object of metadata around its results, is not read as an export), read with the standard
 library's decoder one element at a time, so each record keeps the line it starts on and, where the file is
 damaged, the records before the damage are imported and the damage is reported at its line.  Which layout
 an object has is told by its keys: CSL names authors as ``{"family", "given"}`` and dates as
@@ -34,13 +35,16 @@ SPECIAL = {
     "database": "Google Scholar when uid is a Publish or Perish 'GS:' id",
 }
 _EMPTY_NUMBERS = {"", "0"}
+_BIBLIOGRAPHIC = {"title", "author", "authors", "container-title", "source", "DOI", "doi"}
 _KINDS = {int: "number", float: "number", str: "string", list: "array", bool: "boolean", type(None): "null"}
 
 
 def is_json_export(head: str) -> bool:
-    """Whether the start of a file is a JSON array (or ``items`` object) of bibliographic objects."""
+    """Whether the start of a file is a JSON array (or ``items`` object) of bibliographic objects; a search
+    API's reply (an object of metadata around its results) is not an export."""
     start = head.lstrip("\ufeff \t\r\n")
-    return start[:1] in "[{" and bool(re.search(r'"(?:title|container-title|article_url)"\s*:', head))
+    return bool(re.match(r'\[\s*\{|\{\s*"items"\s*:\s*\[', start)) and \
+        bool(re.search(r'"(?:title|container-title|article_url)"\s*:', head))
 
 
 def _text(value: Any) -> str:
@@ -101,9 +105,7 @@ def read_json(text: str, source: str) -> tuple[list[Record], list[ImportProblem]
     i = _skip(text, 0)
     if text.startswith("{", i):  # {"items": [...]} (CSL JSON from some tools)
         m = re.compile(r'\{\s*"items"\s*:\s*').match(text, i)
-        if m is None:
-            return _one_object(decoder, text, source)
-        i = m.end()
+        i = m.end() if m else i
     if not text.startswith("[", i):
         return [], [ImportProblem(source, _line(text, i), None, tr("not a JSON array of records"), True)]
     i = _skip(text, i + 1)
@@ -116,27 +118,22 @@ def read_json(text: str, source: str) -> tuple[list[Record], list[ImportProblem]
             obj, end = decoder.raw_decode(text, i)
         except json.JSONDecodeError as exc:
             problems.append(ImportProblem(source, exc.lineno, position, tr(
-                "damaged JSON ({error}); this record and the rest of the file skipped", error=exc.msg), True))
+                "damaged JSON ({error}): this record and the rest of the file are not read", error=exc.msg),
+                True))
             break
-        if isinstance(obj, dict):
+        if isinstance(obj, dict) and _BIBLIOGRAPHIC & obj.keys():
             records.append(_record(obj, source, position, line))
+        elif isinstance(obj, dict):
+            problems.append(ImportProblem(source, line, position, tr(
+                "not a bibliographic record (no title, authors, journal or DOI)"), True))
         else:
             kind = _KINDS.get(type(obj), "?")
             problems.append(ImportProblem(source, line, position, tr(
-                "found a JSON {kind} where a record (a JSON object) should be; skipped", kind=kind), True))
+                "found a JSON {kind} where a record (a JSON object) should be", kind=kind), True))
         i = _skip(text, end)
         if text.startswith(",", i):
             i = _skip(text, i + 1)
     return records, problems
-
-
-def _one_object(decoder: json.JSONDecoder, text: str, source: str) -> tuple[list[Record], list[ImportProblem]]:
-    try:
-        obj = decoder.decode(text)
-    except json.JSONDecodeError as exc:
-        return [], [ImportProblem(source, exc.lineno, 1, tr("damaged JSON ({error}); this record and the rest of "
-                                                            "the file skipped", error=exc.msg), True)]
-    return [_record(obj, source, 1, 1)], []
 
 
 def _skip(text: str, i: int) -> int:

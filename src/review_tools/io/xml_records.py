@@ -39,12 +39,12 @@ def read_elements(text: str, source: str, elements: re.Pattern[str],
         line += text.count("\n", counted, m.start())
         counted = m.start()
         if m.group(1) is None:
-            problems.append(ImportProblem(source, line, position, tr("the record is never closed; skipped"), True))
+            problems.append(ImportProblem(source, line, position, tr("the record is never closed"), True))
             break
         try:
             node = ET.fromstring(m.group(0))
         except ET.ParseError as exc:
-            problems.append(ImportProblem(source, line, position, tr("damaged XML ({error}); skipped", error=exc),
+            problems.append(ImportProblem(source, line, position, tr("damaged XML ({error})", error=exc),
                                           True))
             continue
         records.append(build(node, position, line))
