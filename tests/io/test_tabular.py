@@ -103,3 +103,19 @@ def test_wos_tab_delimited_reads_full_names(tmp_path) -> None:
                     "10.1093/nar/gky1002\tWOS:000462587400081\n", encoding="utf-8")
     r = import_file(path).records[0]
     assert r.authors == ["Croft, David", "Smith, John W."] and r.pages == "D561-D565"
+
+
+def test_scopus_rows_with_more_funding_texts_than_the_header_names(imported, real) -> None:
+    """Scopus writes a record's second funding text as a cell the header does not name: every later cell
+    (language, document type, EID ...) was read one column too far left, with a warning on each row."""
+    header = "Authors,Title,Year,Source title,Funding Text 1,References,Language of Original Document," \
+             "Document Type,EID\n"
+    rows = ('Smith J.,One,2020,J Pharma,Grant A,Refs,English,Article,2-s2.0-1\n'
+            'Lee C.,Two,2021,J Pharma,Grant B,Grant C,Refs,English,Review,2-s2.0-2\n')
+    result = imported("scopus.csv", header + rows)
+    assert result.format == "Scopus CSV" and result.problems == []
+    assert [(r.language, r.document_type, r.accession) for r in result.records] == \
+        [("en", "article", "2-s2.0-1"), ("en", "review", "2-s2.0-2")]
+    litstudy = import_file(real("litstudy-testdata/scopus.csv"))
+    assert litstudy.problems == [] and {r.accession[:7] for r in litstudy.records} == {"2-s2.0-"}
+    assert {r.language for r in litstudy.records} == {"en"}

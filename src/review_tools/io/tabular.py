@@ -62,6 +62,7 @@ class Layout:
     columns: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     authors_separator: str = ""  # '' : ';' or '|' if present, else Scopus' 'Surname I.,' list
     notes: Mapping[str, str] = field(default_factory=dict)  # fields read another way, for the field map
+    grows_after: str = ""  # the column after which a row may hold more cells than the header names
 
 
 LAYOUTS = (
@@ -78,7 +79,10 @@ LAYOUTS = (
            {"pages": (), "year": ("year",), "journal": ("source title",), "accession": ("eid",),
             "keywords": ("author keywords", "index keywords")},
            notes={"pages": "Page start-Page end, else Art. No.", "keywords": "Author Keywords and Index Keywords",
-                  "authors": "Author full names without the Scopus ids, else Authors"}),
+                  "authors": "Author full names without the Scopus ids, else Authors"},
+           # Scopus writes a record's further funding texts as cells after 'Funding Text 1' that the header
+           # may not name; every later cell of such a row is one column further right
+           grows_after="funding text 1"),
     # Embase (both layouts): year, volume, issue and pages may only be in 'Source', the DOI in 'Open URL Link'.
     Layout("Embase CSV", "Embase", (frozenset({"emtree medical index terms"}), frozenset({"emtree drug index terms"}),
                                     frozenset({"author names", "open url link"})),
@@ -183,6 +187,7 @@ def _rows_to_records(header: list[str], body: Iterable[tuple[int, list[str]]], s
         raise ImportFileError(f"{source}: no title column found in the header ({', '.join(header[:12])}"
                               f"{'...' if len(header) > 12 else ''}); give a column mapping")
     names = {h.strip().lstrip("\ufeff").lower(): i for i, h in enumerate(header)}
+    grown_at = names.get(layout.grows_after) if layout and layout.grows_after else None
     records, problems = [], []
     width = len(header)
     pos = 0
@@ -190,6 +195,7 @@ def _rows_to_records(header: list[str], body: Iterable[tuple[int, list[str]]], s
         if not any(cell.strip() for cell in row):
             continue
         pos += 1
+        row = _aligned(row, width, grown_at)
         if len(row) < width or any(cell.strip() for cell in row[width:]):
             problems.append(ImportProblem(source, line, pos, tr("row has {n} cells, the header {width}; cells "
                                                                 "matched by position as far as they go",
@@ -226,6 +232,15 @@ def _rows_to_records(header: list[str], body: Iterable[tuple[int, list[str]]], s
                 rec.volume, rec.issue, rec.pages = m["volume"] or "", m["issue"] or "", m["pages"] or ""
         records.append(rec)
     return records, problems
+
+
+def _aligned(row: list[str], width: int, grown_at: int | None) -> list[str]:
+    """``row`` with the extra cells after column ``grown_at`` (cells the header does not name) taken out,
+    so that the later cells sit under their own column names; unchanged where the row is not longer."""
+    extra = len(row) - width
+    if grown_at is None or extra <= 0:
+        return row
+    return row[:grown_at + 1] + row[grown_at + 1 + extra:]
 
 
 def _split_list(text: str) -> list[str]:
