@@ -81,6 +81,7 @@ def test_ovid_notes_an_and_or_mix_it_cannot_be_sure_of() -> None:
 
     assert any("AND and OR are mixed" in n for n in analyse("a or b and c", "ovid").notes)
     assert not analyse("(a or b) and c", "ovid").notes
+    assert not analyse("1 a.ti.\n2 b.ti.\n3 c.ti.\n4 1 or 2\n5 4 and 3", "ovid").notes  # a line is one unit
 
 
 FIELDS = [

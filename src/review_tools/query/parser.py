@@ -182,7 +182,8 @@ class Parser:
         self.nesting = 0
         self.notes: list[str] = []
         self.start = 0  # offset of the term, phrase or group a postfix hook is looking at
-        self.grouped: set[int] = set()  # ids of the nodes written in parentheses
+        # ids of the nodes written in parentheses, and of the earlier lines a strategy's line refers to
+        self.grouped: set[int] = {id(node) for node in self.refs.values()}
 
     # --- helpers -------------------------------------------------------------------------------------
 
