@@ -92,6 +92,34 @@ def test_validate_rejects_a_search_string_that_does_not_parse_with_line_and_colu
     assert "did you mean TITLE-ABS-KEY?" in err
 
 
+def test_validate_reads_an_ovid_strategy_as_ovid_prints_it_and_says_what_it_left_out(tmp_path, capsys) -> None:
+    text = (ROOT / "review" / "protocol.yaml").read_text(encoding="utf-8")
+    start, end = text.index("  - name: Emerald Insight"), text.index("  - name: Scopus")
+    medline = """  - name: MEDLINE
+    platform: Ovid
+    date_searched: 2024-09-17
+    search_string: |-
+      Database: Ovid MEDLINE(R) ALL <1946 to September 16, 2024>
+      Search Strategy:
+      ----------------------------------------------------------
+      1     exp Pharmaceutical Preparations/ (1234567)
+      2     pharma*.ti,ab. (234567)
+      3     or/1-2 (1300000)
+      4     (segment* adj3 (customer* or physician*)).ti,ab. [Population] (345)
+      5     3 and 4 (120)
+
+      ***************************
+    export_dir: searches/medline
+"""
+    protocol = tmp_path / "review" / "protocol.yaml"
+    protocol.parent.mkdir()
+    protocol.write_text(text[:start] + medline + text[end:], encoding="utf-8")
+    assert main(["validate", str(protocol)]) == 0
+    out = capsys.readouterr().out
+    assert "note: MEDLINE (ovid): 2 line(s) around the numbered lines left out, not searched: 'Database: Ovid" in out
+    assert "[Population] is read as a comment" in out and "AND and OR are mixed" not in out
+
+
 def test_translate_prints_the_string_and_its_warnings(capsys) -> None:
     assert main(["translate", "TITLE(crm) AND a PRE/2 b", "--from", "scopus", "--to", "wos", "ebsco"]) == 0
     out = capsys.readouterr()
