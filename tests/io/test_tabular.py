@@ -8,6 +8,7 @@ import pytest
 
 from review_tools import dedup
 from review_tools.io.importer import import_file
+from review_tools.io.problems import ImportFileError
 from review_tools.io.tabular import split_authors
 from review_tools.records import assign_ids
 
@@ -119,3 +120,43 @@ def test_scopus_rows_with_more_funding_texts_than_the_header_names(imported, rea
     litstudy = import_file(real("litstudy-testdata/scopus.csv"))
     assert litstudy.problems == [] and {r.accession[:7] for r in litstudy.records} == {"2-s2.0-"}
     assert {r.language for r in litstudy.records} == {"en"}
+
+
+def _xls(path: Path, rows: list[list[object]]) -> Path:
+    import xlwt
+
+    book = xlwt.Workbook()
+    sheet = book.add_sheet("savedrecs")
+    for r, row in enumerate(rows):
+        for c, value in enumerate(row):
+            sheet.write(r, c, value)
+    book.save(str(path))
+    return path
+
+
+def test_web_of_science_excel_export(tmp_path) -> None:
+    """Web of Science's "Excel" export is an Excel 97-2003 workbook (savedrecs.xls); numbers come as floats."""
+    header = ["Publication Type", "Authors", "Author Full Names", "Article Title", "Article Title - Chinese",
+              "Source Title", "Volume", "Issue", "Start Page", "End Page", "DOI", "Publication Year", "Abstract",
+              "Language", "Document Type", "ISSN", "UT (Unique WOS ID)"]
+    rows = [header,
+            ["J", "Smith, A", "Smith, Ann", "Customer segmentation in pharma", "", "J Pharma Mark", 12, 3, 101,
+             120, "10.1000/jpm.1", 2019, "Segments matter.", "English", "Article", "1234-567X",
+             "WOS:000123456700001"],
+            ["J", "Bae, D", "Bae, Daekweon", "", "다중지능과 학업성취도의 상관관계", "Modern English Education", 11, 1,
+             "", "", "", 2020, "", "Korean", "Article", "", "KJD:ART002"]]
+    result = import_file(_xls(tmp_path / "savedrecs.xls", rows))
+    assert (result.format, result.encoding, result.problems) == ("XLS", "binary (XLS)", [])
+    first, korean = result.records
+    assert (first.title, first.authors, first.year, first.volume, first.issue, first.pages) == \
+        ("Customer segmentation in pharma", ["Smith, Ann"], 2019, "12", "3", "101-120")
+    assert (first.doi, first.accession, first.database, first.language) == \
+        ("10.1000/jpm.1", "WOS:000123456700001", "Web of Science", "en")
+    assert korean.title == "다중지능과 학업성취도의 상관관계" and korean.journal == "Modern English Education"
+
+
+def test_a_file_that_only_looks_like_a_workbook_is_refused_with_its_name(tmp_path) -> None:
+    path = tmp_path / "savedrecs.xls"
+    path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(600))
+    with pytest.raises(ImportFileError, match=rf"{path}: not a readable XLS workbook"):
+        import_file(path)

@@ -42,7 +42,7 @@ MAX_ABSTRACT = 100_000
 MAX_FILE_BYTES = 2 * 1024**3
 EXTENSIONS = {
     ".ris": "RIS", ".bib": "BibTeX", ".nbib": "MEDLINE", ".medline": "MEDLINE", ".csv": "CSV",
-    ".tsv": "CSV", ".xlsx": "XLSX", ".isi": "Web of Science plain text", ".enw": "EndNote tagged",
+    ".tsv": "CSV", ".xlsx": "XLSX", ".xls": "XLS", ".isi": "Web of Science plain text", ".enw": "EndNote tagged",
     ".json": "JSON",
 }
 _RIS = re.compile(r"^TY  - ", re.MULTILINE)
@@ -209,7 +209,7 @@ def _format_of(text: str, source: str, mapping: Mapping[str, str] | None) -> str
     if fmt is None:
         raise ImportFileError(f"{source}: not a recognised export (RIS, BibTeX, MEDLINE, Web of Science, "
                               "EndNote tagged or XML, PubMed XML, Ovid, ProQuest text, CSL or Publish or Perish JSON, "
-                              "CSV/TSV with a title column, XLSX)")
+                              "CSV/TSV with a title column, XLSX, XLS)")
     return fmt
 
 
@@ -275,9 +275,11 @@ def import_file(path: str | Path, *, database: str = "", mapping: Mapping[str, s
     text = ""
     with open_export(path) as fh:
         head = _read(fh, max(piece_bytes, _FORMAT_HEAD), source)  # the format is told from the first 20 kB
-        if head.startswith(b"PK\x03\x04"):
-            fmt, encoding = "XLSX", "binary (XLSX)"
-            for records, problems in tabular.read_xlsx(path, source, mapping):
+        workbook = _WORKBOOKS.get(head[:4])
+        if workbook is not None:
+            fmt, encoding = workbook, f"binary ({workbook})"
+            read_sheet = tabular.read_xlsx if workbook == "XLSX" else tabular.read_xls
+            for records, problems in read_sheet(path, source, mapping):
                 reading.add(records, problems, [])
         else:
             utf16 = wide(head)
@@ -320,6 +322,7 @@ def import_file(path: str | Path, *, database: str = "", mapping: Mapping[str, s
 
 
 _FORMAT_HEAD = 20_000
+_WORKBOOKS = {b"PK\x03\x04": "XLSX", b"\xd0\xcf\x11\xe0": "XLS"}  # a zip (XLSX), an OLE2 compound file (XLS)
 _XML = frozenset({"PubMed XML", "EndNote XML"})
 _ENDS_ANYWHERE = frozenset({"BibTeX", "JSON", *_XML})  # formats whose last line need not end in a newline
 _NO_HEADER = frozenset({"RIS", "Web of Science plain text", "MEDLINE", "BibTeX", "EndNote tagged", "ProQuest text",

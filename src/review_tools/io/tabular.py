@@ -46,7 +46,8 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "document_type": ("document type", "dt", "item type", "publication type", "entrytype", "type",
                       "type_of_reference", "pt", "content type"),
     "url": ("link", "url", "urls"),
-    "accession": ("eid", "ut", "unique-id", "lens id", "pmid", "accession number", "an"),
+    "accession": ("eid", "ut", "ut (unique id)", "ut (unique wos id)", "unique-id", "lens id", "pmid",
+                  "accession number", "an"),
 }
 FIELDS = tuple(COLUMNS)
 
@@ -83,6 +84,14 @@ LAYOUTS = (
            # Scopus writes a record's further funding texts as cells after 'Funding Text 1' that the header
            # may not name; every later cell of such a row is one column further right
            grows_after="funding text 1"),
+    # Web of Science's "Excel" export (savedrecs.xls): full column names, and a title or abstract only in
+    # another language's column for records of its regional indexes (SciELO, KCI, CSCD, RSCI)
+    Layout("Web of Science Excel", "Web of Science", (frozenset({"article title", "ut (unique id)"}),
+                                                      frozenset({"article title", "ut (unique wos id)"})),
+           {"title": ("article title", "article title - scielo", "article title - chinese", "article title - russian",
+                      "article title - korean"),
+            "abstract": ("abstract", "abstract - english transliteration", "abstract - foreign", "abstract - korean"),
+            "journal": ("source title", "source title - korean", "source title - arabic")}),
     # Embase (both layouts): year, volume, issue and pages may only be in 'Source', the DOI in 'Open URL Link'.
     Layout("Embase CSV", "Embase", (frozenset({"emtree medical index terms"}), frozenset({"emtree drug index terms"}),
                                     frozenset({"author names", "open url link"})),
@@ -303,17 +312,46 @@ def read_xlsx(path: Path, source: str, mapping: Mapping[str, str] | None = None,
         raise ImportFileError(f"{source}: not a readable XLSX workbook ({exc})") from None
     try:
         rows = (["" if v is None else str(v) for v in row] for row in wb.worksheets[0].iter_rows(values_only=True))
-        header = next(rows, None)
-        if header is None:
-            raise ImportFileError(f"{source}: the first sheet is empty")
-        batch: list[tuple[int, list[str]]] = []
-        batches = 0
-        for line, row in enumerate(rows, 2):
-            batch.append((line, row))
-            if len(batch) == rows_per_batch:
-                yield _rows_to_records(header, batch, source, mapping, "XLSX")
-                batch, batches = [], batches + 1
-        if batch or not batches:  # a header without rows still has its title column checked
-            yield _rows_to_records(header, batch, source, mapping, "XLSX")
+        yield from _sheet(rows, source, mapping, "XLSX", rows_per_batch)
     finally:
         wb.close()
+
+
+def read_xls(path: Path, source: str, mapping: Mapping[str, str] | None = None, rows_per_batch: int = 10_000
+             ) -> Iterator[tuple[list[Record], list[ImportProblem]]]:
+    """The first sheet's records of an Excel 97-2003 workbook (Web of Science's "Excel" export,
+    savedrecs.xls), read with xlrd, in batches as :func:`read_xlsx` gives them.  xlrd gives every number
+    as a float: whole numbers (years, volumes, pages) are written without '.0'."""
+    import xlrd
+
+    try:
+        book = xlrd.open_workbook(path, on_demand=True)
+        sheet = book.sheet_by_index(0)
+    except Exception as exc:  # xlrd raises several types for a file that is not a workbook
+        raise ImportFileError(f"{source}: not a readable XLS workbook ({exc})") from None
+    try:
+        rows = ([_xls_cell(v) for v in sheet.row_values(i)] for i in range(sheet.nrows))
+        yield from _sheet(rows, source, mapping, "XLS", rows_per_batch)
+    finally:
+        book.release_resources()
+
+
+def _xls_cell(value: object) -> str:
+    return str(int(value)) if isinstance(value, float) and value.is_integer() else str(value)
+
+
+def _sheet(rows: Iterator[list[str]], source: str, mapping: Mapping[str, str] | None, fmt: str,
+           rows_per_batch: int) -> Iterator[tuple[list[Record], list[ImportProblem]]]:
+    """A sheet's rows (the header first) as batches of records."""
+    header = next(rows, None)
+    if header is None:
+        raise ImportFileError(f"{source}: the first sheet is empty")
+    batch: list[tuple[int, list[str]]] = []
+    batches = 0
+    for line, row in enumerate(rows, 2):
+        batch.append((line, row))
+        if len(batch) == rows_per_batch:
+            yield _rows_to_records(header, batch, source, mapping, fmt)
+            batch, batches = [], batches + 1
+    if batch or not batches:  # a header without rows still has its title column checked
+        yield _rows_to_records(header, batch, source, mapping, fmt)
