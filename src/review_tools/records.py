@@ -195,6 +195,15 @@ LANGUAGES = {
 }
 
 
+_ISSN = re.compile(r"\d{4}-?\d{3}[\dXx]")
+
+
+def issn_or_isbn(number: str) -> tuple[str, str]:
+    """(ISSN, ISBN) of one number from a field that holds either (EndNote's %@ and <isbn>): an ISSN is
+    eight characters, ####-###X."""
+    return (number, "") if _ISSN.fullmatch(number.strip()) else ("", number)
+
+
 def normalise_language(value: str | None) -> str:
     """ISO 639-1 code for common language names and codes; unknown values kept, lower-cased."""
     if not value:

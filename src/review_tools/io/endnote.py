@@ -13,8 +13,9 @@ from __future__ import annotations
 import re
 
 from review_tools.i18n import tr
+from review_tools.io.medline import first_value
 from review_tools.io.problems import ImportProblem
-from review_tools.records import Record, normalise_doi, normalise_language, parse_year
+from review_tools.records import Record, issn_or_isbn, normalise_doi, normalise_language, parse_year
 
 _LINE = re.compile(r"^%(\S) ?(.*)$")
 # Record field -> tags tried in order (the first value of the first tag present)
@@ -31,7 +32,6 @@ SPECIAL = {
     "isbn": "@ when it is not an ISSN",
     "keywords": "K, each line a keyword (also several on one line, split at ';')",
 }
-_ISSN = re.compile(r"\b\d{4}-?\d{3}[\dXx]\b")
 
 
 def _records(lines: list[str], source: str, problems: list[ImportProblem]
@@ -69,17 +69,13 @@ def read_endnote(text: str, source: str) -> tuple[list[Record], list[ImportProbl
     for pos, (line, raw) in enumerate(_records(text.split("\n"), source, problems), 1):
         rec = Record(source_file=source, position=pos, line=line)
 
-        def one(tag: str, raw: dict[str, list[str]] = raw) -> str:
-            return next((v for v in raw.get(tag, []) if v), "")
-
         for name, tags in FIELDS.items():
-            setattr(rec, name, next((one(t) for t in tags if one(t)), ""))
+            setattr(rec, name, first_value(raw, tags))
         rec.authors = [a for a in raw.get("A", []) if a]
-        rec.year = parse_year(one("D") or one("8"))
+        rec.year = parse_year(first_value(raw, ("D", "8")))
         links = [v for v in raw.get("R", []) + raw.get("U", []) if normalise_doi(v)]
         rec.doi = links[0] if links else ""
-        number = one("@")
-        rec.issn, rec.isbn = (number, "") if _ISSN.fullmatch(number.strip()) else ("", number)
+        rec.issn, rec.isbn = issn_or_isbn(first_value(raw, ("@",)))
         rec.keywords = [k.strip() for value in raw.get("K", []) for k in value.split(";") if k.strip()]
         rec.language = normalise_language(rec.language)
         rec.document_type = rec.document_type.lower()

@@ -13,7 +13,7 @@ import xml.etree.ElementTree as ET
 from review_tools.io.problems import ImportProblem
 from review_tools.io.sources import database_name
 from review_tools.io.xml_records import pattern, read_elements, text_of
-from review_tools.records import Record, normalise_doi, normalise_language, parse_year
+from review_tools.records import Record, issn_or_isbn, normalise_doi, normalise_language, parse_year
 
 _RECORD = pattern(("record",))
 # Record field -> elements tried in order (the first with text)
@@ -34,7 +34,6 @@ SPECIAL = {
     "url": "urls/related-urls/url, else urls/web-urls/url",
     "database": "remote-database-name, else told by the accession number (ISI:) or the link's host",
 }
-_ISSN = re.compile(r"\d{4}-?\d{3}[\dXx]")
 
 
 def is_endnote_xml(head: str) -> bool:
@@ -52,8 +51,7 @@ def _record(node: ET.Element, source: str, position: int, line: int) -> Record:
         [text_of(e) for e in node.iterfind("urls/web-urls/url")]
     rec.url = next((u for u in urls if u), "")
     rec.doi = next((d for d in (text_of(node.find("electronic-resource-num")), *urls) if normalise_doi(d)), "")
-    number = text_of(node.find("isbn"))
-    rec.issn, rec.isbn = (number, "") if _ISSN.fullmatch(number) else ("", number)
+    rec.issn, rec.isbn = issn_or_isbn(text_of(node.find("isbn")))
     rec.keywords = [k for k in (text_of(e) for e in node.iterfind("keywords/keyword")) if k]
     kind = node.find("ref-type")
     rec.document_type = (kind.get("name", "") if kind is not None else "").lower()

@@ -63,6 +63,12 @@ def tagged_fields(lines: list[str], source: str, problems: list[ImportProblem], 
     return out
 
 
+def first_value(fields: dict[str, list[str]], tags: tuple[str, ...]) -> str:
+    """The first non-empty value of the first of ``tags`` that has one, in a record read as tag -> values
+    (MEDLINE's and Ovid's tags, EndNote's %-tags, ProQuest's labels)."""
+    return next((v for tag in tags for v in fields.get(tag, []) if v), "")
+
+
 def read_medline(text: str, source: str) -> tuple[list[Record], list[ImportProblem]]:
     """Read MEDLINE records (PubMed, and ERIC's .nbib, which has no PMID)."""
     records: list[Record] = []

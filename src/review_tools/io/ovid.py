@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 
-from review_tools.io.medline import tagged_fields
+from review_tools.io.medline import first_value, tagged_fields
 from review_tools.io.problems import ImportProblem
 from review_tools.records import Record, normalise_language, parse_year
 
@@ -91,7 +91,7 @@ def read_ovid(text: str, source: str) -> tuple[list[Record], list[ImportProblem]
     records: list[Record] = []
     for pos, (line, raw) in enumerate(found, 1):
         def one(*tags: str, raw: dict[str, list[str]] = raw) -> str:
-            return next((v for t in tags for v in raw.get(t, []) if v), "")
+            return first_value(raw, tags)
 
         rec = Record(source_file=source, position=pos, line=line)
         for name, tags in FIELDS.items():

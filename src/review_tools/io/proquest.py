@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 
+from review_tools.io.medline import first_value
 from review_tools.io.problems import ImportProblem
 from review_tools.records import Record, normalise_doi, normalise_language, parse_year
 
@@ -92,7 +93,7 @@ def read_proquest(text: str, source: str) -> tuple[list[Record], list[ImportProb
     records: list[Record] = []
     for pos, (line, title, raw) in enumerate(_documents(text.split("\n")), 1):
         def one(*labels: str, raw: dict[str, list[str]] = raw) -> str:
-            return next((v for label in labels for v in raw.get(label.lower(), []) if v), "")
+            return first_value(raw, tuple(label.lower() for label in labels))
 
         rec = Record(source_file=source, position=pos, line=line)
         rec.title = one("Title") or title
