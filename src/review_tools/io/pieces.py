@@ -41,13 +41,19 @@ def _last_blank_line(buf: bytes, end: int) -> int:
     return at + (2 if buf[at + 1:at + 2] == b"\n" else 3)
 
 
-def _last_bibtex_entry(buf: bytes, end: int) -> int:
-    at = buf.rfind(b"\n", 0, end)
-    while at >= 0:
-        if _BIBTEX_START.match(buf, at + 1):
-            return at + 1
-        at = buf.rfind(b"\n", 0, at)
-    return 0
+def _last_line(pattern: re.Pattern[bytes], opening: bytes = b"") -> Callable[[bytes, int], int]:
+    """The start of the last line before ``end`` that ``pattern`` matches (0 if none); ``opening``, the bytes
+    every such line starts with, lets the search skip the other lines."""
+    marker = b"\n" + opening
+
+    def find(buf: bytes, end: int) -> int:
+        at = buf.rfind(marker, 0, end)
+        while at >= 0:
+            if pattern.match(buf, at + 1):
+                return at + 1
+            at = buf.rfind(marker, 0, at)
+        return 0
+    return find
 
 
 def _last_row_end(buf: bytes, end: int) -> int:
@@ -71,14 +77,6 @@ def _last_element(*openings: bytes) -> Callable[[bytes, int], int]:
     return find
 
 
-def _last_document(buf: bytes, end: int) -> int:
-    """ProQuest text: the start of the last 'Document N of M' line."""
-    at = buf.rfind(b"\nDocument ", 0, end)
-    while at >= 0 and not _DOCUMENT.match(buf, at + 1):
-        at = buf.rfind(b"\nDocument ", 0, at)
-    return at + 1 if at >= 0 else 0
-
-
 def _last_line_end(buf: bytes, end: int) -> int:
     return buf.rfind(b"\n", 0, end) + 1
 
@@ -90,9 +88,9 @@ BOUNDARIES: dict[str, Callable[[bytes, int], int]] = {
     "EndNote tagged": _last_blank_line,
     "PubMed XML": _last_element(b"<PubmedArticle>", b"<PubmedBookArticle>"),
     "EndNote XML": _last_element(b"<record>"),
-    "ProQuest text": _last_document,
+    "ProQuest text": _last_line(_DOCUMENT, b"Document "),
     "Ovid": _last_marker(b"<"),
-    "BibTeX": _last_bibtex_entry,
+    "BibTeX": _last_line(_BIBTEX_START),
     "Web of Science tab-delimited": _last_line_end,  # read without quoting: every newline ends a row
 }
 
