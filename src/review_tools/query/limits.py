@@ -9,7 +9,7 @@ lose records silently; :func:`unknown_counts` says how many passed that way.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 from review_tools.query.tree import Limit, Node, limits
 from review_tools.records import Record, normalise_language
@@ -69,6 +69,12 @@ DOCTYPE_NAMES = {"article": "Article", "review": "Review", "conference": "Confer
 def doctype_name(value: str) -> str:
     """A document type in words, whatever code it was written with ('ar' -> 'Article')."""
     return DOCTYPE_NAMES.get(doctype_family(value), value.strip())
+
+
+def lacks_type(values: Iterable[str], names: Mapping[str, str]) -> bool:
+    """Whether some of ``values`` is a known document type that a target's ``names`` (family -> its name or
+    code) has nothing for: such a limit is left out with a warning, not written as it came."""
+    return any(doctype_family(v) not in (*names, "") for v in values)
 
 
 # MEDLINE publication types that share a family with others; a limit written with one of them keeps it

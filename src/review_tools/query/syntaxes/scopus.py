@@ -95,8 +95,8 @@ class Scopus(Grammar):
             limit.kind)
         if field is None:
             return None
-        if limit.kind == "doctype" and any(lim.doctype_family(v) not in (*DOCTYPE_CODES, "") for v in limit.values):
-            return None  # a known type Scopus has no code for (a clinical trial, a thesis): left out, warned
+        if limit.kind == "doctype" and lim.lacks_type(limit.values, DOCTYPE_CODES):
+            return None  # a clinical trial, a thesis: Scopus has no code for them
         values = [DOCTYPE_CODES.get(lim.doctype_family(v), v) if limit.kind == "doctype" else
                   (language_name(v) if limit.kind == "language" else v) for v in limit.values]
         op = "EXCLUDE" if limit.exclude else "LIMIT-TO"

@@ -76,9 +76,8 @@ class WebOfScience(Grammar):
             tag = {"doctype": "DT", "language": "LA", "subject": "WC"}.get(limit.kind)
             if tag is None:
                 return None
-            if limit.kind == "doctype" and any(lim.doctype_family(v) not in (*DOCTYPE_NAMES, "")
-                                               for v in limit.values):
-                return None  # a known type Web of Science does not have (a clinical trial, a thesis)
+            if limit.kind == "doctype" and lim.lacks_type(limit.values, DOCTYPE_NAMES):
+                return None  # a clinical trial, a thesis: Web of Science has no such document type
             values = [DOCTYPE_NAMES.get(lim.doctype_family(v), v) if limit.kind == "doctype" else
                       (lim.language_name(v) if limit.kind == "language" else v) for v in limit.values]
             text = f"{tag}=(" + " OR ".join(f'"{v}"' if " " in v else v for v in values) + ")"
