@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from review_tools.query import QuerySyntaxError, analyse, parse
+from review_tools.query import QuerySyntaxError, analyse, parse, run
 from review_tools.query.tree import And, Heading, Limit, Or, Term, headings, limits, terms
+from review_tools.records import Record
 
 
 def test_an_ovid_strategy_resolves_its_lines() -> None:
@@ -128,7 +129,7 @@ def test_the_cochrane_library_print_and_pubmed_history_newest_first() -> None:
     assert isinstance(pubmed.tree, And) and pubmed.tree.parts[0] == Heading("Aged")
 
 
-def test_an_ebsco_search_history_table_keeps_the_searches_and_names_its_limiters() -> None:
+def test_an_ebsco_search_history_table_keeps_the_searches_and_applies_its_limiters() -> None:
     rows = ["#\tQuery\tLimiters/Expanders\tLast Run Via\tResults",
             "S3\tS1 AND S2\tLimiters - English Language",
             "Search modes - Boolean/Phrase\tInterface - EBSCOhost Research Databases",
@@ -139,7 +140,24 @@ def test_an_ebsco_search_history_table_keeps_the_searches_and_names_its_limiters
     assert parsed.lines == 3 and isinstance(parsed.tree, And)
     assert parsed.tree.parts[0] == Heading("Aged", "cinahl")
     assert [t.text for t in terms(parsed.tree)] == ["elderly", "elderly"]
-    assert "not applied, as the search history printed it: 'Limiters - English Language'" in parsed.notes[1]
+    assert parsed.tree.parts[2] == Limit("language", ("English",), text="English Language")
+    assert "line 3: limits applied as the search history printed them: English Language" in parsed.notes
+
+
+def test_ebsco_limiters_printed_on_a_history_line_are_applied_and_the_rest_named() -> None:
+    text = ('S1 (MH "Diabetes Mellitus+")\nS2 TI diabet* OR AB diabet*\n'
+            "S3 S1 OR S2 Limiters - Published Date: 20100101-20201231; English Language; Age Groups: All Adult "
+            "Expanders - Apply equivalent subjects Search modes - Boolean/Phrase")
+    parsed = analyse(text, "ebsco")
+    assert isinstance(parsed.tree, And) and isinstance(parsed.tree.parts[0], Or)
+    year, language = parsed.tree.parts[1:]
+    assert (year.kind, year.low, year.high) == ("year", 2010, 2020) and language.values == ("English",)
+    assert any("'Limiters - Age Groups: All Adult'" in n for n in parsed.notes)
+    assert any("'Expanders - Apply equivalent subjects'" in n for n in parsed.notes)
+    assert not any("Boolean/Phrase" in n for n in parsed.notes)
+    records = [Record(id=f"r{i}", title="Diabetes care", year=year, language=language)
+               for i, (year, language) in enumerate([(2015, "English"), (2005, "English"), (2015, "German")])]
+    assert set(run(parsed.tree, records)) == {"r0"}
 
 
 def test_pubmed_search_history_as_its_download_button_writes_it() -> None:

@@ -245,6 +245,53 @@ def test_web_of_science_refinement_lines_are_limits() -> None:
     assert any(isinstance(n, Limit) and (n.low, n.high) == (2000, 2020) for n in timespan.parts)
 
 
+def test_web_of_science_history_refinements_are_limits_not_words() -> None:
+    history = "#1\tTS=(crm)\n#2\t#1 and Article or Review Article (Document Types) and English (Languages)"
+    tree = analyse(history, "wos").tree
+    assert isinstance(tree, And) and [t.text for t in terms(tree)] == ["crm"]
+    assert [(n.kind, n.values) for n in tree.parts[1:]] == [("doctype", ("Article", "Review Article")),
+                                                           ("language", ("English",))]
+    excluded = parse("#1 TS=(crm)\n#2 #1 and Meeting Abstract (Exclude \u2013 Document Types)", "wos")
+    assert excluded.parts[1].exclude and excluded.parts[1].values == ("Meeting Abstract",)
+    years = parse("#1 TS=(crm)\n#2 #1 and 2019 or 2020 or 2021 (Publication Years)", "wos").parts[1]
+    assert (years.low, years.high) == (2019, 2021)
+    apart = parse("#1 TS=(crm)\n#2 #1 and 2015 or 2020 (Publication Years)", "wos").parts[1]
+    assert isinstance(apart, Or) and [(y.low, y.high) for y in apart.parts] == [(2015, 2015), (2020, 2020)]
+    assert shape(parse("TS=(apple or pear (fruit))", "wos")) == "(apple OR (pear AND fruit))"
+
+
+def test_web_of_science_refined_by_reads_every_item_or_names_what_it_cannot() -> None:
+    node = parse("#1 TS=(crm)\n#2 #1 Refined by: [excluding] DOCUMENT TYPES: ( MEETING ABSTRACT ) "
+                 "Indexes=SCI-EXPANDED, SSCI Timespan=2000-2020", "wos")
+    doctype, index, span = node.parts[1:]
+    assert doctype.exclude and doctype.values == ("MEETING ABSTRACT",)
+    assert index.kind == "other" and (span.low, span.high) == (2000, 2020)
+    plain = parse("TS=(crm)\nRefined By: Document Types: Article or Review Article. Languages: English", "wos")
+    assert [(n.kind, n.values) for n in plain.parts[1:]] == [("doctype", ("Article", "Review Article")),
+                                                            ("language", ("English",))]
+    with pytest.raises(QuerySyntaxError, match="'garbage here' in the refinement") as err:
+        parse("#1 TS=(crm)\n#2 #1 Refined by: DOCUMENT TYPES: ( ARTICLE ) garbage here", "wos")
+    assert err.value.column == 47
+
+
+def test_ebsco_reads_unquoted_words_after_mh_or_pt_as_one_heading_or_type() -> None:
+    # EBSCO's own CINAHL Clinical Queries write them so
+    tree = parse("(TI randomized or AB randomized or MH treatment outcomes or PT clinical trial)", "ebsco")
+    assert tree.parts[2] == Heading("treatment outcomes", "cinahl", explode=False)
+    assert tree.parts[3].kind == "doctype" and tree.parts[3].values == ("clinical trial",)
+    assert parse("MH frail elderly+", "ebsco") == Heading("frail elderly", "cinahl", explode=True)
+    assert isinstance(parse("TI nurse burnout", "ebsco"), Near)
+
+
+def test_embase_reads_a_quoted_publication_type_with_its_slash_tag() -> None:
+    tree = parse("'heart failure'/exp NOT ('conference abstract'/it OR 'conference review'/it)", "embase")
+    assert isinstance(tree, Not) and tree.keep == Heading("heart failure", "emtree", explode=True)
+    assert [(n.kind, n.values) for n in tree.drop.parts] == [("doctype", ("conference abstract",)),
+                                                            ("doctype", ("conference review",))]
+    with pytest.raises(QuerySyntaxError, match="mixes a limit with an Emtree tag"):
+        parse("'article'/it/exp", "embase")
+
+
 def test_a_setting_name_alone_is_a_search_word_in_web_of_science() -> None:
     near = parse("TS=(electronic NEAR/0 databases)", "wos")
     assert isinstance(near, Near) and [t.text for t in terms(near)] == ["electronic", "databases"]

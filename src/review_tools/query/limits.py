@@ -27,7 +27,7 @@ DOCTYPES = {
                "scoping review", "literature review"),
     "conference": ("cp", "cr", "conference paper", "conference review", "proceedings paper",
                    "conference proceeding", "conference proceedings", "conference papers & proceedings", "conf",
-                   "cpaper", "meeting abstract"),
+                   "cpaper", "meeting abstract", "conference abstract"),
     "chapter": ("ch", "book chapter", "chapter", "chap"),
     "book": ("bk", "book", "books", "book whole"),
     "letter": ("le", "letter", "letters"),

@@ -24,8 +24,8 @@ from dataclasses import dataclass, field, replace
 
 from review_tools.query.errors import QuerySyntaxError
 from review_tools.query.parser import MAX_DEPTH, Parser
-from review_tools.query.syntaxes import grammar
-from review_tools.query.tree import Heading, Node, depth, map_leaves, with_variants
+from review_tools.query.syntaxes import ebsco, grammar
+from review_tools.query.tree import And, Heading, Node, depth, map_leaves, with_variants
 
 _NUMBERED = re.compile(r"^(\s*)(#|[Ss]|L)?(\d+)(?:[.):]\s*|\s+)(?=\S)")
 _HITS = re.compile(r"(?:(?:\t+\s*\d[\d,]*)+(?:\t+\s*\d{1,2}:\d{2}(?::\d{2})?)?|\s+\(\d[\d,]*\)|\s{2,}\d{1,3}(?:,\d{3})+"
@@ -41,6 +41,9 @@ _NUMBER = re.compile(r"\d+")
 _TRAILING_NUMBER = re.compile(r"(?<=\S) (?:\d{1,3}(?:,\d{3})+|\d+)\s*$")
 _BEFORE_HITS = re.compile(r"(?i)(?:[/.)\]]|^#?[SL]?\d+|^(?:or|and)/[\d,-]+)$")  # what ends a search
 _RULED = re.compile(r"\s*[-=*_~]{3,}[\s\-=*_~]*")  # a line of dashes or stars framing a printed strategy
+# The search options EBSCOhost's history prints beside a search, in a cell of their own or on its line.
+_DEFAULT_MODE = re.compile(r"(?i)search modes\s+-\s+boolean/phrase")
+_OPTIONS = re.compile(r"(?i)(?:^|\s)(?=(?:limiters|expanders|search modes|narrow by [\w ]+?)\s+-\s)")
 
 
 @dataclass(frozen=True)
@@ -69,13 +72,13 @@ def analyse(text: str, syntax: str = "generic", *, variants: bool | None = None,
                   "database's filters" for n, f in filters]
         return replace(parsed, notes=[*notes, *parsed.notes])
     g = grammar(syntax)
-    numbered, left_out = _numbered_lines(text, pubmed=syntax == "pubmed")
+    numbered, left_out, options = _numbered_lines(text, pubmed=syntax == "pubmed")
     notes: list[str] = []
     if left_out:
         notes.append(f"{len(left_out)} line(s) around the numbered lines left out, not searched: "
                      + "; ".join(repr(line[:60]) for line in left_out[:3]) + ("; ..." if len(left_out) > 3 else ""))
     notes += [f"not applied, as the search history printed it: {line!r}; set it with the database's filters"
-              for line in left_out if line.lower().startswith(("limiters", "expanders", "narrow by"))]
+              for line in left_out if _OPTIONS.match(line)]
     if numbered:
         refs: dict[str, Node] = {}
         tree: Node | None = None
@@ -83,6 +86,8 @@ def analyse(text: str, syntax: str = "generic", *, variants: bool | None = None,
             parser = Parser(body, g, refs, base=start, full_text=text, default_fields=default_fields)
             tree = parser.parse()
             notes += [n for n in parser.notes if n not in notes]
+            if number in options:
+                tree = _with_options(tree, number, options[number], notes)
             for key in (number, f"#{number}", f"S{number}", f"L{number}"):
                 refs[key] = tree
         assert tree is not None
@@ -107,16 +112,19 @@ def parse(text: str, syntax: str = "generic", **options) -> Node:
     return analyse(text, syntax, **options).tree
 
 
-def _numbered_lines(text: str, pubmed: bool = False) -> tuple[list[tuple[str, int, str]], list[str]]:
+def _numbered_lines(text: str, pubmed: bool = False) \
+        -> tuple[list[tuple[str, int, str]], list[str], dict[str, list[str]]]:
     """The lines of a numbered strategy as (number, offset of the body in ``text``, body), a wrapped
-    line joined to the line it continues, and the lines left out around them; ([], []) when ``text`` is
-    not a numbered strategy (fewer than two numbered lines, or text before the first and numbers that do
+    line joined to the line it continues, the lines left out around them, and the search options
+    EBSCOhost printed beside a line ('Limiters - English Language'), by line number; ([], [], {}) when
+    ``text`` is not a numbered strategy (fewer than two numbered lines, or text before the first and numbers that do
     not run 1, 2, 3 ...; PubMed's history, newest first, is put in that order).  Ovid prints a strategy
     framed: 'Database: ...', 'Search Strategy:' and a ruled line above, a ruled line and a key of field
     codes below; the frame is left out.  The body keeps its length, so offsets stay true: hit counts and,
     in PubMed's history, a leading 'Search' are blanked, not cut."""
     out: list[list] = []
     left_out: list[str] = []
+    options: dict[str, list[str]] = {}
     offset = 0
     ended = tabular = False
     for line in text.splitlines(keepends=True):
@@ -126,7 +134,11 @@ def _numbered_lines(text: str, pubmed: bool = False) -> tuple[list[tuple[str, in
             tabular = "\t" in body.strip()
             if tabular:
                 body, cells = _first_cell(body)
-                left_out += cells
+                options[m.group(3)] = [c for c in cells if _OPTIONS.match(c)]
+                left_out += [c for c in cells if not _OPTIONS.match(c)]
+            else:
+                body, printed = _options_cut(body)
+                options[m.group(3)] = printed
             body = _hits_blanked(body)
             body = _blank(body, _SEARCH_WORD) if pubmed else body
             out.append([m.group(3), offset + m.end(), body])
@@ -145,8 +157,34 @@ def _numbered_lines(text: str, pubmed: bool = False) -> tuple[list[tuple[str, in
         out.reverse()  # PubMed's search history lists the newest search first
     runs_on = [entry[0] for entry in out] == [str(n) for n in range(1, len(out) + 1)]
     if len(out) >= 2 and (runs_on or not left_out):
-        return [tuple(entry) for entry in out], left_out
-    return _unnumbered_lines(text), []
+        return [tuple(entry) for entry in out], left_out, {n: found for n, found in options.items() if found}
+    return _unnumbered_lines(text), [], {}
+
+
+def _options_cut(body: str) -> tuple[str, list[str]]:
+    """A history line with the search options printed after its search blanked, and those options, one
+    a kind ('S6 S5 Limiters - English Language Search modes - Boolean/Phrase')."""
+    starts = [m.end() for m in _OPTIONS.finditer(body)]
+    if not starts:
+        return body, []
+    printed = [body[a:b].strip() for a, b in zip(starts, [*starts[1:], len(body)], strict=True)]
+    return body[:starts[0]] + " " * (len(body) - starts[0]), printed
+
+
+def _with_options(tree: Node, number: str, printed: list[str], notes: list[str]) -> Node:
+    """``tree`` with the limiters EBSCOhost printed beside line ``number`` applied as limits; a note names
+    what was applied and what was not (expanders, a search mode other than the Boolean/Phrase one the
+    syntax reads, limiters of no field records carry)."""
+    found, unread = ebsco.limiters([p for p in printed if p.lower().startswith("limiters")])
+    if found:
+        notes.append(f"line {number}: limits applied as the search history printed them: "
+                     + "; ".join(limit.text for limit in found))
+    others = [p for p in printed if not p.lower().startswith("limiters") and _DEFAULT_MODE.fullmatch(p) is None]
+    notes += [f"line {number}: not applied, as the search history printed it: {p!r}; set it with the database's "
+              "filters" for p in [*unread, *others]]
+    if not found:
+        return tree
+    return And((*(tree.parts if isinstance(tree, And) else (tree,)), *found))
 
 
 def _history_download(text: str) -> tuple[str, list[tuple[str, str]]] | None:

@@ -51,6 +51,17 @@ LIMIT_CODES = {"PT": "doctype", "ZT": "doctype", "LA": "language", "DT": "year",
                "RV": "peer_reviewed", "FT": "other", "AG": "other", "SB": "other"}
 DEFAULT = fields_of("title", "abstract", "keywords", "headings", "author", "source")
 
+# The limiters a search history prints ('Limiters - Published Date: 20150101-20241231; English Language'),
+# by the words that name them: a limit kind and the pattern of its value.
+_LIMITERS = (
+    ("year", re.compile(r"(?i)(?:published|publication) (?:date|year)(?: from)?\s*:?\s*(.+)")),
+    ("year", re.compile(r"(?i)date (?:published|of publication)(?: from)?\s*:?\s*(.+)")),
+    ("language", re.compile(r"(?i)languages?\s*:\s*(.+)")),
+    ("language", re.compile(r"(?i)(\w+) language")),
+    ("peer_reviewed", re.compile(r"(?i)(?:scholarly \()?peer.reviewed(?:\) journals)?()")),
+    ("doctype", re.compile(r"(?i)(?:publication|document|source) types?\s*:\s*(.+)")),
+)
+
 
 class Ebsco(Grammar):
     name = "ebsco"
@@ -107,9 +118,14 @@ class Ebsco(Grammar):
             return None
         code = tok.text
         p.i += 1
+        first = p.peek()
         node = p.primary()
         if code in FIELD_CODES:
             return with_fields(node, FIELD_CODES[code])
+        if first is not None and first.kind == "word" and isinstance(node, Near):
+            # unquoted words after MH or PT name one heading or type (EBSCO's own Clinical Queries write
+            # 'MH treatment outcomes', 'PT clinical trial')
+            node = Term(" ".join(p.text[first.pos:p.peek(-1).end].split()))  # type: ignore[union-attr]
         if code in HEADING_CODES:
             vocabulary, major = HEADING_CODES[code]
             return _headings(p, node, vocabulary, major, tok)
@@ -123,6 +139,37 @@ class Ebsco(Grammar):
             return Limit("year", tuple(values), span[0], span[1], text=written)
         return lim.make(kind, values, text=written)
 
+
+
+def limiters(printed: list[str]) -> tuple[list[Limit], list[str]]:
+    """The limits of the 'Limiters - ...' texts an EBSCOhost search history prints beside a search, and
+    the limiters among them that records carry no field for (age groups, full text, 'Exclude MEDLINE
+    records'), to be named as not applied."""
+    found: list[Limit] = []
+    unread: list[str] = []
+    for text in printed:
+        for item in (i.strip() for i in text.partition(" - ")[2].split(";")):
+            if item:
+                limit = _limiter(item)
+                if limit is None:
+                    unread.append(f"Limiters - {item}")
+                else:
+                    found.append(limit)
+    return found, unread
+
+
+def _limiter(item: str) -> Limit | None:
+    for kind, pattern in _LIMITERS:
+        m = pattern.fullmatch(item)
+        if m is None:
+            continue
+        value = m.group(1).strip()
+        if kind == "year":
+            span = lim.year_range(value)
+            return Limit("year", (value,), span[0], span[1], text=item) if span else None
+        values = ["Y"] if kind == "peer_reviewed" else [v for v in re.split(r"\s*[,|]\s*|\s+or\s+", value) if v]
+        return lim.make(kind, values, text=item)
+    return None
 
 
 class _Ahead:

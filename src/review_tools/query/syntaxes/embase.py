@@ -75,18 +75,8 @@ class Embase(Grammar):
         nxt = p.peek(1)
         if tok.kind == "bracket" and nxt is not None and nxt.kind == "word" and _SLASH.fullmatch(nxt.text):
             p.i += 2
-            kind = nxt.text.lower().strip("/")
-            values = [v.strip() for v in tok.text.split(",")]
-            written = p.text[tok.pos:nxt.end]
-            if kind == "py":
-                return lim.make("year", [tok.text], text=written)
-            if kind == "it":
-                return lim.make("doctype", values, text=written)
-            if all(v.lower() in LANGUAGE_NAMES for v in values):
-                return lim.make("language", values, text=written)
-            if all(v.lower() in DOCTYPES_LIM for v in values):
-                return lim.make("doctype", values, text=written)
-            return lim.make("other", values, text=written)
+            return _slash_limit(nxt.text.lower().strip("/"), [v.strip() for v in tok.text.split(",")],
+                                p.text[tok.pos:nxt.end])
         return None
 
     def is_prefix(self, p: Parser, k: int) -> bool:
@@ -105,11 +95,27 @@ class Embase(Grammar):
             p.i += 1
             kinds = [k for k in m.group(1).lower().split("/") if k]
             if not isinstance(node, Term):
-                raise p.error(f"{tok.text} follows one Emtree term, not a group", tok.pos)
+                raise p.error(f"{tok.text} follows one Emtree term or limit value, not a group", tok.pos)
             if set(kinds) & {"lim", "py", "it", "la", "dtype"}:
-                raise p.error(f"{tok.text} follows a value in brackets ([english]/lim)", tok.pos)
+                if len(kinds) > 1:
+                    raise p.error(f"{tok.text} mixes a limit with an Emtree tag", tok.pos)
+                return _slash_limit(kinds[0], [node.text], p.text[p.start:tok.end])
             if has_wildcard(node.text):
                 raise p.error(f"an Emtree term takes no wildcard: '{node.text}'{tok.text}", p.start,
                               "search the truncated word as free text (word*:ti,ab) or pick the Emtree term")
             return Heading(node.text, "emtree", explode="exp" in kinds, major="mj" in kinds)
         return None
+
+
+def _slash_limit(kind: str, values: list[str], written: str) -> Limit:
+    """A limit written with a slash tag, on a value in brackets (``[english]/lim``, ``[2015-2024]/py``) or
+    quoted (``'conference abstract'/it``, as Embase's own search builder writes publication types)."""
+    if kind == "py":
+        return lim.make("year", [", ".join(values)], text=written)
+    if kind in ("it", "dtype"):
+        return lim.make("doctype", values, text=written)
+    if kind == "la" or all(v.lower() in LANGUAGE_NAMES for v in values):
+        return lim.make("language", values, text=written)
+    if all(v.lower() in DOCTYPES_LIM for v in values):
+        return lim.make("doctype", values, text=written)
+    return lim.make("other", values, text=written)

@@ -20,7 +20,7 @@ from types import MappingProxyType
 from review_tools.query import limits as lim
 from review_tools.query.lexer import Token
 from review_tools.query.parser import Grammar, Parser, Proximity
-from review_tools.query.tree import And, Heading, Limit, Node, combine, fields_of, walk, with_fields
+from review_tools.query.tree import And, Heading, Limit, Node, Or, combine, fields_of, walk, with_fields
 from review_tools.query.writing import Tag, Writer
 
 TOPIC = fields_of("title", "abstract", "keywords", "headings")
@@ -37,7 +37,20 @@ LIMIT_TAGS = {"py": "year", "dt": "doctype", "la": "language", "su": "subject", 
               "dop": "year", "sj": "subject"}
 REFINED = {"DOCUMENT TYPES": "doctype", "LANGUAGES": "language", "PUBLICATION YEARS": "year",
            "WEB OF SCIENCE CATEGORIES": "subject", "RESEARCH AREAS": "subject", "DATABASES": "other",
-           "OPEN ACCESS": "other", "COUNTRIES/REGIONS": "other", "PUBLICATION TITLES": "other"}
+           "OPEN ACCESS": "other", "COUNTRIES/REGIONS": "other", "PUBLICATION TITLES": "other",
+           "WEB OF SCIENCE INDEX": "other", "CITATION TOPICS MESO": "other", "CITATION TOPICS MICRO": "other",
+           "AFFILIATIONS": "other", "PUBLISHERS": "other", "FUNDING AGENCIES": "other", "AUTHORS": "other",
+           "SUSTAINABLE DEVELOPMENT GOALS": "other", "EDITORS": "other", "GROUP AUTHORS": "other",
+           "CONFERENCE TITLES": "other", "BOOK SERIES TITLES": "other", "HIGHLY CITED PAPERS": "other"}
+# A refinement as today's search history prints it: 'Article or Review Article (Document Types)', with
+# 'Exclude - ' before the field where the values were excluded.
+_NAMES = "|".join(re.escape(k).replace(r"\ ", r"\s+") for k in REFINED)
+# A refinement as the classic search history printed it: 'DOCUMENT TYPES: ( ARTICLE )', '[excluding]' before
+# it where excluded; values in parentheses, or up to the next refinement, a setting, a full stop or the end.
+_REFINED_ITEM = re.compile(
+    rf"(?i)(?:\b(?:and|or)\s+)?(\[excluding\]\s*)?\b({_NAMES})\s*:\s*(?:\(([^)]*)\)|(.+?)(?=\s*(?:[.;]|\band\b)?\s*"
+    rf"(?:\[excluding\]\s*)?\b(?:{_NAMES})\s*:|\s+(?:timespan|indexes|databases|editions)\s*[:=]|\.?\s*$))")
+_REFINEMENT = re.compile(rf"(?i)(exclude\s*[-\u2013\u2014]\s*)?({_NAMES})")
 DOCTYPE_NAMES = {"article": "Article", "review": "Review", "conference": "Proceedings Paper", "chapter": "Book Chapter",
                  "book": "Book", "letter": "Letter", "editorial": "Editorial Material", "erratum": "Correction",
                  "note": "Note", "data": "Data Paper"}
@@ -100,11 +113,14 @@ class WebOfScience(Grammar):
         head = tok.text.split("=", 1)[0].lower()
         return bool(("=" in tok.text and head in {*TAGS, *LIMIT_TAGS}) or (nxt is not None and nxt.text == "="
                                                                           and head in {*TAGS, *LIMIT_TAGS})
-                    or tok.text.rstrip(":").lower() == "refined" or _setting_at(p, k))
+                    or tok.text.rstrip(":").lower() == "refined" or _setting_at(p, k)
+                    or _refinement_end(p, k) is not None)
 
     def prefix(self, p: Parser, tok: Token) -> Node | None:
         if tok.kind != "word":
             return None
+        if (end := _refinement_end(p, 0)) is not None:
+            return _refinement(p, tok, end)
         low = tok.text.rstrip(":").lower()
         if low == "refined" and p.peek(1) is not None and p.peek(1).text.lower().startswith("by"):  # type: ignore[union-attr]
             return self._refined(p, tok)
@@ -150,18 +166,32 @@ class WebOfScience(Grammar):
         return lim.make(kind, values, text=written)
 
     def _refined(self, p: Parser, tok: Token) -> Node:
-        """'Refined by: DOCUMENT TYPES: ( ARTICLE OR REVIEW ) AND LANGUAGES: ( ENGLISH )' to the end."""
+        """'Refined by: DOCUMENT TYPES: ( ARTICLE OR REVIEW ) AND LANGUAGES: ( ENGLISH )' to the end, and the
+        settings printed after it ('Indexes=SCI-EXPANDED Timespan=2000-2020'); text in it that is neither
+        is an error, not dropped."""
         start = tok.pos
         p.i = len(p.toks)
         text = p.text[start:]
-        body = re.sub(r"(?i)^refined\s+by\s*:?", "", text).strip()
+        head = re.match(r"(?i)refined\s+by\s*:?", text)
+        body_at = head.end() if head else 0
         parts: list[Node] = []
-        for m in re.finditer(r"([A-Z][A-Z/ ]+?)\s*:\s*\(([^)]*)\)", body):
-            kind = REFINED.get(re.sub(r"^(?:AND|OR)\s+", "", m.group(1).strip()), "other")
-            values = [v.strip() for v in re.split(r"\s+OR\s+", m.group(2)) if v.strip()]
-            parts.append(lim.make(kind, values, text=m.group(0)))
+        unread = list(text)
+        for m in _REFINED_ITEM.finditer(text, body_at):
+            values = [v.strip() for v in re.split(r"(?i)\s+or\s+", m.group(3) or m.group(4)) if v.strip()]
+            parts.append(_refined_limit(p, REFINED[" ".join(m.group(2).upper().split())], values, bool(m.group(1)),
+                                        m.group(0).strip(), start + m.start()))
+            unread[m.start():m.end()] = " " * (m.end() - m.start())
         if not parts:
-            raise p.error("'Refined by:' is not followed by FIELD: (values)", start)
+            raise p.error("'Refined by:' is not followed by a refinement (DOCUMENT TYPES: ( ARTICLE ))", start)
+        settings = _SETTING.search("".join(unread), body_at)
+        if settings:
+            parts += _settings(text[settings.start():])
+            unread[settings.start():] = " " * (len(text) - settings.start())
+        left = re.sub(r"(?i)\b(?:and|or)\b|[.;,]", lambda m: " " * len(m.group()), "".join(unread))
+        if left[body_at:].strip():
+            at = len(left) - len(left[body_at:].lstrip())
+            raise p.error(f"'{' '.join(left[at:].split())[:40]}' in the refinement is neither a refinement nor a "
+                          "setting", start + at)
         node = parts[0]
         for part in parts[1:]:
             node = combine(And, node, part)
@@ -169,20 +199,77 @@ class WebOfScience(Grammar):
 
     def _setting(self, p: Parser, tok: Token) -> Node:
         """'Timespan: 2000-2020' / 'Timespan=All years' / 'Indexes=SCI-EXPANDED, SSCI' up to the line end."""
-        written = p.rest_of_line(tok)
-        parts: list[Node] = []
-        for m in re.finditer(r"(?i)\b(timespan|indexes|databases|editions)\s*[:=]\s*(.*?)(?=\.?\s+(?:timespan|"
-                             r"indexes|databases|editions)\b|\.?\s*$)", written):
-            value = m.group(2).strip()
-            limit = lim.make("year", [value], text=m.group(0)) if m.group(1).lower() == "timespan" else None
-            parts.append(limit if limit is not None and (limit.low or limit.high) else
-                         lim.make("other", [value], text=m.group(0).strip()))
+        parts = _settings(p.rest_of_line(tok))
         if not parts:
             raise p.error("a setting line needs a name and a value (Timespan: 2000-2020)", tok.pos)
         node = parts[0]
         for part in parts[1:]:
             node = combine(And, node, part)
         return node
+
+
+def _refinement_end(p: Parser, k: int) -> int | None:
+    """Where a refinement starting at ``p.i + k`` ends (the index of its ')'), or None: values joined by OR,
+    then a refinement field's name in parentheses ('2019 or 2020 (Publication Years)')."""
+    j = k
+    while (tok := p.peek(j)) is not None and tok.kind in ("word", "phrase"):
+        if tok.kind == "word" and re.fullmatch(r"(?i)and|not|same|near(?:/\d+)?", tok.text):
+            return None
+        j += 1
+    opening, close = p.peek(j), p.peek(j + 1)
+    if j == k or opening is None or opening.kind != "(":
+        return None
+    while close is not None and close.kind == "word":
+        j += 1
+        close = p.peek(j + 1)
+    if close is None or close.kind != ")" or not _REFINEMENT.fullmatch(" ".join(
+            p.text[opening.end:close.pos].split())):
+        return None
+    return p.i + j + 1
+
+
+def _refinement(p: Parser, tok: Token, end: int) -> Limit:
+    """The limit of a refinement ending at token ``end`` (see :func:`_refinement_end`)."""
+    close = p.toks[end]
+    opening = next(t for t in reversed(p.toks[:end]) if t.kind == "(")
+    m = _REFINEMENT.fullmatch(" ".join(p.text[opening.end:close.pos].split()))
+    assert m is not None
+    values = [v.strip().strip('"') for v in re.split(r"(?i)\s+or\s+", p.text[tok.pos:opening.pos]) if v.strip()]
+    p.i = end + 1
+    return _refined_limit(p, REFINED[" ".join(m.group(2).upper().split())], values, bool(m.group(1)),
+                          p.text[tok.pos:close.end], tok.pos)
+
+
+def _refined_limit(p: Parser, kind: str, values: list[str], exclude: bool, written: str, pos: int) -> Node:
+    """The limit of refined values; publication years are a range where they run on (2019 or 2020), else
+    one limit a year."""
+    if kind != "year":
+        return lim.make(kind, values, text=written, exclude=exclude)
+    spans = [lim.year_range(v) for v in values]
+    if not values or None in spans:
+        raise p.error("Publication Years are refined by years (2019 or 2020 (Publication Years))", pos)
+    years = sorted({lo for lo, hi in spans if lo is not None and lo == hi})  # type: ignore[misc]
+    if len(years) == len(values) and years[-1] - years[0] + 1 > len(years):
+        parts = tuple(Limit("year", (str(y),), y, y, exclude=exclude, text=written) for y in years)
+        return Or(parts) if not exclude else And(parts)
+    lows, highs = [s[0] for s in spans], [s[1] for s in spans]  # type: ignore[index]
+    return Limit("year", tuple(values), None if None in lows else min(lows), None if None in highs else max(highs),
+                 exclude=exclude, text=written)
+
+
+_SETTING = re.compile(r"(?i)\b(timespan|indexes|databases|editions)\s*[:=]\s*")
+
+
+def _settings(written: str) -> list[Limit]:
+    """The limits of settings as Web of Science prints them: a timespan a year limit, the rest named."""
+    parts: list[Limit] = []
+    for m in re.finditer(r"(?i)\b(timespan|indexes|databases|editions)\s*[:=]\s*(.*?)(?=\.?\s+(?:timespan|"
+                         r"indexes|databases|editions)\b|\.?\s*$)", written):
+        value = m.group(2).strip()
+        limit = lim.make("year", [value], text=m.group(0)) if m.group(1).lower() == "timespan" else None
+        parts.append(limit if limit is not None and (limit.low or limit.high) else
+                     lim.make("other", [value], text=m.group(0).strip()))
+    return parts
 
 
 _SETTINGS = ("timespan", "indexes", "databases", "editions")
