@@ -292,6 +292,71 @@ def test_embase_reads_a_quoted_publication_type_with_its_slash_tag() -> None:
         parse("'article'/it/exp", "embase")
 
 
+def test_a_printed_restriction_limits_the_whole_line_whatever_the_precedence() -> None:
+    # Web of Science does AND before OR, the Cochrane Library (as read here) too: a refinement or a product
+    # printed after '#1 OR #2' limits both
+    for text, syntax in [("#1 TS=(a)\n#2 TS=(b)\n#3 #1 OR #2 Refined by: DOCUMENT TYPES: ( ARTICLE )", "wos"),
+                         ("#1 a:ti\n#2 b:ti\n#3 #1 OR #2 in Trials", "cochrane"),
+                         ("#1 a:ti\n#2 b:ti\n#3 #1 OR #2 with Publication Year from 2010 to 2020, in Trials",
+                          "cochrane"),
+                         ("#1 a[ti]\n#2 b[ti]\n#3 #1 OR #2 Filters: Humans, English", "pubmed")]:
+        tree = parse(text, syntax)
+        assert isinstance(tree, And) and isinstance(tree.parts[0], Or), (syntax, shape(tree))
+        assert all(isinstance(part, Limit) for part in tree.parts[1:])
+
+
+def test_cochrane_with_and_in_are_search_words_unless_they_start_a_restriction() -> None:
+    assert parse("(people with dementia):ti,ab,kw", "cochrane") == Term("people with dementia", fields_of(
+        "title", "abstract", "keywords", "headings"), phrase=True)
+    assert shape(parse("cancer in children", "cochrane")) == "cancer in children"
+    printed = analyse("(heart NEAR/2 failure):ti,ab,kw (Word variations have been searched)", "cochrane")
+    assert isinstance(printed.tree, Near) and all(t.variants for t in terms(printed.tree))
+    assert "Word variations have been searched" in printed.notes[0]
+
+
+def test_pubmed_filters_as_its_history_prints_them_and_as_filter_tags() -> None:
+    tree = parse("Search: heart failure Filters: Randomized Controlled Trial, English, from 2015 - 3000/12/12, "
+                 "Humans", "pubmed")
+    assert [t.text for t in terms(tree)] == ["heart", "failure"]
+    trial, language, years, humans = tree.parts[2:]
+    assert (trial.kind, trial.values) == ("doctype", ("Randomized Controlled Trial",))
+    assert language.kind == "language" and (years.low, years.high) == (2015, None) and humans.kind == "other"
+    tagged = parse("a[tiab] AND english[Filter] AND systematicreview[Filter] AND y_10[Filter] AND hasabstract",
+                   "pubmed")
+    assert [(n.kind, n.values) for n in tagged.parts[1:]] == [
+        ("language", ("english",)), ("doctype", ("Systematic Review",)), ("other", ("y_10",)),
+        ("other", ("has abstract",))]
+
+
+def test_ovid_colon_truncation_and_grouped_limit_items() -> None:
+    assert parse("random:.tw.", "ovid").text == "random*"
+    assert parse("hospital:2.tw.", "ovid").text == "hospital*{2}"
+    tree = parse('1 heart.tw.\n2 limit 1 to (embase and (article or "review"))', "ovid")
+    embase, types = tree.parts[1:]
+    assert embase.kind == "other" and isinstance(types, Or)
+    assert [(n.kind, n.values) for n in types.parts] == [("doctype", ("article",)), ("doctype", ("review",))]
+
+
+def test_a_date_after_a_comparison_keeps_its_own_year() -> None:
+    # ProQuest's pd(>20100101) is 'after 1 January 2010': 2010 counts; '>2010' (a year alone) starts in 2011
+    assert (parse("crm AND pd(>20100101)", "proquest").parts[1].low) == 2010
+    assert parse("TITLE(crm) AND PUBYEAR > 2010", "scopus").parts[1].low == 2011
+
+
+def test_scopus_limit_functions_take_values_joined_by_or() -> None:
+    assert parse("DOCTYPE(ar OR re)", "scopus").values == ("ar", "re")
+    with pytest.raises(QuerySyntaxError, match="joins its values with OR only"):
+        parse("DOCTYPE(ar AND re)", "scopus")
+
+
+def test_ebsco_subheadings_after_an_exploded_heading_and_codes_it_does_not_know() -> None:
+    assert parse('(MH "Heart Failure+/DT")', "ebsco") == Heading("Heart Failure", "cinahl", explode=True,
+                                                                subheading="drug therapy")
+    unknown = analyse('ZC "meta analysis" OR PT systematic review', "ebsco")
+    assert unknown.tree.parts[0].fields == ("other",) and "ZC is not a field code" in unknown.notes[0]
+    assert isinstance(parse("IT governance", "ebsco"), Near)  # two capitals before a plain word stay a word
+
+
 def test_a_setting_name_alone_is_a_search_word_in_web_of_science() -> None:
     near = parse("TS=(electronic NEAR/0 databases)", "wos")
     assert isinstance(near, Near) and [t.text for t in terms(near)] == ["electronic", "databases"]

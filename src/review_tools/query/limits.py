@@ -23,7 +23,7 @@ _YEAR = re.compile(r"(1[5-9]\d\d|2[01]\d\d)")
 DOCTYPES = {
     "article": ("ar", "article", "articles", "journal article", "research article", "original article", "jour",
                 "scholarly journals", "academic journal", "academic journals", "journal", "peer reviewed journal"),
-    "review": ("re", "review", "reviews", "review article", "systematic review", "meta-analysis",
+    "review": ("re", "review", "reviews", "review article", "review articles", "systematic review", "meta-analysis",
                "scoping review", "literature review"),
     "conference": ("cp", "cr", "conference paper", "conference review", "proceedings paper",
                    "conference proceeding", "conference proceedings", "conference papers & proceedings", "conf",
@@ -92,14 +92,16 @@ def publication_type(value: str, names: dict[str, str]) -> str:
 
 
 def year_range(text: str) -> tuple[int | None, int | None] | None:
-    """Years of a written range: '2015-2024', '2015:2025', '2015/1/1:2025/05/23', '>2014', '2015-Current',
-    '2019'; None if no year is in it."""
+    """Years of a written range: '2015-2024', '2015:2025', '2015/1/1:2025/05/23', '>2014', '>20100101' (2010
+    on: the rest of that year counts), '2015-Current', '2019'; None if no year is in it."""
     t = text.strip().strip('"').strip()
-    m = re.fullmatch(r"(>=|<=|>|<|aft|bef|is|=)\s*(\d{4})", t, re.IGNORECASE)
+    m = re.fullmatch(r"(>=|<=|>|<|aft|bef|is|=)\s*(\d{4})((?:[/-]?\d{1,2}){0,2})", t, re.IGNORECASE)
     if m:
         op, y = m.group(1).lower(), int(m.group(2))
-        return {">": (y + 1, None), "aft": (y + 1, None), ">=": (y, None), "<": (None, y - 1), "bef": (None, y - 1),
-                "<=": (None, y)}.get(op, (y, y))
+        if m.group(3) and op in (">", "aft", "<", "bef"):  # after a date in a year: that year still counts
+            op += "="
+        return {">": (y + 1, None), "aft": (y + 1, None), ">=": (y, None), "aft=": (y, None), "<": (None, y - 1),
+                "bef": (None, y - 1), "<=": (None, y), "bef=": (None, y)}.get(op, (y, y))
     if ":" in t:
         parts = t.split(":", 1)
     else:

@@ -93,6 +93,10 @@ class Grammar:
     strict_chains = False
     mixed_and_or_note = ""
     tag_suffixes: tuple[re.Pattern[str], ...] = ()  # tags written glued to a word (``:ti,ab``, ``.ti,ab.``)
+    # Where a restriction of the whole search starts, as a search history prints it after the search
+    # (PubMed's 'Filters:', Web of Science's 'Refined by:', the Cochrane Library's 'in Trials'): it limits
+    # everything before it, whatever the operators' precedence; the grammar's prefix hook reads it.
+    restriction: re.Pattern[str] | None = None
 
     # --- operators -----------------------------------------------------------------------------------
 
@@ -287,12 +291,15 @@ class Parser:
             raise self.error(f"the search string is longer than {MAX_LENGTH:,} characters", MAX_LENGTH)
         if not self.toks:
             raise self.error("empty search string", 0)
+        whole, cut = self.toks, self.restriction_at()
+        if cut:
+            self.toks = whole[:cut]
         node = self.expr(0)
-        tok = self.peek()
-        if tok is not None:
-            if tok.kind == ")":
-                raise self.error("')' without '('", tok.pos, "remove it or add the '(' it closes")
-            raise self.error(f"unexpected {tok.text!r}")
+        self.expect_end()
+        if cut:
+            self.toks = whole
+            node = combine(And, node, self.unary())
+            self.expect_end()
         node = self.g.finish(self, node)
         node = with_fields(node, self.default_fields)
         if self.g.variants:
@@ -300,6 +307,25 @@ class Parser:
         if depth(node) > MAX_DEPTH:
             raise self.error(f"the string nests operators more than {MAX_DEPTH} deep", 0)
         return node
+
+    def expect_end(self) -> None:
+        tok = self.peek()
+        if tok is not None:
+            if tok.kind == ")":
+                raise self.error("')' without '('", tok.pos, "remove it or add the '(' it closes")
+            raise self.error(f"unexpected {tok.text!r}")
+
+    def restriction_at(self) -> int:
+        """The index of the token where the grammar's whole-search restriction starts, outside every
+        parenthesis and after some search; 0 where there is none."""
+        if self.g.restriction is None:
+            return 0
+        for m in self.g.restriction.finditer(self.text):
+            k = next((j for j, t in enumerate(self.toks) if t.pos >= m.start()), 0)
+            depth_before = sum(1 if t.kind == "(" else -1 if t.kind == ")" else 0 for t in self.toks[:k])
+            if k and depth_before == 0:
+                return k
+        return 0
 
     def expr(self, level: int) -> Node:
         if level == len(self.g.levels):

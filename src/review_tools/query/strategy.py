@@ -42,6 +42,7 @@ _TRAILING_NUMBER = re.compile(r"(?<=\S) (?:\d{1,3}(?:,\d{3})+|\d+)\s*$")
 _BEFORE_HITS = re.compile(r"(?i)(?:[/.)\]]|^#?[SL]?\d+|^(?:or|and)/[\d,-]+)$")  # what ends a search
 _RULED = re.compile(r"\s*[-=*_~]{3,}[\s\-=*_~]*")  # a line of dashes or stars framing a printed strategy
 # The search options EBSCOhost's history prints beside a search, in a cell of their own or on its line.
+_VARIATIONS = re.compile(r"(?i)\(\s*word variations have been searched\s*\)")
 _DEFAULT_MODE = re.compile(r"(?i)search modes\s+-\s+boolean/phrase")
 _OPTIONS = re.compile(r"(?i)(?:^|\s)(?=(?:limiters|expanders|search modes|narrow by [\w ]+?)\s+-\s)")
 
@@ -83,8 +84,13 @@ def analyse(text: str, syntax: str = "generic", *, variants: bool | None = None,
         refs: dict[str, Node] = {}
         tree: Node | None = None
         for number, start, body in numbered:
+            body, varied = _variations_cut(body)
             parser = Parser(body, g, refs, base=start, full_text=text, default_fields=default_fields)
             tree = parser.parse()
+            if varied:
+                tree = with_variants(tree, True)
+                notes.append(f"line {number}: plurals and spelling variants searched, as the Cochrane Library "
+                             "printed it ('Word variations have been searched')")
             notes += [n for n in parser.notes if n not in notes]
             if number in options:
                 tree = _with_options(tree, number, options[number], notes)
@@ -96,9 +102,14 @@ def analyse(text: str, syntax: str = "generic", *, variants: bool | None = None,
                                    numbered[-1][1], syntax=g.label)
         count = len(numbered)
     else:
-        parser = Parser(text, g, default_fields=default_fields)
+        body, varied = _variations_cut(_blank(text, _SEARCH_WORD) if syntax == "pubmed" else text)
+        parser = Parser(body, g, default_fields=default_fields)
         tree = parser.parse()
         notes = parser.notes
+        if varied:
+            tree = with_variants(tree, True)
+            notes = [*notes, "plurals and spelling variants searched, as the Cochrane Library printed it ('Word "
+                     "variations have been searched')"]
         count = 1
     if variants is False:
         tree = with_variants(tree, False)
@@ -159,6 +170,13 @@ def _numbered_lines(text: str, pubmed: bool = False) \
     if len(out) >= 2 and (runs_on or not left_out):
         return [tuple(entry) for entry in out], left_out, {n: found for n, found in options.items() if found}
     return _unnumbered_lines(text), [], {}
+
+
+def _variations_cut(body: str) -> tuple[str, bool]:
+    """A line with the Cochrane Library's '(Word variations have been searched)' blanked, and whether it
+    was there: the line was run with word variations on, which the syntax's default leaves off."""
+    m = _VARIATIONS.search(body)
+    return (body, False) if m is None else (_blank(body, _VARIATIONS), True)
 
 
 def _options_cut(body: str) -> tuple[str, list[str]]:

@@ -42,6 +42,18 @@ LABELS: dict[str, tuple[str, ...]] = {
 }
 LIMIT_LABELS = {"pt": "doctype", "la": "language", "yr": "year", "py": "year"}
 _LABEL = re.compile(r"(?i):((?:[a-z]{2,3})(?:,[a-z]{2,3})*)$")
+# 'in Trials' after a line: the search manager's restriction to some of the Library's products.
+_PRODUCT = (r"(?:trials|cochrane reviews|cochrane protocols|reviews|protocols|clinical answers|editorials"
+            r"|special collections)")
+# 'with Cochrane Library publication date Between Jan 2015 and Dec 2024', 'with Publication Year from 2010 to 2020'
+_DATE_LINE = r"with\s+[\w ]*?(?:date|year)\s+(?:between|from)\b"
+_IN_PRODUCTS = rf"in\s+{_PRODUCT}(?:\s*(?:,|and)\s*{_PRODUCT})*"
+_PRODUCTS = re.compile(rf"(?i){_IN_PRODUCTS}\s*")
+
+
+def _line_from(text: str, pos: int) -> str:
+    end = text.find("\n", pos)
+    return text[pos:] if end < 0 else text[pos:end]
 
 
 class Cochrane(Grammar):
@@ -63,6 +75,7 @@ class Cochrane(Grammar):
         join_codes=",", near="NEAR/{n}", pre="NEXT/{n}", adjacent_pre="NEXT")
 
     floating_subheadings = True
+    restriction = re.compile(rf"(?i)\b{_DATE_LINE}|\b{_IN_PRODUCTS}\s*(?=\n|$)")
 
     def write_heading(self, h: Heading, warn) -> str:
         if h.vocabulary != "mesh":
@@ -91,7 +104,11 @@ class Cochrane(Grammar):
     def is_prefix(self, p: Parser, k: int) -> bool:
         tok = p.peek(k)
         return tok is not None and ((tok.kind == "bracket" and tok.text.lower().startswith("mh"))
-                                    or (tok.kind == "word" and tok.text.lower() in ("mesh", "with", "any")))
+                                    or (tok.kind == "word" and tok.text.lower() in ("mesh", "any"))
+                                    or (tok.kind == "word" and re.match(rf"(?i){_DATE_LINE}", p.text[tok.pos:])
+                                        is not None)
+                                    or (tok.kind == "word" and tok.text.lower() == "in"
+                                        and _PRODUCTS.fullmatch(_line_from(p.text, tok.pos)) is not None))
 
     def prefix(self, p: Parser, tok: Token) -> Node | None:
         if tok.kind == "bracket" and re.match(r"(?i)mh\b", tok.text):
@@ -100,8 +117,11 @@ class Cochrane(Grammar):
         if tok.kind == "word" and tok.text.lower() in ("mesh", "any") and re.match(
                 r"(?i)(?:any\s+)?mesh\s+descriptor", p.text[tok.pos:]):
             return self._descriptor(p, tok)
-        if tok.kind == "word" and tok.text.lower() == "with":
+        if tok.kind == "word" and re.match(rf"(?i){_DATE_LINE}", p.text[tok.pos:]):
             return self._date_line(p, tok)
+        if tok.kind == "word" and self.is_prefix(p, 0):
+            written = p.rest_of_line(tok)
+            return lim.make("other", [written[2:].strip()], text=written)
         return None
 
 

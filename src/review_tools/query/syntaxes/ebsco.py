@@ -110,8 +110,9 @@ class Ebsco(Grammar):
 
     def is_prefix(self, p: Parser, k: int) -> bool:
         tok, nxt = p.peek(k), p.peek(k + 1)
-        return tok is not None and tok.kind == "word" and tok.text in {*FIELD_CODES, *HEADING_CODES, *LIMIT_CODES} \
-            and nxt is not None and nxt.kind != ")" and p.g.operator(_Ahead(p, k + 1)) is None
+        return tok is not None and tok.kind == "word" and nxt is not None and nxt.kind != ")" \
+            and p.g.operator(_Ahead(p, k + 1)) is None and (
+                tok.text in {*FIELD_CODES, *HEADING_CODES, *LIMIT_CODES} or _other_code(tok, nxt))
 
     def prefix(self, p: Parser, tok: Token) -> Node | None:
         if not self.is_prefix(p, 0):
@@ -120,6 +121,10 @@ class Ebsco(Grammar):
         p.i += 1
         first = p.peek()
         node = p.primary()
+        if code not in {*FIELD_CODES, *HEADING_CODES, *LIMIT_CODES}:
+            p.note(f"{code} is not a field code review-tools knows: its search read as other fields (affiliations, "
+                   "identifiers ...); check the database's list of field codes")
+            return with_fields(node, ("other",))
         if code in FIELD_CODES:
             return with_fields(node, FIELD_CODES[code])
         if first is not None and first.kind == "word" and isinstance(node, Near):
@@ -172,6 +177,12 @@ def _limiter(item: str) -> Limit | None:
     return None
 
 
+def _other_code(tok: Token, nxt: Token) -> bool:
+    """Two capitals before a quoted phrase or a group: a field code of the database this grammar has no
+    entry for (PsycINFO's ZC, ERIC's ...), not a word of the search."""
+    return re.fullmatch(r"[A-Z]{2}", tok.text) is not None and nxt.kind in ("phrase", "(")
+
+
 class _Ahead:
     """A view of a parser ``k`` tokens ahead, to ask whether an operator stands there."""
 
@@ -185,11 +196,10 @@ class _Ahead:
 def _headings(p: Parser, node: Node, vocabulary: str, major: bool, tok: Token) -> Node:
     """Terms after MH/MM/DE as headings: a trailing '+' explodes, 'X/DT' is a subheading."""
     if isinstance(node, Term):
-        text = node.text
-        explode = text.endswith("+")
-        text = text.rstrip("+").strip()
-        head, _, sub = text.partition("/")
-        return Heading(head.strip(), vocabulary, explode=explode, major=major, subheading=sub.strip())
+        head, _, sub = node.text.partition("/")  # 'Heart Failure+/DT': '+' before the subheading explodes too
+        explode = head.strip().endswith("+") or sub.strip().endswith("+")
+        return Heading(head.strip().rstrip("+").strip(), vocabulary, explode=explode, major=major,
+                       subheading=sub.strip().rstrip("+").strip())
     if isinstance(node, Or | And):
         return type(node)(tuple(_headings(p, part, vocabulary, major, tok) for part in node.parts))
     if isinstance(node, Not):

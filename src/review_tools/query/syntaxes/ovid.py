@@ -8,9 +8,10 @@ finds them within N words in either order (``adj3`` allows two words between, so
 positions, not words between, unlike most databases -- see the proximity table of the University of
 Illinois Chicago guide); field tags follow the term or a group between dots (``.ti,ab.``, ``.tw.``,
 ``.mp.``); ``exp X/`` explodes a subject heading, ``*X/`` focuses it, ``X/dt`` adds a subheading;
-``*`` and ``$`` truncate, ``$n`` at most n characters, ``#`` is exactly one character and ``?`` one or
-none.  Lines are numbered; ``or/1-3``, ``1 and 4``, ``limit 5 to (english language and yr="2015 -
-Current")`` and ``remove duplicates from 7`` combine them.  Ovid's help does not state how AND and OR
+``*``, ``$`` and a word-final ``:`` truncate, ``$n`` (``:n``) at most n characters, ``#`` is exactly one
+character and ``?`` one or none (the colon: Yale's "Ovid search tips").  Lines are numbered; ``or/1-3``,
+``1 and 4``, ``limit 5 to (english language and yr="2015 - Current")`` and ``remove duplicates from 7``
+combine them.  Ovid's help does not state how AND and OR
 mix without parentheses; this reading does AND first and notes it where a line mixes them.  An untagged
 term is a multi-purpose (.mp.) search.
 """
@@ -76,7 +77,7 @@ class Ovid(Grammar):
     implicit = "phrase"
     tagged_run = "phrase"
     wildcards = MappingProxyType({"*": "*", "#": "?", "?": "#"})
-    bounded_truncation = re.compile(r"\$(\d*)")
+    bounded_truncation = re.compile(r"(?:\$|:(?=\d*(?:\s|$)))(\d*)")
     mixed_and_or_note = ("Ovid: AND and OR are mixed without parentheses; read with AND first (Ovid's help does "
                          "not say); add parentheses to be sure")
     vocabulary = "mesh"
@@ -246,12 +247,39 @@ class Ovid(Grammar):
             raise p.error("write 'limit N to ...' with N an earlier line", tok.pos)
         p.i = len(p.toks)
         node = p.refs[m.group(1)]
-        body = m.group(2).strip()
-        while body.startswith("(") and body.endswith(")"):
-            body = body[1:-1].strip()
-        for item in re.split(r"\s+and\s+", body, flags=re.IGNORECASE):
-            node = combine(And, node, _ovid_limit(item.strip(), item))
-        return node
+        return combine(And, node, _limit_items(m.group(2)))
+
+
+def _limit_items(body: str) -> Node:
+    """The limits after 'limit N to': items joined by 'and' or 'or', grouped in parentheses
+    (``(embase and (article or "review"))``)."""
+    body = body.strip()
+    while body.startswith("(") and body.endswith(")") and _split_top(body[1:-1], "and|or") is not None:
+        body = body[1:-1].strip()
+    for word, node_type in (("and", And), ("or", Or)):
+        items = _split_top(body, word)
+        if items is not None and len(items) > 1:
+            return node_type(tuple(_limit_items(item) for item in items))
+    return _ovid_limit(body.strip('"'), body)
+
+
+def _split_top(text: str, words: str) -> list[str] | None:
+    """``text`` split at ``words`` outside parentheses and quotes; None if its parentheses do not balance."""
+    items, depth, quoted, start = [], 0, False, 0
+    for m in re.finditer(rf'(?i)[()"]|\s+(?:{words})\s+', text):
+        c = m.group(0)
+        if c == '"':
+            quoted = not quoted
+        elif quoted:
+            continue
+        elif c in "()":
+            depth += 1 if c == "(" else -1
+            if depth < 0:
+                return None
+        elif depth == 0:
+            items.append(text[start:m.start()])
+            start = m.end()
+    return None if depth else [*items, text[start:]]
 
 
 def _years(values: list[str], written: str) -> Node:

@@ -20,8 +20,9 @@ from types import MappingProxyType
 from review_tools.query import limits as lim
 from review_tools.query.lexer import Token
 from review_tools.query.parser import Grammar, Parser
-from review_tools.query.tree import EVERYTHING, Heading, Limit, Near, Node, Term, fields_of, subheading_code
+from review_tools.query.tree import EVERYTHING, And, Heading, Limit, Near, Node, Term, fields_of, subheading_code
 from review_tools.query.writing import Tag, Writer
+from review_tools.records import normalise_language
 
 TIAB = fields_of("title", "abstract", "keywords")
 ALL_FIELDS = tuple(f for f in EVERYTHING if f != "fulltext")
@@ -57,6 +58,14 @@ KNOWN = sorted({*TAGS, *HEADINGS, *SUBHEADING, *LIMITS})
 PUBLICATION_TYPES = {"article": "journal article", "review": "review", "letter": "letter", "editorial": "editorial",
                      "trial": "randomized controlled trial", "erratum": "published erratum",
                      "conference": "congress", "preprint": "preprint"}
+# PubMed's filters by the names its search history prints ('Filters: Humans, English, from 2010 - 2020') and
+# its [Filter] tags ('english[Filter]', 'systematicreview[Filter]'); a filter records carry no field for is
+# kept as a limit of its own kind 'other' (applied by the database, named in the PRISMA-S table).
+FILTER_DOCTYPES = {
+    **{name.lower(): name for name in ("Randomized Controlled Trial", "Clinical Trial", "Review", "Systematic Review",
+                                       "Meta-Analysis", "Journal Article", "Letter", "Editorial", "Preprint")},
+    **{name.lower().replace(" ", "").replace("-", ""): name for name in (
+        "Randomized Controlled Trial", "Clinical Trial", "Systematic Review", "Meta-Analysis")}}
 PROXIMITY_TAGS = ("tiab", "title/abstract", "ti", "title", "ab", "abstract", "ad", "affiliation")
 
 
@@ -73,6 +82,7 @@ class PubMed(Grammar):
     tagged_run = "phrase"
     wildcards = MappingProxyType({"*": "*"})
     leading_wildcard = False
+    restriction = re.compile(r"(?i)(?<![\w\[])filters\s*:")
     writer = Writer(
         "bracket",
         (Tag("tiab", TIAB), Tag("ti", ("title",)), Tag("tw", TAGS["tw"]),
@@ -161,9 +171,28 @@ class PubMed(Grammar):
             return chain
         return Term(node.text, fields, phrase=node.phrase, exact=node.exact)
 
+    def is_prefix(self, p: Parser, k: int) -> bool:
+        tok = p.peek(k)
+        return tok is not None and tok.kind == "word" and (tok.text.lower() == "filters:" or (
+            tok.text.lower() == "filters" and (nxt := p.peek(k + 1)) is not None and nxt.text == ":"))
+
+    def prefix(self, p: Parser, tok: Token) -> Node | None:
+        if self.is_prefix(p, 0):
+            return _filters(p, tok)
+        if tok.kind == "word" and tok.text.lower() == "hasabstract" and not self.has_postfix_at(p, 1):
+            p.i += 1
+            return lim.make("other", ["has abstract"], text=tok.text)
+        return None
+
+    def has_postfix_at(self, p: Parser, k: int) -> bool:
+        tok = p.peek(k)
+        return tok is not None and tok.kind == "bracket"
+
     def _limit(self, p: Parser, kind: str, node: Term, tok: Token) -> Limit:
         text = node.text
         written = p.text[p.start:tok.end].strip()
+        if kind == "other" and tok.text.strip().lower() in ("filter", "filters", "sb", "subset"):
+            return filter_limit(text, written)
         if kind == "year":
             nxt, second, tag = p.peek(), p.peek(1), p.peek(2)
             if nxt is not None and nxt.text == ":" and second is not None and tag is not None \
@@ -176,3 +205,31 @@ class PubMed(Grammar):
                 return lim.make("other", [text], text=written)
             return Limit("year", (text,), span[0], span[1], text=written)
         return lim.make(kind, [text], text=written)
+
+
+def filter_limit(name: str, written: str) -> Limit:
+    """The limit of one PubMed filter by the name the history prints or its [Filter] tag: a language, a
+    publication type, a date range ('from 2010 - 2020', 'from 2010/1/1 - 2020/12/31'); any other filter
+    (Humans, Free full text, y_10, 'in the last 5 years') a limit of kind 'other'."""
+    value = " ".join(name.split()).strip().strip('"')
+    low = value.lower()
+    m = re.fullmatch(r"(?i)from\s+(\S+)\s*-\s*(\S+)", value)
+    span = lim.year_range(f"{m.group(1)}-{m.group(2)}") if m else None
+    if span is not None:
+        high = span[1] if span[1] is None or span[1] < 3000 else None  # PubMed prints an open end as 3000/12/12
+        return Limit("year", (value,), span[0], high, text=written)
+    if low in FILTER_DOCTYPES:
+        return lim.make("doctype", [FILTER_DOCTYPES[low]], text=written)
+    if re.fullmatch(r"[a-z]+", low) and normalise_language(low) != low:
+        return lim.make("language", [value], text=written)
+    return lim.make("other", [value], text=written)
+
+
+def _filters(p: Parser, tok: Token) -> Node:
+    """'Filters: Humans, English, from 2010 - 2020', as PubMed prints a search's filters, up to the line end."""
+    written = p.rest_of_line(tok)
+    names = [n.strip() for n in re.sub(r"(?i)^filters\s*:", "", written).split(",") if n.strip()]
+    if not names:
+        raise p.error("'Filters:' names no filter", tok.pos)
+    parts = tuple(filter_limit(name, name) for name in names)
+    return parts[0] if len(parts) == 1 else And(parts)

@@ -167,7 +167,13 @@ class Scopus(Grammar):
         return [a.strip() for a in args]
 
     def _limit_function(self, p: Parser, tok: Token, opening: Token) -> Node:
+        """``DOCTYPE(ar)``, ``LANGUAGE(english OR french)``: one limit with every value ORed in it."""
         values = self._arguments(p, opening)
+        joins = [v for v in values if v.lower() in ("or", "and", "not")]
+        if any(v.lower() != "or" for v in joins):
+            raise p.error(f"{tok.text}( joins its values with OR only", opening.pos,
+                          f"write {tok.text}(a) AND {tok.text}(b) for both")
+        values = [v for v in values if v.lower() != "or"]
         if not values:
             raise p.error(f"{tok.text}( needs a value", opening.pos)
         kind = LIMIT_CODES[tok.text.lower()]

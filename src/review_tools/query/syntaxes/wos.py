@@ -70,6 +70,7 @@ class WebOfScience(Grammar):
     default_fields = TOPIC
     variants = True
     wildcards = MappingProxyType({"*": "*", "?": "?", "$": "#"})
+    restriction = re.compile(r"(?i)\brefined\s+by\b|\b(?:timespan|indexes|editions)\s*[:=]|(?<=\n)\s*databases\s*[:=]")
     writer = Writer(
         "equals",
         (Tag("TS", TOPIC), Tag("TI", ("title",)), Tag("AB", ("abstract",)), Tag("AK", ("keywords",)),
