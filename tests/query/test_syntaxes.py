@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from review_tools.query import QuerySyntaxError, analyse, parse, syntax_for
+from review_tools.query import QuerySyntaxError, analyse, parse, syntax_for, translate
 from review_tools.query.tree import TOPIC, And, Heading, Limit, Near, Not, Or, Term, fields_of, normalise, terms
 
 
@@ -341,6 +341,16 @@ def test_a_date_after_a_comparison_keeps_its_own_year() -> None:
     # ProQuest's pd(>20100101) is 'after 1 January 2010': 2010 counts; '>2010' (a year alone) starts in 2011
     assert (parse("crm AND pd(>20100101)", "proquest").parts[1].low) == 2010
     assert parse("TITLE(crm) AND PUBYEAR > 2010", "scopus").parts[1].low == 2011
+
+
+def test_embase_subheading_links_are_read_and_written_back() -> None:
+    disease = parse("'heart failure'/exp/dm_dt", "embase")
+    assert disease == Heading("heart failure", "emtree", explode=True, subheading="drug therapy")
+    assert translate(disease, "embase")[0] == "'heart failure'/exp/dm_dt"
+    assert translate(parse("'aspirin'/exp/dd_ae", "embase"), "embase")[0] == "'aspirin'/exp/dd_ae"
+    assert translate(disease, "pubmed")[0] == '"heart failure/dt"[Mesh]'
+    trials = parse("[randomized controlled trial]/lim OR [controlled clinical trial]/lim", "embase")
+    assert {part.kind for part in trials.parts} == {"doctype"}
 
 
 def test_scopus_limit_functions_take_values_joined_by_or() -> None:

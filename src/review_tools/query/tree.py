@@ -70,8 +70,12 @@ _ABBREVIATIONS = {name: code for code, name in SUBHEADINGS.items() if len(code) 
 
 
 def subheading_name(text: str) -> str:
-    """A subheading as its full name in lower case ('DT', 'dt', 'Drug Therapy' -> 'drug therapy')."""
+    """A subheading as its full name in lower case ('DT', 'dt', 'Drug Therapy' -> 'drug therapy'; Embase's
+    disease and drug links 'dm_dt', 'dd_ae' by the MeSH qualifier of the same code)."""
     key = " ".join(text.strip().strip("*").lower().split())
+    linked = re.fullmatch(r"d[dm]_([a-z]{2})", key)
+    if linked and linked.group(1) in SUBHEADINGS:
+        return SUBHEADINGS[linked.group(1)]
     return SUBHEADINGS.get(key, key)
 
 

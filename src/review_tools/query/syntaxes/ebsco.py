@@ -47,7 +47,7 @@ FIELD_CODES: dict[str, tuple[str, ...]] = {
 }
 HEADING_CODES = {"MH": ("cinahl", False), "MM": ("cinahl", True), "DE": ("thesaurus", False),
                  "MJ": ("thesaurus", True)}
-LIMIT_CODES = {"PT": "doctype", "ZT": "doctype", "LA": "language", "DT": "year", "PY": "year",
+LIMIT_CODES = {"PT": "doctype", "ZT": "doctype", "PZ": "doctype", "LA": "language", "DT": "year", "PY": "year",
                "RV": "peer_reviewed", "FT": "other", "AG": "other", "SB": "other"}
 DEFAULT = fields_of("title", "abstract", "keywords", "headings", "author", "source")
 

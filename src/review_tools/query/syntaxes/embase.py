@@ -17,7 +17,7 @@ from types import MappingProxyType
 from review_tools.query import limits as lim
 from review_tools.query.lexer import Lexing, Token
 from review_tools.query.parser import Grammar, Parser, Proximity
-from review_tools.query.tree import EVERYTHING, Heading, Limit, Node, Term, has_wildcard
+from review_tools.query.tree import EVERYTHING, Heading, Limit, Node, Term, has_wildcard, subheading_code
 from review_tools.query.writing import Tag, Writer
 
 LABELS: dict[str, tuple[str, ...]] = {
@@ -27,10 +27,13 @@ LABELS: dict[str, tuple[str, ...]] = {
 }
 LIMIT_LABELS = {"it": "doctype", "la": "language", "py": "year", "lim": "other", "dtype": "doctype"}
 _LABEL = re.compile(r"(?i):((?:[a-z]{2,3})(?:,[a-z]{2,3})*)$")
-_SLASH = re.compile(r"(?i)((?:/(?:exp|de|mj|lim|py|it|la|dtype))+)$")
+_SLASH = re.compile(r"(?i)((?:/(?:exp|de|mj|lim|py|it|la|dtype|d[dm]_[a-z]{2}))+)$")
+# Emtree's drug subheadings ('x'/dd_ae); the rest are written as disease subheadings ('x'/dm_dt).
+_DRUG_LINKS = frozenset({"ad", "ae", "an", "cb", "cm", "cr", "ct", "do", "ia", "it", "pd", "pk", "pr"})
 LANGUAGE_NAMES = ("english", "finnish", "swedish", "german", "french", "spanish", "dutch", "italian", "chinese")
 DOCTYPES_LIM = ("article", "review", "conference abstract", "conference paper", "letter", "editorial", "note",
-                "short survey", "article in press", "book", "chapter", "erratum")
+                "short survey", "article in press", "book", "chapter", "erratum", "randomized controlled trial",
+                "controlled clinical trial", "systematic review", "meta analysis")
 
 
 class Embase(Grammar):
@@ -54,9 +57,11 @@ class Embase(Grammar):
     def write_heading(self, h: Heading, warn) -> str:
         if h.vocabulary != "emtree":
             warn(f"{h.vocabulary} heading '{h.text}' written as an Emtree term: check the Emtree term")
-        if h.subheading:
+        code = subheading_code(h.subheading) if h.subheading else ""
+        link = f"{'dd' if code in _DRUG_LINKS else 'dm'}_{code}" if len(code) == 2 and h.vocabulary == "emtree" else ""
+        if h.subheading and not link:
             warn(f"subheading '{h.subheading}' of '{h.text}' dropped: Emtree subheadings are written differently")
-        return f"'{h.text}'/{'exp' if h.explode else 'de'}{'/mj' if h.major else ''}"
+        return f"'{h.text}'/{'exp' if h.explode else 'de'}{'/mj' if h.major else ''}{'/' + link if link else ''}"
 
     def write_limit(self, limit: Limit, warn) -> str | None:
         if limit.kind == "year":
@@ -103,7 +108,11 @@ class Embase(Grammar):
             if has_wildcard(node.text):
                 raise p.error(f"an Emtree term takes no wildcard: '{node.text}'{tok.text}", p.start,
                               "search the truncated word as free text (word*:ti,ab) or pick the Emtree term")
-            return Heading(node.text, "emtree", explode="exp" in kinds, major="mj" in kinds)
+            links = [k for k in kinds if re.fullmatch(r"d[dm]_[a-z]{2}", k)]
+            if len(links) > 1:
+                raise p.error(f"{tok.text} links more than one subheading; write one line each and OR them", tok.pos)
+            return Heading(node.text, "emtree", explode="exp" in kinds, major="mj" in kinds,
+                           subheading=links[0] if links else "")
         return None
 
 
