@@ -161,7 +161,7 @@ def _numbered_lines(text: str, pubmed: bool = False) \
             left_out.append(line.strip())
         else:
             gap = offset - (out[-1][1] + len(out[-1][2]))
-            out[-1][2] += " " * gap + _blank(line.rstrip("\r\n"), _HITS)
+            out[-1][2] += " " * gap + _hits_blanked(line.rstrip("\r\n"))
         offset += len(line)
     numbers = [entry[0] for entry in out]
     if numbers == [str(n) for n in range(len(out), 0, -1)]:
