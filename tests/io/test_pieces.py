@@ -134,6 +134,9 @@ def test_a_record_longer_than_a_piece_is_read_whole_and_a_file_without_record_st
     ("MEDLINE", b"PMID- 1\r\nTI  - a\r\n\r\nPMID- 2\r\n", b"PMID- 2"),
     ("BibTeX", b"@article{a,\n  x = {\n@not an entry}\n}\n@book{b,}\n", b"@book"),
     ("CSV", b'a,b\n"x\ny",1\n"p\nq",2\n', b'"p\nq"'),
+    # an abstract line starting with '<' (a value, '<0.05') is not a record start
+    ("Ovid", b"<1>\nTitle\n  A\n\n<2. >\nTitle\n  B\nAbstract\n<0.05 was significant\n", b"<2. >"),
+    ("Ovid", b"<1>\r\nTitle\r\n  A\r\n<2>\r\nTitle\r\n", b"<2>\r\nTitle"),
 ])
 def test_the_last_record_start_per_format(fmt: str, text: bytes, last: bytes) -> None:
     assert boundary_for(fmt)(text, len(text) - 1) == text.index(last)

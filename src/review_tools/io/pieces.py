@@ -23,6 +23,7 @@ PIECE_BYTES = 16 * 1024**2
 MAX_RECORD_BYTES = 256 * 1024**2
 _BIBTEX_START = re.compile(rb"[ \t]*@[ \t]*[A-Za-z]+[ \t]*[{(]")
 _DOCUMENT = re.compile(rb"Document \d+ of \d+\s")
+_OVID_START = re.compile(rb"<\d+\.?[ \t]*>[ \t]*\r?$", re.M)  # the reader's own record start, '<12>' or '<12. >'
 
 
 def _last_marker(marker: bytes) -> Callable[[bytes, int], int]:
@@ -89,7 +90,7 @@ BOUNDARIES: dict[str, Callable[[bytes, int], int]] = {
     "PubMed XML": _last_element(b"<PubmedArticle>", b"<PubmedBookArticle>"),
     "EndNote XML": _last_element(b"<record>"),
     "ProQuest text": _last_line(_DOCUMENT, b"Document "),
-    "Ovid": _last_marker(b"<"),
+    "Ovid": _last_line(_OVID_START, b"<"),
     "BibTeX": _last_line(_BIBTEX_START),
     "Web of Science tab-delimited": _last_line_end,  # read without quoting: every newline ends a row
 }
