@@ -68,7 +68,7 @@ EXTERNAL_EXPORTS = tuple(EXTERNAL / f for f in (
     "jabref-testresources/jabref-authors.bib", "jabref-testresources/NbibImporterTest.nbib",
     "colrev-search-samples/ieee_ris.ris", "colrev-search-samples/pubmed_csv.csv",
     "jabref-testresources/MedlineImporterTestArticleItalics.xml", "jabref-testresources/Endnote.entries.enw",
-    "jabref-testresources/OvidImporterTest4.txt",
+    "jabref-testresources/OvidImporterTest4.txt", "tethne-testdata/zotero.rdf",
 ))
 CASE_SECONDS = 20.0
 STOP_SECONDS = 2.0

@@ -22,6 +22,7 @@ from review_tools.io import (
     pubmed_xml,
     tabular,
     tagged,
+    zotero_rdf,
 )
 from review_tools.records import Record
 
@@ -77,6 +78,7 @@ def columns() -> dict[str, dict[str, str]]:
         "CSL JSON / Publish or Perish JSON": {**{n: ", else ".join(k) for n, k in json_records.FIELDS.items()},
                                               **json_records.SPECIAL},
         "ProQuest text": {**{n: ", else ".join(labels) for n, labels in proquest.FIELDS.items()}, **proquest.SPECIAL},
+        "Zotero RDF": dict(zotero_rdf.SPECIAL),
         "CSV / TSV / XLSX (any)": _tabular(None),
     }
     for layout in tabular.LAYOUTS:

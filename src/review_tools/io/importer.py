@@ -31,6 +31,7 @@ from review_tools.io import (
     pubmed_xml,
     tabular,
     tagged,
+    zotero_rdf,
 )
 from review_tools.io.cleaning import clean_record
 from review_tools.io.encoding import decode, wide
@@ -43,7 +44,7 @@ MAX_FILE_BYTES = 2 * 1024**3
 EXTENSIONS = {
     ".ris": "RIS", ".bib": "BibTeX", ".nbib": "MEDLINE", ".medline": "MEDLINE", ".csv": "CSV",
     ".tsv": "CSV", ".xlsx": "XLSX", ".xls": "XLS", ".isi": "Web of Science plain text", ".enw": "EndNote tagged",
-    ".json": "JSON",
+    ".json": "JSON", ".rdf": "Zotero RDF",
 }
 _RIS = re.compile(r"^TY  - ", re.MULTILINE)
 _WOS = re.compile(r"^(?:FN |PT [A-Z]\s*$)", re.MULTILINE)
@@ -56,7 +57,8 @@ _ENDNOTE_TAG = re.compile(r"%\S ")
 # Formats told by a sign of their own anywhere in the first 20 kB, tried in this order (XML, ProQuest's report
 # and JSON before RIS and MEDLINE, whose tags an abstract inside them could hold)
 _SIGNATURES: tuple[tuple[str, Callable[[str], object]], ...] = (
-    ("PubMed XML", pubmed_xml.is_pubmed_xml), ("EndNote XML", endnote_xml.is_endnote_xml),
+    ("Zotero RDF", zotero_rdf.is_zotero_rdf), ("PubMed XML", pubmed_xml.is_pubmed_xml),
+    ("EndNote XML", endnote_xml.is_endnote_xml),
     ("ProQuest text", proquest.is_proquest), ("JSON", json_records.is_json_export), ("RIS", _RIS.search),
     ("Ovid", ovid.is_ovid), ("MEDLINE", _MEDLINE.search),
 )
@@ -64,7 +66,7 @@ _READERS: dict[str, Callable[[str, str], tuple[list[Record], list[ImportProblem]
     "RIS": tagged.read_ris, "Web of Science plain text": tagged.read_wos, "MEDLINE": medline.read_medline,
     "EndNote tagged": endnote.read_endnote, "PubMed XML": pubmed_xml.read_pubmed_xml,
     "EndNote XML": endnote_xml.read_endnote_xml, "ProQuest text": proquest.read_proquest, "Ovid": ovid.read_ovid,
-    "JSON": json_records.read_json,
+    "JSON": json_records.read_json, "Zotero RDF": zotero_rdf.read_zotero_rdf,
 }
 
 
@@ -209,7 +211,7 @@ def _format_of(text: str, source: str, mapping: Mapping[str, str] | None) -> str
     if fmt is None:
         raise ImportFileError(f"{source}: not a recognised export (RIS, BibTeX, MEDLINE, Web of Science, "
                               "EndNote tagged or XML, PubMed XML, Ovid, ProQuest text, CSL or Publish or Perish JSON, "
-                              "CSV/TSV with a title column, XLSX, XLS)")
+                              "Zotero RDF, CSV/TSV with a title column, XLSX, XLS)")
     return fmt
 
 
@@ -288,7 +290,7 @@ def import_file(path: str | Path, *, database: str = "", mapping: Mapping[str, s
             whole = utf16 or len(head) < max(piece_bytes, _FORMAT_HEAD)
             start = decode(head if whole else head[:_FORMAT_HEAD], source)
             fmt, encoding = _format_of(start.text, source, mapping), start.encoding
-            if fmt == "JSON" and not whole:  # one array: it cannot be cut into pieces
+            if fmt in _WHOLE and not whole:  # one array, or items naming their journals: not cut into pieces
                 head, whole = read_bounded(path), True
                 start = decode(head, source)
             bib = bibtex.BibtexReader(source)
@@ -323,7 +325,8 @@ def import_file(path: str | Path, *, database: str = "", mapping: Mapping[str, s
 
 _FORMAT_HEAD = 20_000
 _WORKBOOKS = {b"PK\x03\x04": "XLSX", b"\xd0\xcf\x11\xe0": "XLS"}  # a zip (XLSX), an OLE2 compound file (XLS)
-_XML = frozenset({"PubMed XML", "EndNote XML"})
+_XML = frozenset({"PubMed XML", "EndNote XML", "Zotero RDF"})
+_WHOLE = frozenset({"JSON", "Zotero RDF"})
 _ENDS_ANYWHERE = frozenset({"BibTeX", "JSON", *_XML})  # formats whose last line need not end in a newline
 _NO_HEADER = frozenset({"RIS", "Web of Science plain text", "MEDLINE", "BibTeX", "EndNote tagged", "ProQuest text",
                         "Ovid", "JSON", *_XML})

@@ -11,10 +11,12 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
+from typing import TypeVar
 
 from review_tools.i18n import tr
 from review_tools.io.problems import ImportProblem
-from review_tools.records import Record
+
+T = TypeVar("T")
 
 
 def pattern(tags: tuple[str, ...]) -> re.Pattern[str]:
@@ -28,21 +30,23 @@ def text_of(node: ET.Element | None) -> str:
     return " ".join("".join(node.itertext()).split()) if node is not None else ""
 
 
-def read_elements(text: str, source: str, elements: re.Pattern[str],
-                  build: Callable[[ET.Element, int, int], Record]) -> tuple[list[Record], list[ImportProblem]]:
-    """The records ``build(element, position, line)`` makes of each element ``elements`` finds in ``text``;
-    a damaged or unclosed element is a skipped record with its line."""
-    records: list[Record] = []
+def read_elements(text: str, source: str, elements: re.Pattern[str], build: Callable[[ET.Element, int, int], T],
+                  parse: Callable[[str], ET.Element] = ET.fromstring) -> tuple[list[T], list[ImportProblem]]:
+    """What ``build(element, position, line)`` makes of each element ``elements`` finds in ``text`` (a record);
+    a damaged or unclosed element is a skipped record with its line.  ``parse`` reads one element's text
+    (where the elements use namespace prefixes declared on the document's root, it declares them)."""
+    records: list[T] = []
     problems: list[ImportProblem] = []
-    line, counted = 1, 0
-    for position, m in enumerate(elements.finditer(text), 1):
+    line, counted, at, position = 1, 0, 0, 0
+    while (m := elements.search(text, at)) is not None:
+        position += 1
         line += text.count("\n", counted, m.start())
-        counted = m.start()
-        if m.group(1) is None:
+        counted, at = m.start(), m.end()  # an element never closed is matched to its opening tag only
+        if m.group(1) is None:  # reported, and the elements after it are still read
             problems.append(ImportProblem(source, line, position, tr("the record is never closed"), True))
-            break
+            continue
         try:
-            node = ET.fromstring(m.group(0))
+            node = parse(m.group(0))
         except ET.ParseError as exc:
             problems.append(ImportProblem(source, line, position, tr("damaged XML ({error})", error=exc),
                                           True))
