@@ -6,9 +6,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from tests.conftest import EXTERNAL
 
 from review_tools.io.importer import detect_format, import_file
-from tests.conftest import EXTERNAL
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "zotero" / "library.rdf"
 
