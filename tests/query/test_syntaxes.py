@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from review_tools.query import QuerySyntaxError, analyse, parse, syntax_for, translate
-from review_tools.query.tree import TOPIC, And, Heading, Limit, Near, Not, Or, Term, fields_of, normalise, terms
+from review_tools.query.tree import TOPIC, And, Heading, Limit, Near, Not, Or, Term, fields_of, limits, normalise, terms
 
 
 def shape(node) -> str:
@@ -365,6 +365,17 @@ def test_ebsco_subheadings_after_an_exploded_heading_and_codes_it_does_not_know(
     unknown = analyse('ZC "meta analysis" OR PT systematic review', "ebsco")
     assert unknown.tree.parts[0].fields == ("other",) and "ZC is not a field code" in unknown.notes[0]
     assert isinstance(parse("IT governance", "ebsco"), Near)  # two capitals before a plain word stay a word
+
+
+def test_web_of_science_field_names_as_the_classic_history_printed_them() -> None:
+    tree = parse("TOPIC: (customer segmentation) AND TITLE: (pharma*) AND LANGUAGE: (English) AND "
+                 "DOCUMENT TYPES: (Article OR Review)\nTimespan=All years. Indexes=SCI-EXPANDED, SSCI.", "wos")
+    words = {t.text: t.fields for t in terms(tree)}
+    # 'TOPIC:' and 'LANGUAGE:' were searched as words
+    assert words == {"customer": TOPIC, "segmentation": TOPIC, "pharma*": ("title",)}
+    assert [(n.kind, n.values) for n in limits(tree)] == [("language", ("English",)), ("doctype", ("Article", "Review")),
+                                                          ("other", ("SCI-EXPANDED, SSCI",))]
+    assert shape(parse("TS=(topic modelling)", "wos")) == "(topic AND modelling)"
 
 
 def test_a_setting_name_alone_is_a_search_word_in_web_of_science() -> None:

@@ -55,6 +55,18 @@ DOCTYPE_NAMES = {"article": "Article", "review": "Review", "conference": "Procee
                  "book": "Book", "letter": "Letter", "editorial": "Editorial Material", "erratum": "Correction",
                  "note": "Note", "data": "Data Paper"}
 _TAG = re.compile(r"(?i)([A-Z]{2,4})=(.*)")
+# The field names the classic search history printed instead of tags ('TOPIC: (crm) AND LANGUAGE: (English)').
+LABELS = {
+    "topic": "ts", "title": "ti", "abstract": "ab", "author": "au", "author identifiers": "ai", "group author": "gp",
+    "editor": "ed", "publication name": "so", "doi": "do", "address": "ad", "organization-enhanced": "og",
+    "suborganization": "sg", "countries/regions": "cu", "funding agency": "fo", "grant number": "fg",
+    "accession number": "ut", "pubmed id": "pmid", "conference": "cf", "author keywords": "ak",
+    "keywords plus": "kp", "all fields": "all", "year published": "py", "language": "la", "languages": "la",
+    "document type": "dt", "document types": "dt", "web of science categories": "wc", "research areas": "su",
+    "research area": "su",
+}
+_LABEL = re.compile(r"(?i)(" + "|".join(re.escape(k).replace(r"\ ", r"\s+")
+                                         for k in sorted(LABELS, key=len, reverse=True)) + r")\s*:\s*(?=\()")
 
 
 class WebOfScience(Grammar):
@@ -115,7 +127,7 @@ class WebOfScience(Grammar):
         return bool(("=" in tok.text and head in {*TAGS, *LIMIT_TAGS}) or (nxt is not None and nxt.text == "="
                                                                           and head in {*TAGS, *LIMIT_TAGS})
                     or tok.text.rstrip(":").lower() == "refined" or _setting_at(p, k)
-                    or _refinement_end(p, k) is not None)
+                    or _refinement_end(p, k) is not None or _LABEL.match(p.text, tok.pos) is not None)
 
     def prefix(self, p: Parser, tok: Token) -> Node | None:
         if tok.kind != "word":
@@ -127,6 +139,13 @@ class WebOfScience(Grammar):
             return self._refined(p, tok)
         if _setting_at(p, 0):
             return self._setting(p, tok)
+        if (label := _LABEL.match(p.text, tok.pos)) is not None:
+            code = LABELS[" ".join(label.group(1).lower().split())]
+            p.skip_to(label.end())
+            node = p.primary()
+            if code in LIMIT_TAGS:
+                return self._as_limit(p, LIMIT_TAGS[code], node, tok)
+            return with_fields(node, TAGS[code])
         m = _TAG.fullmatch(tok.text)
         nxt = p.peek(1)
         if m is None and nxt is not None and nxt.text == "=" and re.fullmatch(r"[A-Za-z]{2,4}", tok.text):
@@ -267,6 +286,8 @@ def _settings(written: str) -> list[Limit]:
     for m in re.finditer(r"(?i)\b(timespan|indexes|databases|editions)\s*[:=]\s*(.*?)(?=\.?\s+(?:timespan|"
                          r"indexes|databases|editions)\b|\.?\s*$)", written):
         value = m.group(2).strip()
+        if m.group(1).lower() == "timespan" and value.lower() in ("all years", "all"):
+            continue  # no limit at all
         limit = lim.make("year", [value], text=m.group(0)) if m.group(1).lower() == "timespan" else None
         parts.append(limit if limit is not None and (limit.low or limit.high) else
                      lim.make("other", [value], text=m.group(0).strip()))
