@@ -373,8 +373,8 @@ def test_web_of_science_field_names_as_the_classic_history_printed_them() -> Non
     words = {t.text: t.fields for t in terms(tree)}
     # 'TOPIC:' and 'LANGUAGE:' were searched as words
     assert words == {"customer": TOPIC, "segmentation": TOPIC, "pharma*": ("title",)}
-    assert [(n.kind, n.values) for n in limits(tree)] == [("language", ("English",)), ("doctype", ("Article", "Review")),
-                                                          ("other", ("SCI-EXPANDED, SSCI",))]
+    assert [(n.kind, n.values) for n in limits(tree)] == [
+        ("language", ("English",)), ("doctype", ("Article", "Review")), ("other", ("SCI-EXPANDED, SSCI",))]
     assert shape(parse("TS=(topic modelling)", "wos")) == "(topic AND modelling)"
 
 
