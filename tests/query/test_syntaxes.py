@@ -351,6 +351,8 @@ def test_embase_subheading_links_are_read_and_written_back() -> None:
     assert translate(disease, "pubmed")[0] == '"heart failure/dt"[Mesh]'
     trials = parse("[randomized controlled trial]/lim OR [controlled clinical trial]/lim", "embase")
     assert {part.kind for part in trials.parts} == {"doctype"}
+    entered = parse("'heart failure':ti AND [1-1-2010]/sd", "embase").parts[1]  # an error before
+    assert (entered.kind, entered.values) == ("other", ("1-1-2010",))
 
 
 def test_scopus_limit_functions_take_values_joined_by_or() -> None:

@@ -5,8 +5,8 @@ NOT, NEAR/n within n words in either order and NEXT/n in order -- "symptom NEAR/
 records with at most 4 words between", so n counts positions like Ovid's adj; words next to each other
 are ANDed; phrases in single or double quotes; field labels after a term or group (``:ti,ab,kw``);
 Emtree terms ``'heart infarction'/exp`` (exploded), ``/de`` (this term only), ``/mj`` (major focus);
-limits in brackets ``[english]/lim``, ``[humans]/lim``, ``[2015-2024]/py``, ``[article]/it``; wildcards
-``*``, ``?`` one character, ``$`` one or none.  An untagged term searches all fields.
+limits in brackets ``[english]/lim``, ``[humans]/lim``, ``[2015-2024]/py``, ``[article]/it``, entry dates
+``[1-1-2010]/sd``; wildcards ``*``, ``?`` one character, ``$`` one or none.  An untagged term searches all fields.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ LABELS: dict[str, tuple[str, ...]] = {
 }
 LIMIT_LABELS = {"it": "doctype", "la": "language", "py": "year", "lim": "other", "dtype": "doctype"}
 _LABEL = re.compile(r"(?i):((?:[a-z]{2,3})(?:,[a-z]{2,3})*)$")
-_SLASH = re.compile(r"(?i)((?:/(?:exp|de|mj|lim|py|it|la|dtype|d[dm]_[a-z]{2}))+)$")
+_SLASH = re.compile(r"(?i)((?:/(?:exp|de|mj|lim|py|sd|it|la|dtype|d[dm]_[a-z]{2}))+)$")
 # Emtree's drug subheadings ('x'/dd_ae); the rest are written as disease subheadings ('x'/dm_dt).
 _DRUG_LINKS = frozenset({"ad", "ae", "an", "cb", "cm", "cr", "ct", "do", "ia", "it", "pd", "pk", "pr"})
 LANGUAGE_NAMES = ("english", "finnish", "swedish", "german", "french", "spanish", "dutch", "italian", "chinese")
@@ -101,7 +101,7 @@ class Embase(Grammar):
             kinds = [k for k in m.group(1).lower().split("/") if k]
             if not isinstance(node, Term):
                 raise p.error(f"{tok.text} follows one Emtree term or limit value, not a group", tok.pos)
-            if set(kinds) & {"lim", "py", "it", "la", "dtype"}:
+            if set(kinds) & {"lim", "py", "sd", "it", "la", "dtype"}:
                 if len(kinds) > 1:
                     raise p.error(f"{tok.text} mixes a limit with an Emtree tag", tok.pos)
                 return _slash_limit(kinds[0], [node.text], p.text[p.start:tok.end])
@@ -121,6 +121,8 @@ def _slash_limit(kind: str, values: list[str], written: str) -> Limit:
     quoted (``'conference abstract'/it``, as Embase's own search builder writes publication types)."""
     if kind == "py":
         return lim.make("year", [", ".join(values)], text=written)
+    if kind == "sd":  # the date a record entered Embase, not its publication year: kept, named, not applied
+        return lim.make("other", values, text=written)
     if kind in ("it", "dtype"):
         return lim.make("doctype", values, text=written)
     if kind == "la" or all(v.lower() in LANGUAGE_NAMES for v in values):
