@@ -41,8 +41,9 @@ _NUMBER = re.compile(r"\d+")
 _TRAILING_NUMBER = re.compile(r"(?<=\S) (?:\d{1,3}(?:,\d{3})+|\d+)\s*$")
 _BEFORE_HITS = re.compile(r"(?i)(?:[/.)\]]|^#?[SL]?\d+|^(?:or|and)/[\d,-]+)$")  # what ends a search
 _RULED = re.compile(r"\s*[-=*_~]{3,}[\s\-=*_~]*")  # a line of dashes or stars framing a printed strategy
-# The search options EBSCOhost's history prints beside a search, in a cell of their own or on its line.
+# What the Cochrane Library prints after a line run with word variations on (its default here is off).
 _VARIATIONS = re.compile(r"(?i)\(\s*word variations have been searched\s*\)")
+# The search options EBSCOhost's history prints beside a search, in a cell of their own or on its line.
 _DEFAULT_MODE = re.compile(r"(?i)search modes\s+-\s+boolean/phrase")
 _OPTIONS = re.compile(r"(?i)(?:^|\s)(?=(?:limiters|expanders|search modes|narrow by [\w ]+?)\s+-\s)")
 
@@ -86,11 +87,7 @@ def analyse(text: str, syntax: str = "generic", *, variants: bool | None = None,
         for number, start, body in numbered:
             body, varied = _variations_cut(body)
             parser = Parser(body, g, refs, base=start, full_text=text, default_fields=default_fields)
-            tree = parser.parse()
-            if varied:
-                tree = with_variants(tree, True)
-                notes.append(f"line {number}: plurals and spelling variants searched, as the Cochrane Library "
-                             "printed it ('Word variations have been searched')")
+            tree = _varied(parser.parse(), varied, notes, f"line {number}: ")
             notes += [n for n in parser.notes if n not in notes]
             if number in options:
                 tree = _with_options(tree, number, options[number], notes)
@@ -105,11 +102,8 @@ def analyse(text: str, syntax: str = "generic", *, variants: bool | None = None,
         body, varied = _variations_cut(_blank(text, _SEARCH_WORD) if syntax == "pubmed" else text)
         parser = Parser(body, g, default_fields=default_fields)
         tree = parser.parse()
-        notes = parser.notes
-        if varied:
-            tree = with_variants(tree, True)
-            notes = [*notes, "plurals and spelling variants searched, as the Cochrane Library printed it ('Word "
-                     "variations have been searched')"]
+        notes = list(parser.notes)
+        tree = _varied(tree, varied, notes, "")
         count = 1
     if variants is False:
         tree = with_variants(tree, False)
@@ -128,8 +122,8 @@ def _numbered_lines(text: str, pubmed: bool = False) \
     """The lines of a numbered strategy as (number, offset of the body in ``text``, body), a wrapped
     line joined to the line it continues, the lines left out around them, and the search options
     EBSCOhost printed beside a line ('Limiters - English Language'), by line number; ([], [], {}) when
-    ``text`` is not a numbered strategy (fewer than two numbered lines, or text before the first and numbers that do
-    not run 1, 2, 3 ...; PubMed's history, newest first, is put in that order).  Ovid prints a strategy
+    ``text`` is not a numbered strategy (fewer than two numbered lines, or text before the first and
+    numbers that do not run 1, 2, 3 ...; PubMed's history, newest first, is put in that order).  Ovid prints a strategy
     framed: 'Database: ...', 'Search Strategy:' and a ruled line above, a ruled line and a key of field
     codes below; the frame is left out.  The body keeps its length, so offsets stay true: hit counts and,
     in PubMed's history, a leading 'Search' are blanked, not cut."""
@@ -177,6 +171,15 @@ def _variations_cut(body: str) -> tuple[str, bool]:
     was there: the line was run with word variations on, which the syntax's default leaves off."""
     m = _VARIATIONS.search(body)
     return (body, False) if m is None else (_blank(body, _VARIATIONS), True)
+
+
+def _varied(tree: Node, varied: bool, notes: list[str], where: str) -> Node:
+    """``tree`` with plurals and spelling variants searched where the Cochrane Library printed that it did."""
+    if not varied:
+        return tree
+    notes.append(f"{where}plurals and spelling variants searched, as the Cochrane Library printed it ('Word "
+                 "variations have been searched')")
+    return with_variants(tree, True)
 
 
 def _options_cut(body: str) -> tuple[str, list[str]]:

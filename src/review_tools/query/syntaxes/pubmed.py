@@ -179,14 +179,11 @@ class PubMed(Grammar):
     def prefix(self, p: Parser, tok: Token) -> Node | None:
         if self.is_prefix(p, 0):
             return _filters(p, tok)
-        if tok.kind == "word" and tok.text.lower() == "hasabstract" and not self.has_postfix_at(p, 1):
+        tagged = (nxt := p.peek(1)) is not None and nxt.kind == "bracket"
+        if tok.kind == "word" and tok.text.lower() == "hasabstract" and not tagged:  # PubMed's filter word
             p.i += 1
             return lim.make("other", ["has abstract"], text=tok.text)
         return None
-
-    def has_postfix_at(self, p: Parser, k: int) -> bool:
-        tok = p.peek(k)
-        return tok is not None and tok.kind == "bracket"
 
     def _limit(self, p: Parser, kind: str, node: Term, tok: Token) -> Limit:
         text = node.text
