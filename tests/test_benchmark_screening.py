@@ -100,14 +100,16 @@ def test_the_stopping_verdict_counts_runs_not_rounded_percentages(monkeypatch) -
     once parsed the table's rounded cell)."""
     labels = [1] * 20 + [0] * 80
     runs = [("ours", list(range(100)), labels)] * 19
-    calls = {"decay": iter([18] + [30] * 18), "buscar": iter([50] * 19), "knee": iter([None] * 19)}
+    calls = {"decay": iter([18] + [30] * 18), "buscar": iter([50] * 19), "knee": iter([None] * 19),
+             "either": iter([18] + [30] * 18)}
     monkeypatch.setattr(screening.stopping, "stopping_point", lambda order, labels, rule: next(calls[rule]))
     rows, verdict = screening.stop_rows(runs)
     decay_all = next(r for r in rows if r[:2] == ["decay", "all"])
     assert decay_all[3] == "94.7%" and decay_all[5] == "0.900"  # the one early stop found 18 of 20
-    assert verdict.endswith("NOT met") and "0.706 vs buscar's 0.500" in verdict
-    calls.update(decay=iter([30] * 19), buscar=iter([50] * 19), knee=iter([None] * 19))
-    assert screening.stop_rows(runs)[1].endswith(": met")
+    decay, either = verdict.split("; ")
+    assert decay.endswith("NOT met") and "0.706 vs buscar's 0.500" in decay and either.startswith("either rule")
+    calls.update(decay=iter([30] * 19), buscar=iter([50] * 19), knee=iter([None] * 19), either=iter([30] * 19))
+    assert all(v.endswith(": met") for v in screening.stop_rows(runs)[1].split("; "))
 
 
 def test_chosen_sets_follow_bench_sets_name_the_missing_and_refuse_unknown_names(monkeypatch, capsys, tmp_path) -> None:

@@ -263,6 +263,7 @@ def test_progress_shows_the_stopping_test_and_maybes_can_be_revisited(tmp_path) 
     app.wait()
     assert "recall at least 0% (95 % confidence)" in app.progress.value  # the bound drawn with the chart
     assert "decay model: keep screening (at 0 screened)" in app.progress.value  # and the decay fit, with its date
+    assert "either rule: keep screening" in app.progress.value
     assert bytes(app.chart.value) == first_chart  # redrawn every 10 decisions, not at each
     app.buttons["maybe"].click()
     app.buttons["maybe"].click()

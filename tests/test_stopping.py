@@ -177,3 +177,21 @@ def test_on_a_perfect_order_the_rules_stop_after_every_relevant_record_and_the_k
         assert late is None or found[late - 1] / 40 >= 0.95, rule
     with pytest.raises(ValueError, match="rule must be one of"):
         stopping.stopping_point(perfect, labels, rule="guess")
+
+
+def test_the_either_rule_stops_with_whichever_of_buscar_and_the_decay_model_stops_first() -> None:
+    """Where relevant records keep trickling in (a weak ranking) the floor the decay model cannot rule out
+    keeps it going, and buscar stops first; on every order the rule stops at the earlier of the two."""
+    rng = np.random.default_rng(7)
+    falling = (rng.random(2000) < 0.6 * np.exp(-np.arange(2000) / 100)).astype(int)
+    weak = (rng.random(3000) < np.linspace(0.12, 0.002, 3000)).astype(int)
+    for y in (falling, weak):
+        order = list(range(len(y)))
+        points = {rule: stopping.stopping_point(order, y, rule=rule) or len(y)
+                  for rule in ("buscar", "decay", "either")}
+        assert points["either"] == min(points["buscar"], points["decay"]), points
+    order = list(range(3000))
+    assert (stopping.stopping_point(order, weak, rule="either") or 3000) < \
+        (stopping.stopping_point(order, weak, rule="decay") or 3000)
+    state = stopping.progress(falling[:1500], 2000)
+    assert state.either_stop == (state.buscar_stop or state.decay_stop)

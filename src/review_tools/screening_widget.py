@@ -328,10 +328,10 @@ class ScreeningApp:
         return f"<p><b>The reviewers disagree:</b></p><ul>{items}</ul>"
 
     def _stopping(self) -> str:
-        """Relevant found so far, the recall confirmed (buscar, 95 % confidence) and what the three stopping
-        rules say (:mod:`review_tools.stopping`); the chart, the recall bound and the decay model's verdict
-        are redrawn every :data:`CHART_EVERY` decisions, once the record is drawn (the drawing thread would
-        slow this one)."""
+        """Relevant found so far, the recall confirmed (buscar, 95 % confidence) and what the four stopping
+        rules say (:mod:`review_tools.stopping`; the either rule from buscar now and the decay model's last
+        verdict); the chart, the recall bound and the decay model's verdict are redrawn every
+        :data:`CHART_EVERY` decisions, once the record is drawn (the drawing thread would slow this one)."""
         if self.conflicts is not None:
             return ""
         labels = screened_in_order(d for i, d in self.decided.items() if i in self.ids)
@@ -340,12 +340,15 @@ class ScreeningApp:
         found = sum(labels)
         if not found:
             return ""
-        verdict = "you may stop" if buscar_stops(labels, self.total) else "keep screening"
+        buscar = buscar_stops(labels, self.total)
+        verdict = "you may stop" if buscar else "keep screening"
         knee = "stop" if knee_stops(labels) else "keep screening"
         bound = "" if self._bound is None else f" &middot; recall at least {self._bound:.0%} (95 % confidence)"
         decay = "" if self._decay is None else \
             f" &middot; decay model: {'stop' if self._decay[1] else 'keep screening'} (at {self._decay[0]} screened)"
-        return f" &middot; {found} relevant found{bound} &middot; buscar: {verdict} &middot; knee method: {knee}{decay}"
+        either = "stop" if buscar or (self._decay is not None and self._decay[1]) else "keep screening"
+        return (f" &middot; {found} relevant found{bound} &middot; buscar: {verdict} &middot; knee method: {knee}"
+                f"{decay} &middot; either rule: {either}")
 
     def _redraw(self, labels: list[int]) -> None:
         """Draw the progress chart and the recall bound in the background (a few tenths of a second), so
