@@ -380,6 +380,17 @@ def test_web_of_science_field_names_as_the_classic_history_printed_them() -> Non
     assert shape(parse("TS=(topic modelling)", "wos")) == "(topic AND modelling)"
 
 
+def test_generic_reads_field_labels_of_sciencedirect_and_ieee_xplore() -> None:
+    tak = fields_of("title", "abstract", "keywords")
+    tree = parse('Title, abstract, keywords: ("customer segmentation" OR "market segmentation") AND '
+                 "TITLE-ABSTR-KEY(pharma*)", "generic")  # the label's words were searched before
+    assert {t.text: t.fields for t in terms(tree)} == {"customer segmentation": tak, "market segmentation": tak,
+                                                       "pharma*": tak}
+    ieee = parse('("All Metadata":"customer segmentation") AND ("Document Title":pharma*)', "generic")
+    assert [t.fields for t in terms(ieee)][1] == ("title",) and terms(ieee)[0].text == "customer segmentation"
+    assert shape(parse("title AND abstract", "generic")) == "(title AND abstract)"  # no colon: words
+
+
 def test_a_setting_name_alone_is_a_search_word_in_web_of_science() -> None:
     near = parse("TS=(electronic NEAR/0 databases)", "wos")
     assert isinstance(near, Near) and [t.text for t in terms(near)] == ["electronic", "databases"]

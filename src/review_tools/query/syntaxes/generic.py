@@ -6,8 +6,10 @@ W/n, PRE/n (ordered), NEARn -- n words allowed between -- and ADJn as Ovid count
 in the ebsco syntax, so that N95 stays a word);
 field tags as Scopus and ProQuest functions (``TITLE-ABS-KEY(...)``, ``noft(...)``), Web of Science
 ``TS=``, PubMed ``[tiab]`` and EBSCO prefixes (``TI x``); ``*`` any characters, ``?`` exactly one,
-``#`` one or none; words next to each other are ANDed.  An untagged term searches title, abstract,
-keywords and subject headings (what Scopus' TITLE-ABS-KEY and Web of Science's TS= cover).
+``#`` one or none; words next to each other are ANDed; field labels as other databases' search forms print
+them (ScienceDirect's ``Title, abstract, keywords: (...)``, IEEE Xplore's ``"Document Title":x``, see
+:data:`LABELS`).  An untagged term searches title, abstract, keywords and subject headings (what Scopus'
+TITLE-ABS-KEY and Web of Science's TS= cover).
 
 The ``polyglot`` variant reads the neutral syntax of the Polyglot Search Translator (PubMed tags mixed
 with Ovid's ``.ti.`` suffixes, ``exp X/`` headings and Ovid wildcards: ``?`` one character or none,
@@ -28,7 +30,7 @@ from review_tools.query.syntaxes.proquest import ProQuest
 from review_tools.query.syntaxes.pubmed import PubMed
 from review_tools.query.syntaxes.scopus import Scopus
 from review_tools.query.syntaxes.wos import WebOfScience
-from review_tools.query.tree import TOPIC, Heading, Limit, Node
+from review_tools.query.tree import EVERYTHING, TOPIC, Heading, Limit, Node, fields_of, with_fields
 from review_tools.query.writing import Tag, Writer
 
 PROXIMITY = (
@@ -58,9 +60,18 @@ class Generic(Grammar):
         return None
 
     def is_prefix(self, p: Parser, k: int) -> bool:
-        return any(g.is_prefix(p, k) for g in self.prefixes)
+        tok = p.peek(k)
+        return any(g.is_prefix(p, k) for g in self.prefixes) or (tok is not None and _labelled(p, tok) is not None)
 
     def prefix(self, p: Parser, tok: Token) -> Node | None:
+        if (found := _labelled(p, tok)) is not None:
+            end, fields = found
+            p.skip_to(end)
+            if (glued := p.peek(-1)) is not None and glued.end > end:  # '"Document Title":pharma*' lexes ':pharma*'
+                p.toks.insert(p.i, Token("word", p.text[end:glued.end], end, glued.end))
+            if p.peek() is None or p.peek().kind == ")" or p.g.operator(p) is not None:  # type: ignore[union-attr]
+                raise p.error("a field label needs a term, phrase or group after it", end)
+            return with_fields(p.primary(), fields)
         first_error: QuerySyntaxError | None = None
         for g in self.prefixes:
             start = p.i
@@ -92,6 +103,37 @@ class Generic(Grammar):
             if glued:
                 return word, glued
         return tok, ""
+
+
+# Field labels as the search forms of databases without a grammar here print them before a term, phrase or
+# group: ScienceDirect ('Title, abstract, keywords: (...)', and its function TITLE-ABSTR-KEY(...)), IEEE
+# Xplore ('"All Metadata":x', '"Document Title":x'), and plain 'Title: (...)'.
+LABELS = {
+    "title, abstract, keywords": fields_of("title", "abstract", "keywords"),
+    "title, abstract or author-specified keywords": fields_of("title", "abstract", "keywords"),
+    "title-abstr-key": fields_of("title", "abstract", "keywords"),
+    "all metadata": fields_of("title", "abstract", "keywords", "headings", "author", "source"),
+    "full text & metadata": EVERYTHING, "all fields": EVERYTHING, "anywhere": EVERYTHING,
+    "document title": ("title",), "title": ("title",), "abstract": ("abstract",), "author keywords": ("keywords",),
+    "keywords": ("keywords",), "index terms": ("headings",), "publication title": ("source",),
+    "source title": ("source",), "journal": ("source",), "author": ("author",), "authors": ("author",),
+}
+def _key(label: str) -> str:
+    return re.sub(r"[,\s]+", " ", label.lower()).strip()
+
+
+_BY_KEY = {_key(k): v for k, v in LABELS.items()}
+_LABEL = re.compile(r'(?i)"?(' + "|".join(re.escape(k).replace(r"\ ", r"\s+").replace(",", r",?")
+                                           for k in sorted(LABELS, key=len, reverse=True)) + r')"?\s*(?::\s*|(?=\())')
+
+
+def _labelled(p: Parser, tok: Token) -> tuple[int, tuple[str, ...]] | None:
+    """Where the term after a field label at ``tok`` starts, and the label's fields; None if no label is
+    there.  A label's own name followed by '(' is a function only for TITLE-ABSTR-KEY, a colon otherwise."""
+    m = _LABEL.match(p.text, tok.pos)
+    if m is None or (not m.group(0).rstrip().endswith(":") and m.group(1).lower() != "title-abstr-key"):
+        return None
+    return m.end(), _BY_KEY[_key(m.group(1))]
 
 
 class Polyglot(Generic):
