@@ -376,7 +376,9 @@ def test_web_of_science_field_names_as_the_classic_history_printed_them() -> Non
     # 'TOPIC:' and 'LANGUAGE:' were searched as words
     assert words == {"customer": TOPIC, "segmentation": TOPIC, "pharma*": ("title",)}
     assert [(n.kind, n.values) for n in limits(tree)] == [
-        ("language", ("English",)), ("doctype", ("Article", "Review")), ("other", ("SCI-EXPANDED, SSCI",))]
+        ("language", ("English",)), ("doctype", ("Article", "Review")), ("other", ("All years",)),
+        ("other", ("SCI-EXPANDED, SSCI",))]
+    assert parse("TS=(crm)\nTimespan=All years", "wos").parts[1].values == ("All years",)
     assert shape(parse("TS=(topic modelling)", "wos")) == "(topic AND modelling)"
 
 

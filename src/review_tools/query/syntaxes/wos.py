@@ -286,8 +286,6 @@ def _settings(written: str) -> list[Limit]:
     for m in re.finditer(r"(?i)\b(timespan|indexes|databases|editions)\s*[:=]\s*(.*?)(?=\.?\s+(?:timespan|"
                          r"indexes|databases|editions)\b|\.?\s*$)", written):
         value = m.group(2).strip()
-        if m.group(1).lower() == "timespan" and value.lower() in ("all years", "all"):
-            continue  # no limit at all
         limit = lim.make("year", [value], text=m.group(0)) if m.group(1).lower() == "timespan" else None
         parts.append(limit if limit is not None and (limit.low or limit.high) else
                      lim.make("other", [value], text=m.group(0).strip()))
