@@ -178,8 +178,8 @@ def _limiter(item: str) -> Limit | None:
 
 
 def _other_code(tok: Token, nxt: Token) -> bool:
-    """Two capitals before a quoted phrase or a group: a field code of the database this grammar has no
-    entry for (PsycINFO's ZC, ERIC's ...), not a word of the search."""
+    """Two capitals before a quoted phrase or a group: a field code of one of EBSCOhost's many databases
+    that the table above lacks (``ZC "meta analysis"``), not a word of the search."""
     return re.fullmatch(r"[A-Z]{2}", tok.text) is not None and nxt.kind in ("phrase", "(")
 
 
