@@ -158,6 +158,10 @@ def test_ebsco_limiters_printed_on_a_history_line_are_applied_and_the_rest_named
     assert any("'Limiters - Age Groups: All Adult'" in n for n in parsed.notes)
     assert any("'Expanders - Apply equivalent subjects'" in n for n in parsed.notes)
     assert not any("Boolean/Phrase" in n for n in parsed.notes)
+    facets = analyse('S1 TI crm\nS2 S1 Limiters - Published Date: 20100101-20201231 Narrow by Language: - english '
+                     "Narrow by SubjectThesaurus: - customer relations Search modes - Boolean/Phrase", "ebsco")
+    year, language, subject = facets.tree.parts[1:]  # the year range ran on into the facets before
+    assert (year.low, year.high, language.values, subject.kind) == (2010, 2020, ("english",), "other")
     records = [Record(id=f"r{i}", title="Diabetes care", year=year, language=language)
                for i, (year, language) in enumerate([(2015, "English"), (2005, "English"), (2015, "German")])]
     assert set(run(parsed.tree, records)) == {"r0"}

@@ -45,7 +45,7 @@ _RULED = re.compile(r"\s*[-=*_~]{3,}[\s\-=*_~]*")  # a line of dashes or stars f
 _VARIATIONS = re.compile(r"(?i)\(\s*word variations have been searched\s*\)")
 # The search options EBSCOhost's history prints beside a search, in a cell of their own or on its line.
 _DEFAULT_MODE = re.compile(r"(?i)search modes\s+-\s+boolean/phrase")
-_OPTIONS = re.compile(r"(?i)(?:^|\s)(?=(?:limiters|expanders|search modes|narrow by [\w ]+?)\s+-\s)")
+_OPTIONS = re.compile(r"(?i)(?:^|\s)(?=(?:limiters|expanders|search modes|narrow by [\w ]+?:?)\s+-\s)")
 
 
 @dataclass(frozen=True)
@@ -196,11 +196,12 @@ def _with_options(tree: Node, number: str, printed: list[str], notes: list[str])
     """``tree`` with the limiters EBSCOhost printed beside line ``number`` applied as limits; a note names
     what was applied and what was not (expanders, a search mode other than the Boolean/Phrase one the
     syntax reads, limiters of no field records carry)."""
-    found, unread = ebsco.limiters([p for p in printed if p.lower().startswith("limiters")])
+    found, unread = ebsco.limiters([p for p in printed if p.lower().startswith(("limiters", "narrow by"))])
     if found:
         notes.append(f"line {number}: limits applied as the search history printed them: "
                      + "; ".join(limit.text for limit in found))
-    others = [p for p in printed if not p.lower().startswith("limiters") and _DEFAULT_MODE.fullmatch(p) is None]
+    others = [p for p in printed if not p.lower().startswith(("limiters", "narrow by"))
+              and _DEFAULT_MODE.fullmatch(p) is None]
     notes += [f"line {number}: not applied, as the search history printed it: {p!r}; set it with the database's "
               "filters" for p in [*unread, *others]]
     if not found:

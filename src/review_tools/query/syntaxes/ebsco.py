@@ -147,20 +147,32 @@ class Ebsco(Grammar):
 
 
 def limiters(printed: list[str]) -> tuple[list[Limit], list[str]]:
-    """The limits of the 'Limiters - ...' texts an EBSCOhost search history prints beside a search, and
-    the limiters among them that records carry no field for (age groups, full text, 'Exclude MEDLINE
-    records'), to be named as not applied."""
+    """The limits of the 'Limiters - ...' and 'Narrow by Language: - english' texts an EBSCOhost search
+    history prints beside a search, and those among them that records carry no field for (age groups,
+    full text, 'Exclude MEDLINE records'), to be named as not applied."""
     found: list[Limit] = []
     unread: list[str] = []
     for text in printed:
-        for item in (i.strip() for i in text.partition(" - ")[2].split(";")):
-            if item:
-                limit = _limiter(item)
-                if limit is None:
-                    unread.append(f"Limiters - {item}")
-                else:
-                    found.append(limit)
+        head, _, body = text.partition(" - ")
+        facet = re.fullmatch(r"(?i)narrow by\s+(\w+):?", head.strip())
+        items = [body.strip()] if facet else [i.strip() for i in body.split(";")]
+        for item in filter(None, items):
+            limit = _facet(facet.group(1), item, text) if facet else _limiter(item)
+            if limit is None:
+                unread.append(text if facet else f"Limiters - {item}")
+            else:
+                found.append(limit)
     return found, unread
+
+
+def _facet(name: str, value: str, written: str) -> Limit | None:
+    """A 'Narrow by Language: - english' refinement: a language or year limit by the facet's name; any
+    other facet (SubjectThesaurus, Publication ...) a named limit records are not tested on."""
+    kind = {"language": "language", "publicationyear": "year"}.get(name.lower(), "other")
+    if kind == "year":
+        span = lim.year_range(value)
+        return Limit("year", (value,), span[0], span[1], text=written) if span else None
+    return lim.make(kind, [value], text=written)
 
 
 def _limiter(item: str) -> Limit | None:
