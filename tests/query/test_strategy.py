@@ -45,6 +45,10 @@ def test_a_hit_count_after_one_space_as_a_pdf_table_copies_it() -> None:
         Or((Term("aged", parse("x[tiab]", "pubmed").fields), Term("old", ("title",))))
     assert Term("cancer antigen 125", parse("x", "ovid").fields, phrase=True) in \
         terms(parse("1 cancer antigen 125\n2 aged.ti.\n3 1 and 2", "ovid"))
+    embase = parse("#1 'aged'/exp 234,567\n#2 (old NEAR/3 age):ti,ab,kw 123,456\n#3 #1 OR #2 300,000", "embase")
+    cochrane = parse("#1 MeSH descriptor: [Aged] explode all trees 12345\n#2 elderly:ti,ab,kw 6789\n#3 #1 OR #2 15000",
+                     "cochrane")  # the counts were searched as words
+    assert "234,567" not in str(embase) and "12345" not in str(cochrane) and "6789" not in str(cochrane)
     wrapped = parse("1 exp Aged/ 3222222\n2 (elderly or senior or\nolder adult*).ti,ab. 45000\n3 1 or 2 3300000",
                     "ovid")  # the count at the end of a wrapped line: 'line 45000 is not an earlier line' before
     assert [t.text for t in terms(wrapped)] == ["elderly", "senior", "older adult*"]

@@ -39,7 +39,12 @@ _COMBINATION = re.compile(  # a line that only combines earlier lines: or/1-3, 4
     rf"|limit\s+{_REFERENCE}\s+to\b.*|remove\s+duplicates\s+from\s+{_REFERENCE})\s*(?:\[[^\]]*\])?\s*")
 _NUMBER = re.compile(r"\d+")
 _TRAILING_NUMBER = re.compile(r"(?<=\S) (?:\d{1,3}(?:,\d{3})+|\d+)\s*$")
-_BEFORE_HITS = re.compile(r"(?i)(?:[/.)\]]|^#?[SL]?\d+|^(?:or|and)/[\d,-]+)$")  # what ends a search
+# What ends a search, so that a number after it is a hit count: a tag or heading (Ovid's ``.ti.`` and ``X/``,
+# PubMed's ``[tiab]``, a group, Embase's ``/exp`` and ``:ti,ab,kw``), a line reference; and the Cochrane
+# Library's ``explode all trees`` / ``this term only``.
+_BEFORE_HITS = re.compile(r"(?i)(?:[/.)\]]|^#?[SL]?\d+|^(?:or|and)/[\d,-]+|/(?:exp|de|mj|lim|py|it|la|sd|dtype|"
+                          r"d[dm]_[a-z]{2})|:[a-z]{2,3}(?:,[a-z]{2,3})*)$")
+_DESCRIPTOR_END = re.compile(r"(?i)(?:explode all trees|this term only)\s*$")
 _RULED = re.compile(r"\s*[-=*_~]{3,}[\s\-=*_~]*")  # a line of dashes or stars framing a printed strategy
 # What the Cochrane Library prints after a line run with word variations on (its default here is off).
 _VARIATIONS = re.compile(r"(?i)\(\s*word variations have been searched\s*\)")
@@ -262,11 +267,12 @@ def _unnumbered_lines(text: str) -> list[tuple[str, int, str]]:
 def _hits_blanked(body: str) -> str:
     """A line with its hit count blanked: one after a tab, in parentheses or after wide spaces
     (:data:`_HITS`), or a number after one space where it cannot be a search: after a tag, a heading, a
-    group or a line reference (``exp Aged/ 3222222``, ``elderly.ti,ab. 45``, ``or/1-3 3300000``, as a strategy
-    copied from a PDF table has it).  After a plain word it stays: ``cancer antigen 125`` is a phrase."""
+    group or a line reference (``exp Aged/ 3222222``, ``elderly.ti,ab. 45``, ``or/1-3 3300000``,
+    ``'heart failure'/exp 234,567``, ``MeSH descriptor: [Aged] explode all trees 1234``, as a strategy copied
+    from a PDF table has it).  After a plain word it stays: ``cancer antigen 125`` is a phrase."""
     body = _blank(body, _HITS)
     m = _TRAILING_NUMBER.search(body)
-    if m and _BEFORE_HITS.search(body[:m.start()].split()[-1]):
+    if m and (_BEFORE_HITS.search(body[:m.start()].split()[-1]) or _DESCRIPTOR_END.search(body[:m.start()])):
         return body[:m.start()] + " " * (m.end() - m.start())
     return body
 
