@@ -328,6 +328,15 @@ def test_pubmed_filters_as_its_history_prints_them_and_as_filter_tags() -> None:
         ("other", ("has abstract",))]
 
 
+def test_pubmed_filters_are_written_back_as_pubmed_filter_tags() -> None:
+    history = parse("#1 heart failure[mh]\n#2 #1 Filters: Humans, Free full text, in the last 5 years", "pubmed")
+    written, warnings = translate(history, "pubmed")
+    assert written == '"heart failure"[Mesh] AND humans[Filter] AND ffrft[Filter] AND y_5[Filter]' and not warnings
+    tagged = translate(parse("a[tiab] AND medline[sb] AND hasabstract", "pubmed"), "pubmed")[0]
+    assert tagged == "a[tiab] AND medline[sb] AND fha[Filter]"  # 'no way to write' these before
+    assert translate(parse("'heart'/exp AND [humans]/lim", "embase"), "pubmed")[0] == '"heart"[Mesh] AND humans[Filter]'
+
+
 def test_ovid_colon_truncation_and_grouped_limit_items() -> None:
     assert parse("random:.tw.", "ovid").text == "random*"
     assert parse("hospital:2.tw.", "ovid").text == "hospital*{2}"

@@ -109,6 +109,8 @@ class PubMed(Grammar):
         elif limit.kind == "doctype":
             names = [lim.publication_type(v, PUBLICATION_TYPES).lower() for v in limit.values]
             text = " OR ".join(f'"{n}"[pt]' if " " in n else f"{n}[pt]" for n in names)
+        elif limit.kind == "other" and (written := filter_tag(limit)):
+            text = written
         else:
             return None
         text = f"({text})" if " OR " in text else text
@@ -202,6 +204,25 @@ class PubMed(Grammar):
                 return lim.make("other", [text], text=written)
             return Limit("year", (text,), span[0], span[1], text=written)
         return lim.make(kind, [text], text=written)
+
+
+# PubMed's filters by the name its history prints, as the [Filter] tags its search details write.
+FILTER_TAGS = {"humans": "humans", "animals": "animals", "male": "male", "female": "female",
+               "free full text": "ffrft", "full text": "fft", "abstract": "fha", "has abstract": "fha",
+               "medline": "medline", "in the last 1 year": "y_1", "in the last 5 years": "y_5",
+               "in the last 10 years": "y_10"}
+
+
+def filter_tag(limit: Limit) -> str:
+    """A limit of kind 'other' as PubMed writes it: as it was written where it was a PubMed tag
+    (``humans[Filter]``, ``medline[sb]``), else the [Filter] tag of a filter PubMed's history names
+    ('Humans', 'Free full text'); '' for any other."""
+    if re.fullmatch(r'(?i)"?[^"\[\]]+"?\[(?:filter|filters|sb|subset)\]', limit.text.strip()):
+        return limit.text.strip()
+    tags = [FILTER_TAGS.get(" ".join(v.lower().split())) for v in limit.values]
+    if not tags or None in tags:
+        return ""
+    return " OR ".join(f"{t}[Filter]" for t in tags)
 
 
 def filter_limit(name: str, written: str) -> Limit:
