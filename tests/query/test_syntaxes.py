@@ -338,6 +338,8 @@ def test_pubmed_filters_are_written_back_as_pubmed_filter_tags() -> None:
 
 
 def test_ovid_colon_truncation_and_grouped_limit_items() -> None:
+    # APA PsycInfo's field codes on Ovid were refused as unknown
+    assert parse('"meta analysis".md. or adults.ag. or crm.an.', "ovid").parts[0].fields == ("other",)
     assert parse("random:.tw.", "ovid").text == "random*"
     assert parse("hospital:2.tw.", "ovid").text == "hospital*{2}"
     tree = parse('1 heart.tw.\n2 limit 1 to (embase and (article or "review"))', "ovid")

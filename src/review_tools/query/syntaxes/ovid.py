@@ -49,7 +49,9 @@ FIELD_CODES: dict[str, tuple[str, ...]] = {
     "au": ("author",), "fa": ("author",), "jn": ("source",), "jw": ("source",), "jx": ("source",),
     "so": ("source",), "cm": ("other",),
     **{c: ("other",) for c in ("in", "nm", "rn", "id", "ui", "ox", "ct", "dv", "tn", "dm", "mf", "ac", "cw",
-                               "bt", "is", "ib", "cp", "ps", "gr", "vo", "ip", "pg", "do")},
+                               "bt", "is", "ib", "cp", "ps", "gr", "vo", "ip", "pg", "do", "an", "dq")},
+    # APA PsycInfo's methodology, population, age group, classification code and tests & measures
+    **{c: ("other",) for c in ("md", "po", "ag", "cc", "tm")},
 }
 LIMIT_CODES = {"pt": "doctype", "lg": "language", "yr": "year", "dp": "year",  # entry dates are not years
                "ed": "other", "dd": "other", "em": "other", "sb": "other", "up": "other"}
