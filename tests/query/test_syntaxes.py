@@ -305,6 +305,11 @@ def test_a_printed_restriction_limits_the_whole_line_whatever_the_precedence() -
         assert all(isinstance(part, Limit) for part in tree.parts[1:])
 
 
+def test_a_restriction_word_inside_a_phrase_is_searched() -> None:
+    tree = parse('"water filters: a review"[ti] AND crm[tiab]', "pubmed")  # an error before
+    assert [t.text for t in terms(tree)] == ["water filters: a review", "crm"]
+
+
 def test_cochrane_with_and_in_are_search_words_unless_they_start_a_restriction() -> None:
     assert parse("(people with dementia):ti,ab,kw", "cochrane") == Term("people with dementia", fields_of(
         "title", "abstract", "keywords", "headings"), phrase=True)

@@ -317,11 +317,12 @@ class Parser:
 
     def restriction_at(self) -> int:
         """The index of the token where the grammar's whole-search restriction starts, outside every
-        parenthesis and after some search; 0 where there is none."""
+        parenthesis and phrase and after some search; 0 where there is none."""
         if self.g.restriction is None:
             return 0
         for m in self.g.restriction.finditer(self.text):
-            k = next((j for j, t in enumerate(self.toks) if t.pos >= m.start()), 0)
+            start = m.start() + len(m.group()) - len(m.group().lstrip())
+            k = next((j for j, t in enumerate(self.toks) if t.pos == start), 0)  # inside a phrase: no token starts
             depth_before = sum(1 if t.kind == "(" else -1 if t.kind == ")" else 0 for t in self.toks[:k])
             if k and depth_before == 0:
                 return k
