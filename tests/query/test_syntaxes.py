@@ -383,6 +383,7 @@ def test_ebsco_subheadings_after_an_exploded_heading_and_codes_it_does_not_know(
     unknown = analyse('ZC "meta analysis" OR PT systematic review', "ebsco")
     assert unknown.tree.parts[0].fields == ("other",) and "ZC is not a field code" in unknown.notes[0]
     assert isinstance(parse("IT governance", "ebsco"), Near)  # two capitals before a plain word stay a word
+    assert [t.text for t in terms(parse("AI (ethics OR law)", "ebsco"))] == ["AI", "ethics", "law"]  # an acronym
 
 
 def test_web_of_science_field_names_as_the_classic_history_printed_them() -> None:

@@ -190,9 +190,10 @@ def _limiter(item: str) -> Limit | None:
 
 
 def _other_code(tok: Token, nxt: Token) -> bool:
-    """Two capitals before a quoted phrase or a group: a field code of one of EBSCOhost's many databases
-    that the table above lacks (``ZC "meta analysis"``), not a word of the search."""
-    return re.fullmatch(r"[A-Z]{2}", tok.text) is not None and nxt.kind in ("phrase", "(")
+    """A field code of one of EBSCOhost's databases that the table above lacks, before a quoted phrase or
+    a group (``ZC "meta analysis"``): the Z codes of APA PsycInfo and ERIC, and a few others.  Other
+    capitals before a group stay words: ``AI (ethics OR law)``, ``PD (dopamine)`` are acronyms."""
+    return re.fullmatch(r"Z[A-Z]|TM|CN|EM|UR", tok.text) is not None and nxt.kind in ("phrase", "(")
 
 
 class _Ahead:
