@@ -31,6 +31,7 @@ _NUMBERED = re.compile(r"^(\s*)(#|[Ss]|L)?(\d+)(?:[.):]\s*|\s+)(?=\S)")
 _HITS = re.compile(r"(?:(?:\t+\s*\d[\d,]*)+(?:\t+\s*\d{1,2}:\d{2}(?::\d{2})?)?|\s+\(\d[\d,]*\)|\s{2,}\d{1,3}(?:,\d{3})+"
                    r"|\s{3,}\d+)\s*$")  # hit counts after a line (and the time PubMed's history adds)
 _SEARCH_WORD = re.compile(r"(?i)^\s*search(?::\s*|\s+)(?=\S)")
+_SEARCH_LABEL = re.compile(r"(?i)^\s*search:\s*(?=\S)")  # PubMed's results page: 'Search: x Filters: ...'
 _FIGURE = re.compile(r"\d[\d,]*|\d{1,2}:\d{2}(?::\d{2})?")  # a hit count or a time in a history table
 _REFERENCE = r"(?:#|[Ss]|L)?\d+"
 _COMBINATION = re.compile(  # a line that only combines earlier lines: or/1-3, 4 AND 8, limit 5 to ...
@@ -104,7 +105,7 @@ def analyse(text: str, syntax: str = "generic", *, variants: bool | None = None,
                                    numbered[-1][1], syntax=g.label)
         count = len(numbered)
     else:
-        body, varied = _variations_cut(_blank(text, _SEARCH_WORD) if syntax == "pubmed" else text)
+        body, varied = _variations_cut(_blank(text, _SEARCH_LABEL) if syntax == "pubmed" else text)
         parser = Parser(body, g, default_fields=default_fields)
         tree = parser.parse()
         notes = list(parser.notes)
