@@ -327,6 +327,8 @@ def test_pubmed_filters_as_its_history_prints_them_and_as_filter_tags() -> None:
     assert (trial.kind, trial.values) == ("doctype", ("Randomized Controlled Trial",))
     assert language.kind == "language" and (years.low, years.high) == (2015, None) and humans.kind == "other"
     assert [t.text for t in terms(parse("search engine[tiab] AND crm", "pubmed"))] == ["search engine", "crm"]
+    numbered = parse("#1 search engine[tiab]\n#2 crm[tiab]\n#3 #1 AND #2", "pubmed")
+    assert [t.text for t in terms(numbered)] == ["search engine", "crm"]
     tagged = parse("a[tiab] AND english[Filter] AND systematicreview[Filter] AND y_10[Filter] AND hasabstract",
                    "pubmed")
     assert [(n.kind, n.values) for n in tagged.parts[1:]] == [

@@ -151,7 +151,6 @@ def _numbered_lines(text: str, pubmed: bool = False) \
                 body, printed = _options_cut(body)
                 options[m.group(3)] = printed
             body = _hits_blanked(body)
-            body = _blank(body, _SEARCH_WORD) if pubmed else body
             out.append([m.group(3), offset + m.end(), body])
         elif not line.strip():
             pass
@@ -163,6 +162,11 @@ def _numbered_lines(text: str, pubmed: bool = False) \
             gap = offset - (out[-1][1] + len(out[-1][2]))
             out[-1][2] += " " * gap + _hits_blanked(line.rstrip("\r\n"))
         offset += len(line)
+    every = pubmed and all(_SEARCH_WORD.match(entry[2]) for entry in out)
+    for entry in out:  # PubMed's older history printed 'Search' before a search; 'search engine[tiab]' is one
+        m = _SEARCH_WORD.match(entry[2]) if pubmed else None
+        if m and (every or m.group().lstrip().startswith("Search")):
+            entry[2] = _blank(entry[2], _SEARCH_WORD)
     numbers = [entry[0] for entry in out]
     if numbers == [str(n) for n in range(len(out), 0, -1)]:
         out.reverse()  # PubMed's search history lists the newest search first
