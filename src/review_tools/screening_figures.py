@@ -16,7 +16,7 @@ from review_tools.stopping import Progress, progress
 def progress_chart(screened: Sequence[int], n_total: int, *, title: str = "", state: Progress | None = None):
     """The gain curve of ``screened`` (include = 1, exclude = 0, in the order decided) out of ``n_total``
     records, the diagonal a random order would follow, and in the legend the recall confirmed so far
-    (buscar, 95 % confidence), the decay model's estimate of recall, and the three rules' verdicts
+    (buscar, 95 % confidence), the decay model's estimate of recall, and the four rules' verdicts
     (``state``, when already worked out)."""
     labels = np.asarray(screened, dtype=int)
     state = state or progress(labels, n_total)
@@ -31,9 +31,9 @@ def progress_chart(screened: Sequence[int], n_total: int, *, title: str = "", st
     ax.axvline(n_total, color="#999999", linewidth=0.8)
     ax.plot([], [], " ", label=tr("recall at least {bound} % (95 % confidence, buscar)",
                                   bound=round(100 * state.recall_bound)))
-    ax.plot([], [], " ", label=tr("buscar: {verdict}; knee method: {knee}; decay model: {decay}",
+    ax.plot([], [], " ", label=tr("buscar: {verdict}; knee method: {knee}; decay model: {decay}; either rule: {either}",
                                   verdict=verdict(state.buscar_stop), knee=verdict(state.knee_stop),
-                                  decay=verdict(state.decay_stop)))
+                                  decay=verdict(state.decay_stop), either=verdict(state.either_stop)))
     if state.estimated_recall is not None:
         ax.plot([], [], " ", label=tr("decay model: recall about {estimate} %, at least {low} %",
                                       estimate=round(100 * state.estimated_recall),
