@@ -31,9 +31,10 @@ def progress_chart(screened: Sequence[int], n_total: int, *, title: str = "", st
     ax.axvline(n_total, color="#999999", linewidth=0.8)
     ax.plot([], [], " ", label=tr("recall at least {bound} % (95 % confidence, buscar)",
                                   bound=round(100 * state.recall_bound)))
-    ax.plot([], [], " ", label=tr("buscar: {verdict}; knee method: {knee}; decay model: {decay}; either rule: {either}",
-                                  verdict=verdict(state.buscar_stop), knee=verdict(state.knee_stop),
-                                  decay=verdict(state.decay_stop), either=verdict(state.either_stop)))
+    ax.plot([], [], " ", label=tr("buscar: {verdict}; knee method: {knee}", verdict=verdict(state.buscar_stop),
+                                  knee=verdict(state.knee_stop)))
+    ax.plot([], [], " ", label=tr("decay model: {decay}; either rule: {either}", decay=verdict(state.decay_stop),
+                                  either=verdict(state.either_stop)))
     if state.estimated_recall is not None:
         ax.plot([], [], " ", label=tr("decay model: recall about {estimate} %, at least {low} %",
                                       estimate=round(100 * state.estimated_recall),
