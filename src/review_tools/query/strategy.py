@@ -25,7 +25,7 @@ from dataclasses import dataclass, field, replace
 from review_tools.query.errors import QuerySyntaxError
 from review_tools.query.parser import MAX_DEPTH, Parser
 from review_tools.query.syntaxes import ebsco, grammar
-from review_tools.query.tree import And, Heading, Node, depth, map_leaves, with_variants
+from review_tools.query.tree import And, Heading, Node, combine, depth, map_leaves, with_variants
 
 _NUMBERED = re.compile(r"^(\s*)(#|[Ss]|L)?(\d+)(?:[.):]\s*|\s+)(?=\S)")
 _HITS = re.compile(r"(?:(?:\t+\s*\d[\d,]*)+(?:\t+\s*\d{1,2}:\d{2}(?::\d{2})?)?|\s+\(\d[\d,]*\)|\s{2,}\d{1,3}(?:,\d{3})+"
@@ -129,9 +129,9 @@ def _numbered_lines(text: str, pubmed: bool = False) \
     line joined to the line it continues, the lines left out around them, and the search options
     EBSCOhost printed beside a line ('Limiters - English Language'), by line number; ([], [], {}) when
     ``text`` is not a numbered strategy (fewer than two numbered lines, or text before the first and
-    numbers that do not run 1, 2, 3 ...; PubMed's history, newest first, is put in that order).  Ovid prints a strategy
-    framed: 'Database: ...', 'Search Strategy:' and a ruled line above, a ruled line and a key of field
-    codes below; the frame is left out.  The body keeps its length, so offsets stay true: hit counts and,
+    numbers that do not run 1, 2, 3 ...; PubMed's history, newest first, is put in that order).  Ovid
+    prints a strategy framed: 'Database: ...', 'Search Strategy:' and a ruled line above, a ruled line and
+    a key of field codes below; the frame is left out.  The body keeps its length, so offsets stay true: hit counts and,
     in PubMed's history, a leading 'Search' are blanked, not cut."""
     out: list[list] = []
     left_out: list[str] = []
@@ -214,9 +214,9 @@ def _with_options(tree: Node, number: str, printed: list[str], notes: list[str])
               and _DEFAULT_MODE.fullmatch(p) is None]
     notes += [f"line {number}: not applied, as the search history printed it: {p!r}; set it with the database's "
               "filters" for p in [*unread, *others]]
-    if not found:
-        return tree
-    return And((*(tree.parts if isinstance(tree, And) else (tree,)), *found))
+    for limit in found:
+        tree = combine(And, tree, limit)
+    return tree
 
 
 def _history_download(text: str) -> tuple[str, list[tuple[str, str]]] | None:

@@ -118,6 +118,8 @@ LABELS = {
     "keywords": ("keywords",), "index terms": ("headings",), "publication title": ("source",),
     "source title": ("source",), "journal": ("source",), "author": ("author",), "authors": ("author",),
 }
+
+
 def _key(label: str) -> str:
     return re.sub(r"[,\s]+", " ", label.lower()).strip()
 

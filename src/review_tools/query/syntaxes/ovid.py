@@ -11,9 +11,8 @@ Illinois Chicago guide); field tags follow the term or a group between dots (``.
 ``*``, ``$`` and a word-final ``:`` truncate, ``$n`` (``:n``) at most n characters, ``#`` is exactly one
 character and ``?`` one or none (the colon: Yale's "Ovid search tips").  Lines are numbered; ``or/1-3``,
 ``1 and 4``, ``limit 5 to (english language and yr="2015 - Current")`` and ``remove duplicates from 7``
-combine them.  Ovid's help does not state how AND and OR
-mix without parentheses; this reading does AND first and notes it where a line mixes them.  An untagged
-term is a multi-purpose (.mp.) search.
+combine them.  Ovid's help does not state how AND and OR mix without parentheses; this reading does AND
+first and notes it where a line mixes them.  An untagged term is a multi-purpose (.mp.) search.
 """
 
 from __future__ import annotations
