@@ -24,7 +24,7 @@ from benchmarks._table import print_table
 from review_tools.query import QuerySyntaxError, analyse, translate
 
 CLEF_TAR = Path(os.environ.get("CLEF_TAR_DIR", Path(__file__).resolve().parents[1] / "build" / "clef-tar"))
-TARGETS = ("pubmed", "ovid", "cochrane", "embase", "scopus", "wos", "ebsco", "proquest")
+TARGETS = ("pubmed", "ovid", "cochrane", "embase", "scopus", "wos", "ebsco", "proquest", "scholar")
 _QUERY = re.compile(r"^Query:\s*\n(.*?)\n\s*Pids:", re.S | re.M)
 _OVID_MARKS = re.compile(r"(?im)\.(?:ti|ab|tw|mp|sh|pt|kf|fs)\b|^\s*exp\s|/\s*$|\badj\d*\b")
 

@@ -65,6 +65,12 @@ PRECEDENCE = [
     # Ovid: words next to each other are a phrase; AND read before OR (with a note).
     ("ovid", "heart attack and risk", "(heart attack AND risk)"),
     ("ovid", "a or b and c", "(a OR (b AND c))"),
+    # Google Scholar: OR joins the words beside it, tighter than AND (written or implied); -word leaves out.
+    ("scholar", "a b OR c", "(a AND (b OR c))"),
+    ("scholar", "a OR b c OR d", "((a OR b) AND (c OR d))"),
+    ("scholar", "a AND b OR c", "(a AND (b OR c))"),
+    ("scholar", "a -b c", "((a AND c) NOT b)"),
+    ("scholar", '(a OR b) -c -"d e"', "((a OR b) NOT (c OR d e))"),
     # generic: AND before OR, proximity tighter.
     ("generic", "a OR b AND c", "(a OR (b AND c))"),
     ("generic", "a AND b NOT c", "((a AND b) NOT c)"),
@@ -426,6 +432,38 @@ def test_ovid_reads_square_brackets_as_comments_and_names_them() -> None:
     assert analyse("exp Aged/ [mp=title, abstract]", "ovid").notes == []
 
 
+def test_google_scholar_field_operators_and_what_it_reads_as_words() -> None:
+    tree = parse('intitle:"key account" author:"P Kotler" source:"Journal of Marketing" crm', "scholar")
+    assert [(t.text, t.fields) for t in terms(tree)] == [
+        ("key account", ("title",)), ("P Kotler", ("author",)), ("Journal of Marketing", ("source",)),
+        ("crm", fields_of("title", "abstract", "keywords", "headings", "author", "source", "other", "fulltext"))]
+    assert {t.fields for t in terms(parse("crm allintitle: pharma OR drug", "scholar"))} == {("title",)}
+    assert limits(parse("crm site:nih.gov", "scholar"))[0].values == ("nih.gov",)
+    parsed = analyse("(crm or segment*) AND pharma NOT veterinary - drug", "scholar")
+    assert shape(parsed.tree) == "(crm AND segment AND pharma AND veterinary AND drug)"  # as Google ran it
+    notes = " | ".join(parsed.notes)
+    for said in ("reads 'or' as a word", "reads 'NOT' as a word", "'segment*' was searched as 'segment'",
+                 "a '-' standing alone is ignored"):
+        assert said in notes, notes
+    long = " OR ".join(f"word{i}" for i in range(40))
+    assert any("at most 256 characters" in n for n in analyse(long, "scholar").notes)
+    assert not any("256" in n for n in analyse("crm OR pharma", "scholar").notes)
+
+
+def test_google_scholar_is_written_with_minus_signs_and_intitle() -> None:
+    text, warnings = translate("TITLE(crm) AND (pharma OR drug) AND NOT (veterinary OR (animal OR cattle))",
+                               "scholar", source="scopus")
+    assert text == "intitle:crm (pharma OR drug) -veterinary -animal -cattle"
+    assert not any("left out" in w for w in warnings), warnings
+    text, warnings = translate("crm AND NOT (pharma AND drug)", "scholar", source="generic")
+    assert text == "crm" and any("can leave out only words and phrases" in w for w in warnings)
+    text, warnings = translate("segment* W/3 customer*", "scholar", source="scopus")
+    assert text == "segment customer"
+    assert any("no proximity" in w for w in warnings) and any("'segment*' written as 'segment'" in w for w in warnings)
+    _, warnings = translate(" OR ".join(f"pharmaceutical{i}" for i in range(30)), "scholar", source="generic")
+    assert any("at most 256 characters" in w for w in warnings)
+
+
 def test_proximity_forms() -> None:
     assert parse('"hip pain"[tiab:~2]', "pubmed") == Near(Term("hip", fields_of("title", "abstract", "keywords")),
                                                          Term("pain", fields_of("title", "abstract", "keywords")), 2)
@@ -470,6 +508,9 @@ INVALID = [
     ("ovid", "(ae and co).fs.", ".fs. follows subheadings", 12, ""),
     ("ovid", "CONTRACEPTION/ EXP", "'exp' needs a subject heading ending in '/'", 16, ""),
     ("ebsco", "TI a N3 AB b", "searched in different fields", 6, "same field"),
+    ("scholar", "crm OR -pharma", "a minus sign inside OR", 8, "out of the OR group"),
+    ("scholar", "-crm -pharma", "only excluded words", 1, ""),
+    ("scholar", "crm intitle:", "intitle: needs a word, phrase or group", 5, ""),
 ]
 
 
@@ -501,3 +542,4 @@ def test_the_syntax_of_a_database_from_its_platform() -> None:
     assert syntax_for("NCBI", "PubMed") == "pubmed"
     assert syntax_for("ProQuest", "ABI/INFORM") == "proquest"
     assert syntax_for("Finna.fi", "Finna") == "generic"
+    assert syntax_for("", "Google Scholar") == "scholar"

@@ -20,8 +20,8 @@ WORDS = ["care", "cares", "model", "models", "customer", "segment", "segmentatio
 
 def _tree(rng: random.Random, target: str, depth: int = 0) -> Node:
     """A random query in the tree's own terms, with field sets the target has a tag for and the word
-    variants the target applies: terms, phrases, truncation, wildcards, headings, limits, AND/OR/NOT and
-    proximity."""
+    variants the target applies: terms, phrases, truncation and wildcards (where the target has them),
+    headings, limits, AND/OR/NOT and proximity."""
     writer = grammar(target).writer
     fields = rng.choice([t.fields for t in writer.tags])
     roll = rng.random()
@@ -30,7 +30,7 @@ def _tree(rng: random.Random, target: str, depth: int = 0) -> Node:
         kind = rng.random()
         if kind < 0.15:
             return Term(f"{word} {rng.choice(WORDS)}", fields, phrase=True, variants=writer.variants)
-        if kind < 0.3:
+        if kind < 0.3 and writer.wildcards:
             return Term(word[: max(3, len(word) - 2)] + "*", fields)
         if kind < 0.38 and len(word) > 4 and "?" in writer.wildcards and not writer.trailing_only:
             return Term(word[:2] + "?" + word[3:], fields)

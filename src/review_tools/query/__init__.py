@@ -3,7 +3,7 @@
 * :mod:`~review_tools.query.tree` -- the one query tree (terms, headings, limits, AND/OR/NOT, proximity);
 * :mod:`~review_tools.query.syntaxes` -- one grammar per database family with its fields, operators,
   precedence and wildcards (PubMed, Scopus, Web of Science, EBSCOhost, ProQuest, Ovid, Cochrane,
-  Embase.com, and a generic syntax), read by :mod:`~review_tools.query.parser`;
+  Embase.com, Google Scholar, and a generic syntax), read by :mod:`~review_tools.query.parser`;
   :mod:`~review_tools.query.strategy` reads a string or a line-numbered strategy with one of them;
 * :mod:`~review_tools.query.match` -- what a query finds among records, one record at a time;
 * :mod:`~review_tools.query.index` -- the same answers over a million records (SQLite FTS5);

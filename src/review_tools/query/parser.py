@@ -169,6 +169,11 @@ class Grammar:
         """Last touches once the whole string is read (default fields are filled in by the parser)."""
         return node
 
+    def read_tokens(self, p: Parser, toks: list[Token]) -> list[Token]:
+        """The string's tokens as this syntax reads them, before parsing (Google Scholar's implied ANDs and
+        ``-word`` exclusions); as lexed, by default."""
+        return toks
+
 
 class Parser:
     """Reads one search string with one grammar; :meth:`parse` returns the tree."""
@@ -181,10 +186,12 @@ class Parser:
         self.full = full_text if full_text is not None else text
         self.base = base  # offset of ``text`` in ``full`` (a line of a strategy)
         self.refs = dict(refs or {})
-        self.toks = tokens(text, grammar.lexing, grammar.label) if len(text) <= MAX_LENGTH else []
+        self.notes: list[str] = []
+        self.marks: dict[int, int] = {}  # id of a node -> its offset, for errors a grammar's finish() raises
+        self.toks = grammar.read_tokens(self, tokens(text, grammar.lexing, grammar.label)) \
+            if len(text) <= MAX_LENGTH else []
         self.i = 0
         self.nesting = 0
-        self.notes: list[str] = []
         self.start = 0  # offset of the term, phrase or group a postfix hook is looking at
         # ids of the nodes written in parentheses, and of the earlier lines a strategy's line refers to
         self.grouped: set[int] = {id(node) for node in self.refs.values()}

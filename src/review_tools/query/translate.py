@@ -16,7 +16,20 @@ from dataclasses import dataclass
 
 from review_tools.query.strategy import parse
 from review_tools.query.syntaxes import grammar
-from review_tools.query.tree import And, Heading, Limit, Near, Node, Not, Or, Term, fields_of, has_wildcard, terms, walk
+from review_tools.query.tree import (
+    And,
+    Heading,
+    Limit,
+    Near,
+    Node,
+    Not,
+    Or,
+    Term,
+    fields_of,
+    has_wildcard,
+    terms,
+    walk,
+)
 from review_tools.query.writing import Tag, Writer
 
 _OPERATOR_WORD = re.compile(r"(?i)(and|or|not|near(/?\d+)?|same|adj\d*|next(/\d+)?|[nw]\d+|w/\d+|pre/\d+)")
@@ -167,7 +180,8 @@ class _Emitter:
             parts = [t for p in node.parts if (t := self.child(p, inside)) is not None]
             if not parts:
                 return None
-            return f" {self.w.and_ if isinstance(node, And) else self.w.or_} ".join(parts), len(parts) == 1
+            operator = self.w.and_ if isinstance(node, And) else self.w.or_
+            return (f" {operator} " if operator else " ").join(parts), len(parts) == 1
         if isinstance(node, Not):
             keep, drop = self.child(node.keep, inside), self.child(node.drop, inside)
             if drop is None:
@@ -175,6 +189,8 @@ class _Emitter:
             if keep is None:
                 self.warn("a NOT without anything to keep: left out")
                 return None
+            if self.w.minus:
+                return self.minus(node, keep if not isinstance(node.keep, And) else self.node(node.keep, inside))
             return f"{keep} {self.w.not_} {drop}", False
         if isinstance(node, Near):
             return self.near(node, inside)
@@ -186,6 +202,22 @@ class _Emitter:
             return None
         text, single = out
         return text if single or _wrapped(text) else f"({text})"
+
+    def minus(self, node: Not, keep: str) -> tuple[str, bool]:
+        """``keep -a -b``: a minus sign before each term left out (an OR of terms leaves out each); what is
+        not a term or an OR of terms cannot be left out this way, and is dropped with a warning."""
+        drops, pending = [], [node.drop]
+        while pending:  # nested ORs flattened, in the order written
+            drop = pending.pop(0)
+            if isinstance(drop, Or):
+                pending[:0] = drop.parts
+            else:
+                drops.append(drop)
+        if not all(isinstance(d, Term) for d in drops):
+            self.warn(f"{self.g.label} can leave out only words and phrases (-word): NOT "
+                      f"{self.child(node.drop, False)} left out (finds more)")
+            return keep, False
+        return " ".join([keep, *(f"-{self.child(d, False)}" for d in drops)]), False
 
     def near(self, node: Near, inside: bool) -> tuple[str, bool] | None:
         fields = _uniform_fields(node) or tuple(sorted({f for t in terms(node) for f in t.fields or ()}))
@@ -246,10 +278,12 @@ class _Emitter:
             self.warn(f"{self.g.label} does not allow a wildcard at the start of a word: '{word}' written as "
                       f"'{kept}' (finds less: not the words that only end with it)")
             word = kept
-        if self.w.stems and re.search(r"[*?#]", word):
+        if (self.w.stems or self.w.plain) and re.search(r"[*?#]", word):
             stem = re.sub(r"\*\{\d+\}|[*?#]", "", word)
             self.warn(f"{self.g.label} has no truncation or wildcards; it stems words: '{word}' written as "
-                      f"'{stem}' (finds its word forms, not every word that starts with it)")
+                      f"'{stem}' (finds its word forms, not every word that starts with it)" if self.w.stems else
+                      f"{self.g.label} has no truncation or wildcards: '{word}' written as '{stem}' (finds that "
+                      "word, not every word that starts with it)")
             return stem
         out = ""
         parts = re.split(r"(\*\{\d+\}|[*?#])", word)
@@ -345,9 +379,12 @@ def translate(query: str | Node, target: str, source: str = "generic") -> tuple[
     text = emitter.node(tree)
     if text is None:
         raise ValueError("nothing of the query can be written in " + emitter.g.label)
+    if emitter.w.max_length and len(text) > emitter.w.max_length:
+        emitter.warn(f"{emitter.g.label} reads at most {emitter.w.max_length} characters of a search and this one "
+                     f"has {len(text)}: split it into searches that each fit")
     return text, emitter.warnings
 
 
-TARGETS = ("pubmed", "scopus", "wos", "ebsco", "proquest", "ovid", "cochrane", "embase", "generic")
+TARGETS = ("pubmed", "scopus", "wos", "ebsco", "proquest", "ovid", "cochrane", "embase", "scholar", "generic")
 API_TARGETS = ("openalex", "europepmc", "arxiv")  # written only: the query languages of the search APIs
 __all__ = ["API_TARGETS", "TARGETS", "Plan", "Tag", "translate"]

@@ -251,7 +251,8 @@ def normalise(node: Node) -> Node:
     """A canonical form for comparing meanings: nested AND/OR flattened, their parts in a fixed order,
     duplicates dropped, a single part unwrapped, a term a phrase exactly when it has several words
     (``"on-line"`` and ``on-line`` are both the two words 'on line'), word variants only where a word
-    has no wildcard (they change nothing else)."""
+    has no wildcard (they change nothing else), NOT lifted out of AND and merged (``(a NOT b) AND c`` is
+    ``(a AND c) NOT b``, ``(a NOT b) NOT c`` is ``a NOT (b OR c)``)."""
     if isinstance(node, And | Or):
         parts: dict[str, Node] = {}
         for p in node.parts:
@@ -264,9 +265,15 @@ def normalise(node: Node) -> Node:
                     q = with_fields(q, both, only_unset=False)
                 parts[key] = q
         ordered = tuple(parts[k] for k in sorted(parts))
+        if isinstance(node, And) and any(isinstance(p, Not) for p in ordered):
+            return normalise(Not(And(tuple(p.keep if isinstance(p, Not) else p for p in ordered)),
+                                 Or(tuple(p.drop for p in ordered if isinstance(p, Not)))))
         return ordered[0] if len(ordered) == 1 else type(node)(ordered)
     if isinstance(node, Not):
-        return Not(normalise(node.keep), normalise(node.drop))
+        keep, drop = normalise(node.keep), normalise(node.drop)
+        if isinstance(keep, Not):
+            return normalise(Not(keep.keep, Or((keep.drop, drop))))
+        return Not(keep, drop)
     if isinstance(node, Near):
         left, right = normalise(node.left), normalise(node.right)
         if not node.ordered and repr(right) < repr(left):

@@ -25,7 +25,7 @@ class Writer:
     tags: tuple[Tag, ...]
     join_codes: str = ""  # codes combine into one tag with this separator (ti,ab): ProQuest, Ovid, Cochrane, Embase
     untagged: tuple[str, ...] | None = None  # what an untagged term searches, where writing it untagged is best
-    and_: str = "AND"
+    and_: str = "AND"  # '': words side by side (Google Scholar)
     or_: str = "OR"
     not_: str = "NOT"
     near: str = ""  # "W/{n}"; '' when the syntax has no proximity operator
@@ -40,3 +40,6 @@ class Writer:
     group_tags: bool = True  # a tag may cover a parenthesised group
     phrase_near: bool = False  # proximity only as a tagged phrase with a distance (PubMed's "a b"[tiab:~N])
     stems: bool = False  # no truncation: the engine stems words, so wildcards are dropped (OpenAlex)
+    plain: bool = False  # no truncation or wildcards, and no stemming said: wildcards dropped (Google Scholar)
+    minus: bool = False  # NOT written as -word before each word or phrase left out (Google Scholar)
+    max_length: int = 0  # the longest string the database reads; 0: no limit known

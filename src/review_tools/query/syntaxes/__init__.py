@@ -10,6 +10,7 @@
 | ovid | Ovid (MEDLINE, Embase, PsycINFO ...) | OR, AND NOT, adj | adjN (N-1 between) | * $ $n # ? | .mp. |
 | cochrane | Cochrane Library | OR, AND NOT, NEAR NEXT | NEAR/n, NEXT | * ? | ti, ab, kw |
 | embase | Embase.com | OR, AND NOT, NEAR NEXT | NEAR/n (n-1 between) | * ? $ | all fields |
+| scholar | Google Scholar | AND (or side by side), OR; -word leaves out | none | none | anywhere, full text |
 | generic | anything else | OR, AND NOT, proximity | NEAR/n W/n PRE/n NEARn ADJn | * ? # | topic |
 
 Each module's docstring cites the help pages its table comes from.
@@ -26,11 +27,12 @@ from review_tools.query.syntaxes.generic import Generic, Polyglot
 from review_tools.query.syntaxes.ovid import Ovid
 from review_tools.query.syntaxes.proquest import ProQuest
 from review_tools.query.syntaxes.pubmed import PubMed
+from review_tools.query.syntaxes.scholar import GoogleScholar
 from review_tools.query.syntaxes.scopus import Scopus
 from review_tools.query.syntaxes.wos import WebOfScience
 
 GRAMMARS: dict[str, Grammar] = {g.name: g for g in (PubMed(), Scopus(), WebOfScience(), Ebsco(), ProQuest(), Ovid(),
-                                                    Cochrane(), Embase(), Generic(), Polyglot())}
+                                                    Cochrane(), Embase(), GoogleScholar(), Generic(), Polyglot())}
 SYNTAXES = tuple(GRAMMARS)
 
 # Words in a database's name or platform that say which syntax its strings are written in.
@@ -38,7 +40,8 @@ _HINTS = (
     ("ovid", "ovid"), ("ebsco", "ebsco"), ("cinahl", "ebsco"), ("business source", "ebsco"),
     ("proquest", "proquest"), ("abi/inform", "proquest"), ("scopus", "scopus"), ("web of science", "wos"),
     ("clarivate", "wos"), ("wos", "wos"), ("pubmed", "pubmed"), ("ncbi", "pubmed"), ("cochrane", "cochrane"),
-    ("embase.com", "embase"), ("embase", "embase"), ("elsevier", "scopus"),
+    ("embase.com", "embase"), ("embase", "embase"), ("elsevier", "scopus"), ("google scholar", "scholar"),
+    ("scholar.google", "scholar"),
 )
 
 
