@@ -162,26 +162,35 @@ def write_asreview_dataset(records, labels: list[int], dataset: Path) -> None:
             writer.writerow([r.title, r.abstract, "; ".join(r.keywords), y])
 
 
-def stop_outcomes(runs: list[tuple[str, list[int], list[int]]], rule: str) -> tuple[np.ndarray, np.ndarray]:
-    """Recall at stop and share of the work saved of ``rule`` on each run (a rule that never says stop screens
-    everything: recall 1, nothing saved)."""
-    recalls, saved = [], []
-    for _, order, labels in runs:
-        y = np.asarray(labels)[np.asarray(order)]
-        stop = stopping.stopping_point(order, labels, rule=rule) or len(y)
-        recalls.append(y[:stop].sum() / y.sum())
-        saved.append(1 - stop / len(y))
-    return np.asarray(recalls), np.asarray(saved)
+def stop_outcomes(runs: list[tuple[str, list[int], list[int]]]) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """Per rule, the recall at stop and the share of the work saved on each run (a rule that never says stop
+    screens everything: recall 1, nothing saved).  The either rule's stop is the earlier of buscar's and the
+    decay model's on the same grid of checks, which is where :func:`stopping.either_stops` first says stop,
+    found without fitting the decay model a second time."""
+    stops: dict[str, np.ndarray] = {}
+    for rule in stopping.RULES:
+        if rule == "either":
+            stops[rule] = np.minimum(stops["buscar"], stops["decay"])
+        else:
+            stops[rule] = np.asarray([stopping.stopping_point(order, labels, rule=rule) or len(labels)
+                                      for _, order, labels in runs])
+    outcomes = {}
+    for rule, at in stops.items():
+        recalls = [np.asarray(labels)[np.asarray(order)][:stop].sum() / sum(labels)
+                   for (_, order, labels), stop in zip(runs, at, strict=True)]
+        saved = [1 - stop / len(labels) for (_, _, labels), stop in zip(runs, at, strict=True)]
+        outcomes[rule] = (np.asarray(recalls), np.asarray(saved))
+    return outcomes
 
 
 def stop_rows(runs: list[tuple[str, list[int], list[int]]]) -> tuple[list[list[str]], str]:
     """Per rule and per source of the orders it stops (and all together): runs, share with recall >= 0.95 at
     stop, mean and lowest recall, mean work saved; and the verdicts on the target for the decay model and the
     either rule (recall >= 0.95 in >= 95 % of all runs, more work saved on average than buscar)."""
-    rows, outcomes = [], {}
+    rows, outcomes = [], stop_outcomes(runs)
     tools = np.asarray([tool for tool, _, _ in runs])
     for rule in stopping.RULES:
-        recalls, saved = outcomes[rule] = stop_outcomes(runs, rule)
+        recalls, saved = outcomes[rule]
         for tool in (*dict.fromkeys(tools), "all"):
             pick = tools == tool if tool != "all" else np.ones(len(tools), dtype=bool)
             rows.append([rule, tool, int(pick.sum()), f"{np.mean(recalls[pick] >= 0.95):.1%}",

@@ -100,16 +100,32 @@ def test_the_stopping_verdict_counts_runs_not_rounded_percentages(monkeypatch) -
     once parsed the table's rounded cell)."""
     labels = [1] * 20 + [0] * 80
     runs = [("ours", list(range(100)), labels)] * 19
-    calls = {"decay": iter([18] + [30] * 18), "buscar": iter([50] * 19), "knee": iter([None] * 19),
-             "either": iter([18] + [30] * 18)}
+    calls = {"decay": iter([18] + [30] * 18), "buscar": iter([50] * 19), "knee": iter([None] * 19)}
     monkeypatch.setattr(screening.stopping, "stopping_point", lambda order, labels, rule: next(calls[rule]))
     rows, verdict = screening.stop_rows(runs)
     decay_all = next(r for r in rows if r[:2] == ["decay", "all"])
     assert decay_all[3] == "94.7%" and decay_all[5] == "0.900"  # the one early stop found 18 of 20
     decay, either = verdict.split("; ")
     assert decay.endswith("NOT met") and "0.706 vs buscar's 0.500" in decay and either.startswith("either rule")
-    calls.update(decay=iter([30] * 19), buscar=iter([50] * 19), knee=iter([None] * 19), either=iter([30] * 19))
+    calls.update(decay=iter([30] * 19), buscar=iter([50] * 19), knee=iter([None] * 19))
     assert all(v.endswith(": met") for v in screening.stop_rows(runs)[1].split("; "))
+
+
+def test_the_either_rules_stop_is_the_one_its_own_test_finds() -> None:
+    """The benchmark takes the either rule's stop as the earlier of buscar's and decay's; stopping_point with
+    rule 'either' (which runs either_stops at every check) must agree on real-looking orders."""
+    rng = np.random.default_rng(3)
+    runs = []
+    for n, relevant in ((400, 20), (600, 45), (300, 8), (800, 30)):
+        early = np.exp(-12 * np.arange(n) / n)  # relevant records found mostly early, as in a ranked order
+        labels = np.zeros(n, dtype=int)
+        labels[rng.choice(n, relevant, replace=False, p=early / early.sum())] = 1
+        runs.append(("ours", list(range(n)), labels.tolist()))
+    outcomes = screening.stop_outcomes(runs)
+    for (_, order, labels), saved in zip(runs, outcomes["either"][1], strict=True):
+        stop = screening.stopping.stopping_point(order, labels, rule="either") or len(labels)
+        assert saved == pytest.approx(1 - stop / len(labels))
+    assert (outcomes["either"][1] >= outcomes["buscar"][1]).all() and (outcomes["either"][1] > 0).sum() == 4
 
 
 def test_chosen_sets_follow_bench_sets_name_the_missing_and_refuse_unknown_names(monkeypatch, capsys, tmp_path) -> None:
