@@ -38,7 +38,8 @@ def test_hit_counts_after_a_line_are_left_out() -> None:
 
 def test_a_hit_count_after_one_space_as_a_pdf_table_copies_it() -> None:
     """'1 or 2 3300000' once read as line 1 OR the phrase '2 3300000'; a number after a tag, a heading, a
-    group or a line number is a hit count; after a plain word it is searched."""
+    group or a line number is a hit count, and so is one grouped by commas; otherwise after a plain word it is
+    searched."""
     tree = parse("1 exp Aged/ 3222222\n2 elderly.ti,ab. 212,345\n3 (old or older).ti. 45\n4 or/1-3 3300000", "ovid")
     assert isinstance(tree, Or) and len(tree.parts) == 4 and "3222222" not in str(tree)
     assert parse("#1 aged[tiab] 1234\n#2 old[ti] 99\n#3 #1 OR #2 1300", "pubmed") == \
@@ -52,6 +53,8 @@ def test_a_hit_count_after_one_space_as_a_pdf_table_copies_it() -> None:
     wrapped = parse("1 exp Aged/ 3222222\n2 (elderly or senior or\nolder adult*).ti,ab. 45000\n3 1 or 2 3300000",
                     "ovid")  # the count at the end of a wrapped line: 'line 45000 is not an earlier line' before
     assert [t.text for t in terms(wrapped)] == ["elderly", "senior", "older adult*"]
+    ebsco = parse("S1 TI customer segmentation 1,234\nS2 AB pharma* 12,345,678\nS3 S1 AND S2 567", "ebsco")
+    assert [t.text for t in terms(ebsco)] == ["customer", "segmentation", "pharma*"]  # grouped by commas: a count
 
 
 @pytest.mark.parametrize(("syntax", "text"), [

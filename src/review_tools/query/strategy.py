@@ -274,10 +274,13 @@ def _hits_blanked(body: str) -> str:
     (:data:`_HITS`), or a number after one space where it cannot be a search: after a tag, a heading, a
     group or a line reference (``exp Aged/ 3222222``, ``elderly.ti,ab. 45``, ``or/1-3 3300000``,
     ``'heart failure'/exp 234,567``, ``MeSH descriptor: [Aged] explode all trees 1234``, as a strategy copied
-    from a PDF table has it).  After a plain word it stays: ``cancer antigen 125`` is a phrase."""
+    from a PDF table has it), and a number grouped by commas after anything (``S1 TI segmentation 1,234``:
+    no search term is written so).  Otherwise after a plain word it stays: ``cancer antigen 125`` is a
+    phrase."""
     body = _blank(body, _HITS)
     m = _TRAILING_NUMBER.search(body)
-    if m and (_BEFORE_HITS.search(body[:m.start()].split()[-1]) or _DESCRIPTOR_END.search(body[:m.start()])):
+    if m and ("," in m.group() or _BEFORE_HITS.search(body[:m.start()].split()[-1])
+              or _DESCRIPTOR_END.search(body[:m.start()])):
         return body[:m.start()] + " " * (m.end() - m.start())
     return body
 
