@@ -160,3 +160,27 @@ def test_a_file_that_only_looks_like_a_workbook_is_refused_with_its_name(tmp_pat
     path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(600))
     with pytest.raises(ImportFileError, match=rf"{path}: not a readable XLS workbook"):
         import_file(path)
+
+
+def test_publish_or_perish_csv(tmp_path) -> None:
+    """Publish or Perish's CSV (its header as the program writes it, rows made up here): 0 is an unknown
+    volume, issue or page, authors are split at commas, and Google Scholar is the database where the row's
+    links are Google Scholar's."""
+    path = tmp_path / "pop.csv"
+    path.write_text(
+        "Cites,Authors,Title,Year,Source,Publisher,ArticleURL,CitesURL,GSRank,QueryDate,Type,DOI,ISSN,CitationURL,"
+        "Volume,Issue,StartPage,EndPage,ECC,CitesPerYear,CitesPerAuthor,AuthorCount,Age,Abstract,FullTextURL,"
+        "RelatedURL\n"
+        '42,"AG Meyer, J Smith, K Doe",Customer segmentation in pharma,2020,Journal of Marketing,Elsevier,'
+        "https://example.org/a,https://scholar.google.com/scholar?cites=1,1,2024-05-01 10:00:00,,10.1234/x,"
+        '1234-5678,,12,3,101,115,42,10.5,14,3,4,"… physicians by …",https://example.org/a.pdf,\n'
+        "0,P Kotler,Key account management …,2018,Industrial Marketing …,,https://example.org/b,,2,"
+        "2024-05-01 10:00:00,BOOK,,,,0,0,0,0,0,0,0,1,6,,,https://scholar.google.com/scholar?q=related:b\n",
+        encoding="utf-8")
+    result = import_file(path)
+    first, second = result.records
+    assert result.format == "Publish or Perish CSV"
+    assert first.authors == ["AG Meyer", "J Smith", "K Doe"] and first.journal == "Journal of Marketing"
+    assert (first.volume, first.issue, first.pages, first.url) == ("12", "3", "101-115", "https://example.org/a")
+    assert (second.volume, second.issue, second.pages, second.document_type) == ("", "", "", "book")
+    assert first.database == second.database == "Google Scholar"

@@ -1,4 +1,5 @@
-"""Tabular exports: Scopus, Web of Science tab-delimited, Embase, Lens and PubMed CSV, and any CSV/TSV/XLSX.
+"""Tabular exports: Scopus, Web of Science tab-delimited, Embase, Lens, PubMed and Publish or Perish CSV, and any
+CSV/TSV/XLSX.
 
 One table (:data:`COLUMNS`) lists, per record field, the column names exports use (compared
 case-insensitively, the first non-empty one wins); a database whose layout differs (:data:`LAYOUTS`: Web
@@ -105,6 +106,14 @@ LAYOUTS = (
            {"authors": ("author/s",), "year": ("publication year", "date published"), "issn": ("issns",),
             "url": ("external url", "source urls"), "accession": ("lens id",)}, authors_separator=";",
            notes={"issn": "ISSNs (the first)", "keywords": "Keywords and MeSH Terms"}),
+    # Publish or Perish (Google Scholar and the other sources it queries): 0 for an unknown volume, issue or
+    # page, authors split at commas ('AG Meyer, J Smith'), the database only known from its Google Scholar links
+    Layout("Publish or Perish CSV", "", (frozenset({"gsrank", "citesurl"}), frozenset({"gsrank", "articleurl"})),
+           {"journal": ("source",), "start_page": ("startpage",), "end_page": ("endpage",), "pages": (),
+            "url": ("articleurl", "fulltexturl"), "accession": ()}, authors_separator=",",
+           notes={"volume": "Volume (0 is empty)", "issue": "Issue (0 is empty)",
+                  "pages": "StartPage-EndPage (0 is empty)",
+                  "database": "Google Scholar where CitesURL or RelatedURL is a Google Scholar link"}),
     Layout("PubMed CSV", "PubMed", (frozenset({"pmid", "citation", "first author"}),),
            {"journal": ("journal/book",), "accession": ("pmid",), "authors": ("authors",)},
            authors_separator=",", notes={"volume": "from Citation ('Nature. 2021;1(2):10-11')",
@@ -239,8 +248,19 @@ def _rows_to_records(header: list[str], body: Iterable[tuple[int, list[str]]], s
                 rec.doi = rec.doi or _doi_in_link(column("open url link"))
             elif layout.format == "PubMed CSV" and (m := _PUBMED_CITATION.search(column("citation"))):
                 rec.volume, rec.issue, rec.pages = m["volume"] or "", m["issue"] or "", m["pages"] or ""
+            elif layout.format == "Publish or Perish CSV":
+                _publish_or_perish(rec, get("start_page"), get("end_page"), column("citesurl") + column("relatedurl"))
         records.append(rec)
     return records, problems
+
+
+def _publish_or_perish(rec: Record, start: str, end: str, links: str) -> None:
+    """Publish or Perish's 0 (not known) taken out of volume, issue and pages; Google Scholar as the
+    database where its links say so."""
+    rec.volume, rec.issue = ("" if v == "0" else v for v in (rec.volume, rec.issue))
+    rec.pages = join_pages(*("" if v == "0" else v for v in (start, end)))
+    if "scholar.google." in links:
+        rec.database = "Google Scholar"
 
 
 def _aligned(row: list[str], width: int, grown_at: int | None) -> list[str]:
