@@ -16,20 +16,7 @@ from dataclasses import dataclass
 
 from review_tools.query.strategy import parse
 from review_tools.query.syntaxes import grammar
-from review_tools.query.tree import (
-    And,
-    Heading,
-    Limit,
-    Near,
-    Node,
-    Not,
-    Or,
-    Term,
-    fields_of,
-    has_wildcard,
-    terms,
-    walk,
-)
+from review_tools.query.tree import And, Heading, Limit, Near, Node, Not, Or, Term, fields_of, has_wildcard, terms, walk
 from review_tools.query.writing import Tag, Writer
 
 _OPERATOR_WORD = re.compile(r"(?i)(and|or|not|near(/?\d+)?|same|adj\d*|next(/\d+)?|[nw]\d+|w/\d+|pre/\d+)")
