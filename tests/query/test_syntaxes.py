@@ -71,6 +71,7 @@ PRECEDENCE = [
     ("scholar", "a AND b OR c", "(a AND (b OR c))"),
     ("scholar", "a -b c", "((a AND c) NOT b)"),
     ("scholar", '(a OR b) -c -"d e"', "((a OR b) NOT (c OR d e))"),
+    ("scholar", "crm: pharma OR drug", "(crm: AND (pharma OR drug))"),  # a colon that is no field operator
     # generic: AND before OR, proximity tighter.
     ("generic", "a OR b AND c", "(a OR (b AND c))"),
     ("generic", "a AND b NOT c", "((a AND b) NOT c)"),

@@ -202,7 +202,7 @@ def _join(p: Parser, node: Node) -> Node:
 
 def _ends_operand(tok: Token) -> bool:
     return tok.kind in ("phrase", ")") or (tok.kind == "word" and tok.text not in (*_OPERATORS, "-")
-                                           and not tok.text.endswith(":"))
+                                           and _PREFIX.fullmatch(tok.text) is None)
 
 
 def _starts_operand(tok: Token) -> bool:
