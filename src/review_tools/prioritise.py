@@ -13,9 +13,9 @@ simulate it on labelled data.
   on, so these figures are no independent test.  ``logistic``: logistic regression with balanced class
   weights (the earlier default: 0.638 on Nagtegaal with the earlier features, and ten times slower to
   retrain); ``nb``: multinomial naive Bayes with the classes weighted to the same total.
-* Everything else tried to rank better (five rounds of features, models and sampling, each measured against
-  this default on the labelled sets) is in docs/ranking-experiments.md; its fifth round is reproduced by
-  ``python -m benchmarks ranking_variants``.
+* Everything else tried to rank better (ten rounds of features, models, kernels, sampling and pseudo-labels,
+  each measured against this default on the labelled sets) is in docs/ranking-experiments.md; its fifth
+  round is reproduced by ``python -m benchmarks ranking_variants``.
 * Before the decisions hold an include and an exclude there is nothing to learn from: the records are then
   ranked by the protocol's search terms (:func:`query_scores`, BM25), so that a first sitting does not
   start in the order of the export.
