@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from review_tools.query import QuerySyntaxError, analyse, parse, syntax_for, translate
+from review_tools.query import QuerySyntaxError, analyse, parse, run, syntax_for, translate
 from review_tools.query.tree import TOPIC, And, Heading, Limit, Near, Not, Or, Term, fields_of, limits, normalise, terms
+from review_tools.records import Record, assign_ids
 
 
 def shape(node) -> str:
@@ -381,6 +382,22 @@ def test_embase_subheading_links_are_read_and_written_back() -> None:
     assert (entered.kind, entered.values) == ("other", ("1-1-2010",))
 
 
+def test_scopus_excluded_refinements_joined_by_or_are_all_left_out() -> None:
+    """Scopus writes the refinements a user excludes as 'EXCLUDE(DOCTYPE, "cp") OR EXCLUDE(DOCTYPE, "ch")' and
+    leaves out every one; read as an OR, a record of either type would pass the other's exclusion."""
+    parsed = analyse('TITLE-ABS-KEY(crm) AND (EXCLUDE(DOCTYPE, "cp") OR EXCLUDE(DOCTYPE, "ch")) AND '
+                     '(EXCLUDE(EXACTKEYWORD, "Human") OR EXCLUDE(EXACTKEYWORD, "Animals")) AND '
+                     '(LIMIT-TO(LANGUAGE, "English") OR LIMIT-TO(LANGUAGE, "Finnish"))', "scopus")
+    assert shape(parsed.tree) == \
+        "((crm AND <doctype> AND <doctype> AND (<language> OR <language>)) NOT (Human OR Animals))"
+    assert any("every one of them left out" in n for n in parsed.notes)
+    records = [Record(title="crm", document_type=kind, keywords=keywords, language="English")
+               for kind, keywords in (("Article", []), ("Conference Paper", []), ("Book Chapter", []),
+                                      ("Article", ["Human"]))]
+    assign_ids(records)
+    assert [r.document_type for r in records if r.id in set(run(parsed.tree, records))] == ["Article"]
+
+
 def test_scopus_limit_functions_take_values_joined_by_or() -> None:
     assert parse("DOCTYPE(ar OR re)", "scopus").values == ("ar", "re")
     with pytest.raises(QuerySyntaxError, match="joins its values with OR only"):
@@ -509,8 +526,9 @@ INVALID = [
     ("ovid", "(ae and co).fs.", ".fs. follows subheadings", 12, ""),
     ("ovid", "CONTRACEPTION/ EXP", "'exp' needs a subject heading ending in '/'", 16, ""),
     ("ebsco", "TI a N3 AB b", "searched in different fields", 6, "same field"),
-    ("scholar", "crm OR -pharma", "a minus sign inside OR", 8, "out of the OR group"),
-    ("scholar", "-crm -pharma", "only excluded words", 1, ""),
+    ("scholar", "crm OR -pharma", "an excluded term inside OR", 8, "out of the OR group"),
+    ("scholar", "-crm -pharma", "only excluded terms", 1, ""),
+    ("scopus", 'crm OR EXCLUDE(EXACTKEYWORD, "Human")', "an excluded term inside OR", 8, "out of the OR group"),
     ("scholar", "crm intitle:", "intitle: needs a word, phrase or group", 5, ""),
 ]
 

@@ -181,3 +181,19 @@ def test_api_query_languages_say_what_they_cannot_express() -> None:
                    "(TITLE:crm OR ABSTRACT:crm OR KW:crm)"
     text, warnings = translate("TITLE-ABS(crm) AND NOT TITLE(retail)", "arxiv", source="scopus")
     assert text == "(ti:crm OR abs:crm) ANDNOT ti:retail"
+
+
+@pytest.mark.parametrize("target", TARGETS)
+def test_an_excluding_limit_is_written_as_and_not_or_named_where_it_cannot_be(target) -> None:
+    """Scopus' EXCLUDE(DOCTYPE, "re") was once written as a bare 'NOT review[pt]' inside an AND (which no
+    database reads) or, in Ovid, as 'Review.pt.' (the opposite meaning, silently)."""
+    source = parse('TITLE-ABS-KEY(crm) AND EXCLUDE(DOCTYPE, "re")', "scopus")
+    records = [Record(title="crm", document_type=kind) for kind in ("Article", "Review", "Article", "Review")]
+    assign_ids(records)
+    text, warnings = translate(source, target)
+    back = parse(text, target)
+    kept = {r.document_type for r in records if r.id in set(run(back, records))}
+    if any("left out" in w for w in warnings):
+        assert kept == {"Article", "Review"}  # the limit named as left out: finds more, never less
+    else:
+        assert kept == {"Article"}, text

@@ -496,6 +496,82 @@ class Parser:
         return self.error(f"unknown {what} {tag}", pos, hint)
 
 
+# --- exclusions written without a left side ---------------------------------------------------------------
+
+_KEPT = Term("anything", TOPIC)  # the kept side of an exclusion until exclusions_joined() fills it in
+
+
+def excluded(p: Parser, node: Node, pos: int) -> Not:
+    """``node`` left out of whatever it is ANDed with (Google Scholar's ``-word``, Scopus'
+    ``EXCLUDE(EXACTKEYWORD, "x")``): a NOT whose kept side :func:`exclusions_joined` fills in once the whole
+    string is read; ``pos`` is where it was written, for errors."""
+    out = Not(_KEPT, node)
+    p.marks[id(out)] = pos
+    return out
+
+
+def is_excluded(node: Node) -> bool:
+    return isinstance(node, Not) and node.keep is _KEPT
+
+
+def exclusions_joined(p: Parser, node: Node, *, or_note: str = "") -> Node:
+    """The tree with each group's exclusions taken out of its AND and put in one NOT: ``a -b c`` is
+    ``(a AND c) NOT b``.  An OR of nothing but exclusions (excluded terms, excluding limits) is, with
+    ``or_note`` (noted), all of them left out, as Scopus runs its ``EXCLUDE(...) OR EXCLUDE(...)``; an
+    exclusion in any other OR, or with nothing to keep, is an error."""
+    joined = _joined(p, node, or_note)
+    if is_excluded(joined):
+        raise p.error(_nothing_kept(p), p.marks.get(id(joined), 0))
+    return joined
+
+
+def _nothing_kept(p: Parser) -> str:
+    return f"only excluded terms: {p.g.label} needs a term to search besides the ones it leaves out"
+
+
+def _joined(p: Parser, node: Node, or_note: str) -> Node:
+    if is_excluded(node):
+        out = Not(_KEPT, exclusions_joined(p, node.drop, or_note=or_note))  # type: ignore[union-attr]
+        p.marks[id(out)] = p.marks.get(id(node), 0)
+        return out
+    if isinstance(node, And):
+        parts = [inner for part in node.parts for inner in _and_parts(_joined(p, part, or_note))]
+        keep = [part for part in parts if not is_excluded(part)]
+        drop = [part.drop for part in parts if is_excluded(part)]  # type: ignore[union-attr]
+        if not drop:
+            return And(tuple(keep))
+        if not keep:
+            raise p.error(_nothing_kept(p), p.marks.get(id(parts[0]), 0))
+        dropped = drop[0]
+        for more in drop[1:]:
+            dropped = combine(Or, dropped, more)
+        return Not(keep[0] if len(keep) == 1 else And(tuple(keep)), dropped)
+    if isinstance(node, Or):
+        parts = [_joined(p, part, or_note) for part in node.parts]
+        if or_note and all(is_excluded(part) or (isinstance(part, Limit) and part.exclude) for part in parts):
+            p.note(or_note)
+            limits = [part for part in parts if not is_excluded(part)]
+            drops = [part for part in parts if is_excluded(part)]
+            if drops:
+                dropped = drops[0].drop  # type: ignore[union-attr]
+                for more in drops[1:]:
+                    dropped = combine(Or, dropped, more.drop)  # type: ignore[union-attr]
+                limits.append(excluded(p, dropped, p.marks.get(id(drops[0]), 0)))
+            return limits[0] if len(limits) == 1 else And(tuple(limits))
+        for part in parts:
+            if is_excluded(part):
+                raise p.error(f"an excluded term inside OR: {p.g.label} leaves it out of the whole search, not "
+                              "out of one alternative", p.marks.get(id(part), 0), "move it out of the OR group")
+        return Or(tuple(parts))
+    if isinstance(node, Not):
+        return Not(exclusions_joined(p, node.keep, or_note=or_note), exclusions_joined(p, node.drop, or_note=or_note))
+    return node
+
+
+def _and_parts(node: Node) -> tuple[Node, ...]:
+    return node.parts if isinstance(node, And) else (node,)
+
+
 def _kind_of(op: Op) -> tuple[bool, int, str]:
     return op.ordered, op.distance, op.name[:1].upper()
 

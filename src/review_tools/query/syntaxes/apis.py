@@ -70,8 +70,7 @@ class EuropePMCSearch(Grammar):
     def write_limit(self, limit: Limit, warn) -> str | None:
         if limit.kind == "year":
             lo, hi = limit.low or 1800, limit.high or 3000
-            text = f"PUB_YEAR:[{lo} TO {hi}]"
-            return f"(NOT {text})" if limit.exclude else text
+            return f"PUB_YEAR:[{lo} TO {hi}]"
         return None
 
 

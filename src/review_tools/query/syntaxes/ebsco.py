@@ -106,7 +106,7 @@ class Ebsco(Grammar):
                       (lim.doctype_name(v) if limit.kind == "doctype" else v) for v in limit.values] or ["Y"]
             text = " OR ".join(f'{code} "{v}"' if " " in v else f"{code} {v}" for v in values)
             text = f"({text})" if len(values) > 1 else text
-        return f"NOT {text}" if limit.exclude else text
+        return text
 
     def is_prefix(self, p: Parser, k: int) -> bool:
         tok, nxt = p.peek(k), p.peek(k + 1)

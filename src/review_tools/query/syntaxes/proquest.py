@@ -80,7 +80,7 @@ class ProQuest(Grammar):
             values = [lim.language_name(v) if limit.kind == "language" else
                       (lim.doctype_name(v) if limit.kind == "doctype" else v) for v in limit.values]
             text = f"{code}.exact(" + " OR ".join(f'"{v}"' for v in values) + ")"
-        return f"NOT {text}" if limit.exclude else text
+        return text
 
     def operator(self, p: Parser) -> Op | None:
         op = super().operator(p)

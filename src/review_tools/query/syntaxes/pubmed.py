@@ -113,8 +113,7 @@ class PubMed(Grammar):
             text = written
         else:
             return None
-        text = f"({text})" if " OR " in text else text
-        return f"NOT {text}" if limit.exclude else text
+        return f"({text})" if " OR " in text else text
 
     def has_postfix(self, p: Parser) -> bool:
         tok = p.peek()

@@ -21,8 +21,8 @@ import re
 from types import MappingProxyType
 
 from review_tools.query.lexer import Token
-from review_tools.query.parser import Grammar, Op, Parser
-from review_tools.query.tree import EVERYTHING, And, Heading, Limit, Node, Not, Or, Term, combine, with_fields
+from review_tools.query.parser import Grammar, Op, Parser, excluded, exclusions_joined
+from review_tools.query.tree import EVERYTHING, Heading, Limit, Node, with_fields
 from review_tools.query.writing import Tag, Writer
 
 MAX_LENGTH = 256
@@ -32,7 +32,6 @@ FIELD_PREFIXES: dict[str, tuple[str, ...]] = {
 WHOLE_SEARCH_PREFIXES: dict[str, tuple[str, ...]] = {"allintitle:": ("title",), "allintext:": EVERYTHING}
 _PREFIX = re.compile(r"(?i)(allintitle|allintext|intitle|intext|author|source|site):")
 _OPERATORS = ("AND", "OR", "|")
-_EXCLUDED = Term("anything", EVERYTHING)  # what a '-word' keeps until finish() joins it to the other words
 
 
 class GoogleScholar(Grammar):
@@ -138,9 +137,7 @@ class GoogleScholar(Grammar):
             what = "a minus sign" if tok.text == "-" else tok.text
             raise p.error(f"{what} needs a word, phrase or group after it", tok.pos)
         if tok.text == "-":
-            node: Node = Not(_EXCLUDED, p.primary())
-            p.marks[id(node)] = tok.pos
-            return node
+            return excluded(p, p.primary(), tok.pos)
         if tok.text == "site:":
             p.i += 1
             return Limit("other", (nxt.text,), text=f"site:{nxt.text}")
@@ -150,54 +147,7 @@ class GoogleScholar(Grammar):
         return with_fields(p.primary(), FIELD_PREFIXES[tok.text])
 
     def finish(self, p: Parser, node: Node) -> Node:
-        return _exclusions_joined(p, node)
-
-
-def _is_excluded(node: Node) -> bool:
-    return isinstance(node, Not) and node.keep is _EXCLUDED
-
-
-def _exclusions_joined(p: Parser, node: Node) -> Node:
-    """The tree with each group's ``-word`` parts taken out of its AND and put in one NOT: ``a -b c`` is
-    ``(a AND c) NOT b``.  A minus sign with nothing to keep, or inside an OR, is an error: Google Scholar
-    searches neither."""
-    joined = _join(p, node)
-    if _is_excluded(joined):
-        raise p.error(_ONLY_EXCLUDED, p.marks.get(id(joined), 0))
-    return joined
-
-
-_ONLY_EXCLUDED = "only excluded words: Google Scholar needs a word to search besides the ones a minus sign leaves out"
-
-
-def _join(p: Parser, node: Node) -> Node:
-    if _is_excluded(node):
-        joined = Not(_EXCLUDED, _exclusions_joined(p, node.drop))  # type: ignore[union-attr]
-        p.marks[id(joined)] = p.marks.get(id(node), 0)
-        return joined
-    if isinstance(node, And):
-        parts = [_join(p, part) for part in node.parts]
-        keep = [part for part in parts if not _is_excluded(part)]
-        drop = [part.drop for part in parts if _is_excluded(part)]  # type: ignore[union-attr]
-        if not drop:
-            return And(tuple(keep))
-        if not keep:
-            raise p.error(_ONLY_EXCLUDED, p.marks.get(id(parts[0]), 0))
-        dropped = drop[0]
-        for more in drop[1:]:
-            dropped = combine(Or, dropped, more)
-        return Not(keep[0] if len(keep) == 1 else And(tuple(keep)), dropped)
-    if isinstance(node, Or):
-        parts = [_join(p, part) for part in node.parts]
-        for part in parts:
-            if _is_excluded(part):
-                raise p.error("a minus sign inside OR: Google Scholar leaves a word out of the whole search, "
-                              "not out of one alternative", p.marks.get(id(part), 0),
-                              "move the -word out of the OR group")
-        return Or(tuple(parts))
-    if isinstance(node, Not):
-        return Not(_exclusions_joined(p, node.keep), _exclusions_joined(p, node.drop))
-    return node
+        return exclusions_joined(p, node)
 
 
 def _ends_operand(tok: Token) -> bool:

@@ -20,7 +20,7 @@ from types import MappingProxyType
 from review_tools.query import limits as lim
 from review_tools.query.lexer import Lexing, Token
 from review_tools.query.limits import language_name
-from review_tools.query.parser import Grammar, Parser, Proximity
+from review_tools.query.parser import Grammar, Parser, Proximity, excluded, exclusions_joined
 from review_tools.query.tree import Heading, Limit, Node, Term, fields_of, with_fields
 from review_tools.query.writing import Tag, Writer
 
@@ -54,6 +54,9 @@ LIMIT_CODES = {"pubyear": "year", "doctype": "doctype", "language": "language", 
 DOCTYPE_CODES = {"article": "ar", "review": "re", "conference": "cp", "chapter": "ch", "book": "bk", "letter": "le",
                  "editorial": "ed", "note": "no", "erratum": "er", "short survey": "sh", "data": "dp"}
 _FUNCTION = re.compile(r"[A-Za-z][A-Za-z-]*")
+# Scopus writes the refinements a user excludes joined by OR ('EXCLUDE(DOCTYPE, "cp") OR EXCLUDE(DOCTYPE, "ch")')
+# and leaves out every one of them.
+OR_OF_EXCLUSIONS = "EXCLUDE(...) OR EXCLUDE(...) read as Scopus runs it: every one of them left out"
 
 
 class Scopus(Grammar):
@@ -77,7 +80,7 @@ class Scopus(Grammar):
          Tag("TITLE", ("title",)), Tag("ABS", ("abstract",)), Tag("KEY", FIELD_CODES["key"]),
          Tag("AUTHKEY", ("keywords",)), Tag("INDEXTERMS", ("headings",)), Tag("ALL", ALL), Tag("AUTH", ("author",)),
          Tag("SRCTITLE", ("source",)), Tag("TITLE-ABS-KEY-AUTH", FIELD_CODES["title-abs-key-auth"])),
-        not_="AND NOT", near="W/{n}", pre="PRE/{n}", variants=True)
+        not_="AND NOT", near="W/{n}", pre="PRE/{n}", variants=True, excluding_limits=True)
 
     def write_heading(self, h: Heading, warn) -> str:
         text = f'"{h.text}"' if " " in h.text else h.text
@@ -191,8 +194,8 @@ class Scopus(Grammar):
         if kind in ("keyword", "source"):
             fields = fields_of("keywords", "headings") if kind == "keyword" else ("source",)
             node: Node = Term(values[0], fields, phrase=True, exact=True)
-            if exclude:
-                raise p.error(f"EXCLUDE({args[0]}, ...) is not supported", tok.pos,
-                              "write AND NOT with the field code instead")
-            return node
+            return excluded(p, node, tok.pos) if exclude else node
         return lim.make(kind, values, text=written, exclude=exclude)
+
+    def finish(self, p: Parser, node: Node) -> Node:
+        return exclusions_joined(p, node, or_note=OR_OF_EXCLUSIONS)

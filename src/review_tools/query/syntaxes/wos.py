@@ -107,7 +107,7 @@ class WebOfScience(Grammar):
             values = [DOCTYPE_NAMES.get(lim.doctype_family(v), v) if limit.kind == "doctype" else
                       (lim.language_name(v) if limit.kind == "language" else v) for v in limit.values]
             text = f"{tag}=(" + " OR ".join(f'"{v}"' if " " in v else v for v in values) + ")"
-        return f"NOT {text}" if limit.exclude else text
+        return text
 
     def operator(self, p: Parser):
         op = super().operator(p)
