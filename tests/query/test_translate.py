@@ -11,7 +11,7 @@ from benchmarks import polyglot
 
 from review_tools.query import TARGETS, parse, run, translate
 from review_tools.query.syntaxes import grammar
-from review_tools.query.tree import And, Heading, Near, Node, Not, Or, Term, combine, normalise
+from review_tools.query.tree import And, Heading, Limit, Near, Node, Not, Or, Term, combine, limits, normalise
 from review_tools.records import Record, assign_ids
 
 WORDS = ["care", "cares", "model", "models", "customer", "segment", "segmentation", "pharma", "pharmacy",
@@ -21,7 +21,7 @@ WORDS = ["care", "cares", "model", "models", "customer", "segment", "segmentatio
 def _tree(rng: random.Random, target: str, depth: int = 0) -> Node:
     """A random query in the tree's own terms, with field sets the target has a tag for and the word
     variants the target applies: terms, phrases, truncation and wildcards (where the target has them),
-    headings, limits, AND/OR/NOT and proximity."""
+    headings, limits (where the target writes them), AND/OR/NOT and proximity."""
     writer = grammar(target).writer
     fields = rng.choice([t.fields for t in writer.tags])
     roll = rng.random()
@@ -36,6 +36,11 @@ def _tree(rng: random.Random, target: str, depth: int = 0) -> Node:
             return Term(word[:2] + "?" + word[3:], fields)
         if kind < 0.45 and target in ("pubmed", "ovid", "cochrane"):
             return Heading(rng.choice(["Aged", "Humans", "Nursing Care"]), explode=rng.random() < 0.5)
+        if kind < 0.52 and grammar(target).write_limit(Limit("language", ("English",)), print) is not None:
+            exclude = rng.random() < 0.3
+            return rng.choice([Limit("year", ("2015-2020",), 2015, 2020, exclude=exclude),
+                               Limit("language", ("English",), exclude=exclude),
+                               Limit("doctype", ("Review",), exclude=exclude)])
         return Term(word, fields, variants=writer.variants)
     if roll < 0.55 and writer.near:
         return Near(Term(rng.choice(WORDS), fields, variants=writer.variants),
@@ -50,7 +55,9 @@ def _records(rng: random.Random, n: int = 150) -> list[Record]:
     for _ in range(n):
         out.append(Record(title=" ".join(rng.choices(WORDS, k=rng.randint(2, 6))),
                           abstract=" ".join(rng.choices([*WORDS, "the", "of", "and"], k=rng.randint(0, 25))),
-                          keywords=[" ".join(rng.choices(WORDS, k=2)) for _ in range(rng.randint(0, 3))]))
+                          keywords=[" ".join(rng.choices(WORDS, k=2)) for _ in range(rng.randint(0, 3))],
+                          year=rng.randint(2010, 2024), language=rng.choice(["English", "Finnish"]),
+                          document_type=rng.choice(["Article", "Review"])))
     assign_ids(out)
     return out
 
@@ -58,18 +65,23 @@ def _records(rng: random.Random, n: int = 150) -> list[Record]:
 @pytest.mark.parametrize("target", TARGETS)
 def test_round_trip_keeps_the_records_wherever_no_warning_was_given(target) -> None:
     """evaluate(parse(translate(q, B), B)) == evaluate(q) on generated records, whenever translate() is
-    silent; and a silent translation reads back as the same tree."""
+    silent; and a silent translation without limits reads back as the same tree (a limit's values come back
+    in the target's own spelling: Review, 're', review[pt])."""
     rng = random.Random(f"round-trip-{target}")
     records = _records(rng)
     silent = checked_hits = 0
     for _ in range(250):
         source = _tree(rng, target)
-        text, warnings = translate(source, target)
+        try:
+            text, warnings = translate(source, target)
+        except ValueError:  # nothing but limits the target cannot write: refused, as it should be
+            continue
         back = parse(text, target)
         if warnings:
             continue
         silent += 1
-        assert normalise(back) == normalise(source), (text, source)
+        if not limits(source):
+            assert normalise(back) == normalise(source), (text, source)
         expected = set(run(source, records))
         assert set(run(back, records)) == expected, text
         checked_hits += bool(expected)

@@ -157,7 +157,7 @@ class _Emitter:
                 return self._node(Term(node.subheading, ("headings",), phrase=" " in node.subheading), inside)
             return self.g.write_heading(node, self.warn), True  # type: ignore[attr-defined]
         if isinstance(node, Limit):
-            if node.exclude and not self.w.excluding_limits:
+            if node.exclude and node.kind not in self.w.excluding_limits:
                 self.warn(f"{self.g.label} cannot leave records out by a limit on its own ('{node.text or node.kind}' "
                           "outside an AND): left out (finds more)")
                 return None
@@ -362,21 +362,24 @@ def _wrapped(text: str) -> bool:
     return True
 
 
-def _exclusions_as_not(node: Node) -> Node:
-    """The tree with each AND's excluding limits (Scopus' ``EXCLUDE(DOCTYPE, "re")``) taken out into one AND
-    NOT of the same limits including: ``crm AND EXCLUDE(DOCTYPE, "re")`` is ``crm NOT review[pt]``, what a
-    syntax without excluding limits can write."""
+def _exclusions_as_not(node: Node, native: tuple[str, ...]) -> Node:
+    """The tree with each AND's excluding limits (Scopus' ``EXCLUDE(DOCTYPE, "re")``) of kinds other than
+    ``native`` taken out into one AND NOT of the same limits including: ``crm AND EXCLUDE(DOCTYPE, "re")`` is
+    ``crm NOT review[pt]``, what a syntax without excluding limits can write."""
+    def pulled(p: Node) -> bool:
+        return isinstance(p, Limit) and p.exclude and p.kind not in native
+
     if isinstance(node, And):
-        parts = [_exclusions_as_not(p) for p in node.parts]
-        drop = [replace(p, exclude=False) for p in parts if isinstance(p, Limit) and p.exclude]
-        keep = [p for p in parts if not (isinstance(p, Limit) and p.exclude)]
+        parts = [_exclusions_as_not(p, native) for p in node.parts]
+        drop = [replace(p, exclude=False) for p in parts if pulled(p)]
+        keep = [p for p in parts if not pulled(p)]
         if not drop or not keep:
             return And(tuple(parts))
         return Not(keep[0] if len(keep) == 1 else And(tuple(keep)), drop[0] if len(drop) == 1 else Or(tuple(drop)))
     if isinstance(node, Or):
-        return Or(tuple(_exclusions_as_not(p) for p in node.parts))
+        return Or(tuple(_exclusions_as_not(p, native) for p in node.parts))
     if isinstance(node, Not):
-        return Not(_exclusions_as_not(node.keep), _exclusions_as_not(node.drop))
+        return Not(_exclusions_as_not(node.keep, native), _exclusions_as_not(node.drop, native))
     return node
 
 
@@ -385,8 +388,7 @@ def translate(query: str | Node, target: str, source: str = "generic") -> tuple[
     search string in ``source``'s syntax or a parsed tree."""
     tree = parse(query, source) if isinstance(query, str) else query
     emitter = _Emitter(target)
-    if not emitter.w.excluding_limits:
-        tree = _exclusions_as_not(tree)
+    tree = _exclusions_as_not(tree, emitter.w.excluding_limits)
     text = emitter.node(tree)
     if text is None:
         raise ValueError("nothing of the query can be written in " + emitter.g.label)

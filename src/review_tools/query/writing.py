@@ -43,4 +43,5 @@ class Writer:
     plain: bool = False  # no truncation or wildcards, and no stemming said: wildcards dropped (Google Scholar)
     minus: bool = False  # NOT written as -word before each word or phrase left out (Google Scholar)
     max_length: int = 0  # the longest string the database reads; 0: no limit known
-    excluding_limits: bool = False  # a limit can leave records out on its own (Scopus' EXCLUDE); else AND NOT
+    excluding_limits: tuple[str, ...] = ()  # limit kinds written leaving records out on their own (Scopus'
+    # EXCLUDE); other excluding limits are written as AND NOT

@@ -80,7 +80,8 @@ class Scopus(Grammar):
          Tag("TITLE", ("title",)), Tag("ABS", ("abstract",)), Tag("KEY", FIELD_CODES["key"]),
          Tag("AUTHKEY", ("keywords",)), Tag("INDEXTERMS", ("headings",)), Tag("ALL", ALL), Tag("AUTH", ("author",)),
          Tag("SRCTITLE", ("source",)), Tag("TITLE-ABS-KEY-AUTH", FIELD_CODES["title-abs-key-auth"])),
-        not_="AND NOT", near="W/{n}", pre="PRE/{n}", variants=True, excluding_limits=True)
+        not_="AND NOT", near="W/{n}", pre="PRE/{n}", variants=True,
+        excluding_limits=("doctype", "language", "subject", "source_type"))
 
     def write_heading(self, h: Heading, warn) -> str:
         text = f'"{h.text}"' if " " in h.text else h.text
