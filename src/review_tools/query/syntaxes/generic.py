@@ -54,7 +54,8 @@ class Generic(Grammar):
         untagged=TOPIC, near="NEAR/{n}", pre="PRE/{n}", wildcards=MappingProxyType({"*": "*", "?": "?", "#": "#"}))
 
     def write_heading(self, h: Heading, warn) -> str:
-        return f'"{h.text}"[{"Majr" if h.major else "Mesh"}{"" if h.explode else ":NoExp"}]'
+        """As PubMed writes it (the generic syntax reads PubMed's tags), with its warnings."""
+        return PubMed().write_heading(h, warn)
 
     def write_limit(self, limit: Limit, warn) -> str | None:
         return None

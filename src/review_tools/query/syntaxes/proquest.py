@@ -60,6 +60,9 @@ class ProQuest(Grammar):
         join_codes=",", near="NEAR/{n}", pre="PRE/{n}", variants=True)
 
     def write_heading(self, h: Heading, warn) -> str:
+        if h.subheading:
+            warn(f"ProQuest has no subheading search here: '{h.text}/{h.subheading}' written as '{h.text}' "
+                 "(finds more)")
         if h.vocabulary == "mesh":
             code = "MJMESH" if h.major else "MESH"
         else:
