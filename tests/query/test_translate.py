@@ -34,9 +34,9 @@ def _tree(rng: random.Random, target: str, depth: int = 0) -> Node:
             return Term(word[: max(3, len(word) - 2)] + "*", fields)
         if kind < 0.38 and len(word) > 4 and "?" in writer.wildcards and not writer.trailing_only:
             return Term(word[:2] + "?" + word[3:], fields)
-        if kind < 0.45 and target in ("pubmed", "ovid", "cochrane", "proquest", "generic"):
-            return Heading(rng.choice(["Aged", "Humans", "Nursing Care"]), explode=rng.random() < 0.5,
-                           subheading=rng.choice(["", "", "drug therapy"]))
+        if kind < 0.45 and target in ("pubmed", "ovid", "cochrane", "proquest", "generic", "embase", "ebsco"):
+            return Heading(rng.choice(["Aged", "Humans", "Nursing Care"]), {"embase": "emtree", "ebsco": "cinahl"}.get(
+                target, "mesh"), explode=rng.random() < 0.5, subheading=rng.choice(["", "", "drug therapy"]))
         if kind < 0.52 and grammar(target).write_limit(Limit("language", ("English",)), print) is not None:
             exclude = rng.random() < 0.3
             return rng.choice([Limit("year", ("2015-2020",), 2015, 2020, exclude=exclude),
