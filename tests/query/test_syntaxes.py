@@ -485,6 +485,7 @@ def test_google_scholar_is_written_with_minus_signs_and_intitle() -> None:
 def test_proximity_forms() -> None:
     assert parse('"hip pain"[tiab:~2]', "pubmed") == Near(Term("hip", fields_of("title", "abstract", "keywords")),
                                                          Term("pain", fields_of("title", "abstract", "keywords")), 2)
+    assert [t.text for t in terms(parse('"VLBW-I"[Title/Abstract:~1]', "pubmed"))] == ["VLBW", "I"]  # hyphen
     assert parse("salmon NEAR virus", "wos").distance == 15  # NEAR alone is NEAR/15
     assert parse("a adj3 b", "ovid").distance == 2  # Ovid counts positions
     assert parse("a adj b", "ovid").ordered and parse("a adj b", "ovid").distance == 0

@@ -163,7 +163,7 @@ class PubMed(Grammar):
             if not m or key not in PROXIMITY_TAGS:
                 raise p.error(f"unknown option :{option} of [{tag}]", tok.pos,
                               "proximity is written \"word word\"[tiab:~N] (title, title/abstract, affiliation)")
-            words = node.text.split()
+            words = [w for w in re.split(r"[\s-]+", node.text) if w]  # a hyphen parts words here too
             if len(words) < 2:
                 raise p.error("a proximity search needs two or more words in quotes", tok.pos)
             chain: Node = Term(words[0], fields)
