@@ -437,6 +437,24 @@ def test_generic_reads_field_labels_of_sciencedirect_and_ieee_xplore() -> None:
     assert shape(parse("title AND abstract", "generic")) == "(title AND abstract)"  # no colon: words
 
 
+def test_generic_reads_the_acm_digital_librarys_bracketed_groups() -> None:
+    tree = parse('[[Title: "customer segmentation"] OR [Abstract: crm]] AND [Keywords: pharma*] '
+                 "AND [Publication Date: (01/01/2004 TO 12/31/2024)]", "generic")
+    assert [(t.text, t.fields) for t in terms(tree)] == [
+        ("customer segmentation", ("title",)), ("crm", ("abstract",)), ("pharma*", ("keywords",))]
+    year = limits(tree)[0]
+    assert (year.kind, year.low, year.high) == ("year", 2004, 2024)
+    assert {t.fields for t in terms(parse("[All: crm] AND [All: pharma]", "generic"))} == {
+        fields_of("title", "abstract", "keywords", "headings", "author", "source", "other", "fulltext")}
+    with pytest.raises(QuerySyntaxError, match="did you mean"):
+        parse("[Titel: crm]", "generic")
+    with pytest.raises(QuerySyntaxError) as info:
+        parse("[Title: crm] AND [Abstract: (pharma OR]", "generic")
+    assert info.value.column == 39  # where the inner group breaks, counted in the whole string
+    with pytest.raises(QuerySyntaxError, match="nested more than"):
+        parse("[" * 400 + "Title: a" + "]" * 400, "generic")
+
+
 def test_a_setting_name_alone_is_a_search_word_in_web_of_science() -> None:
     near = parse("TS=(electronic NEAR/0 databases)", "wos")
     assert isinstance(near, Near) and [t.text for t in terms(near)] == ["electronic", "databases"]

@@ -8,8 +8,9 @@ field tags as Scopus and ProQuest functions (``TITLE-ABS-KEY(...)``, ``noft(...)
 ``TS=``, PubMed ``[tiab]`` and EBSCO prefixes (``TI x``); ``*`` any characters, ``?`` exactly one,
 ``#`` one or none; words next to each other are ANDed; field labels as other databases' search forms print
 them (ScienceDirect's ``Title, abstract, keywords: (...)``, IEEE Xplore's ``"Document Title":x``, see
-:data:`LABELS`).  An untagged term searches title, abstract, keywords and subject headings (what Scopus'
-TITLE-ABS-KEY and Web of Science's TS= cover).
+:data:`LABELS`), and the ACM Digital Library's bracketed groups (``[[Title: x] OR [Abstract: x]]``,
+``[Publication Date: (01/01/2004 TO 12/31/2024)]``, see :data:`ACM_LABELS`).  An untagged term searches
+title, abstract, keywords and subject headings (what Scopus' TITLE-ABS-KEY and Web of Science's TS= cover).
 
 The ``polyglot`` variant reads the neutral syntax of the Polyglot Search Translator (PubMed tags mixed
 with Ovid's ``.ti.`` suffixes, ``exp X/`` headings and Ovid wildcards: ``?`` one character or none,
@@ -65,6 +66,8 @@ class Generic(Grammar):
         return any(g.is_prefix(p, k) for g in self.prefixes) or (tok is not None and _labelled(p, tok) is not None)
 
     def prefix(self, p: Parser, tok: Token) -> Node | None:
+        if tok.kind == "bracket":
+            return _acm_group(p, tok)
         if (found := _labelled(p, tok)) is not None:
             end, fields = found
             p.skip_to(end)
@@ -137,6 +140,49 @@ def _labelled(p: Parser, tok: Token) -> tuple[int, tuple[str, ...]] | None:
     if m is None or (not m.group(0).rstrip().endswith(":") and m.group(1).lower() != "title-abstr-key"):
         return None
     return m.end(), _BY_KEY[_key(m.group(1))]
+
+
+# The ACM Digital Library prints a search as square-bracketed groups with field labels:
+# '[[Title: crm] OR [Abstract: crm]] AND [Publication Date: (01/01/2004 TO 12/31/2024)]'.
+ACM_LABELS = {
+    "title": ("title",), "abstract": ("abstract",), "keywords": ("keywords",), "author keyword": ("keywords",),
+    "all": EVERYTHING, "anywhere": EVERYTHING, "full text": ("fulltext",), "author": ("author",),
+    "name": ("author",), "publication title": ("source",), "ccs": ("headings",),
+}
+ACM_DATES = ("publication date", "e-publication date")
+_ACM_LABEL = re.compile(r"\s*([A-Za-z][A-Za-z -]*?)\s*:\s*")
+
+
+def _acm_group(p: Parser, tok: Token) -> Node:
+    """A square-bracketed group of the ACM Digital Library: ``[Title: crm]`` searches its inside in that
+    field, ``[[...] OR [...]]`` groups, ``[Publication Date: (01/01/2004 TO 12/31/2024)]`` is a year limit.
+    The inside is read by a parser of its own over the same text, so errors point into the whole string."""
+    inner, start = tok.text, tok.pos + 1
+    fields: tuple[str, ...] | None = None
+    m = _ACM_LABEL.match(inner)
+    if m and not inner.lstrip().startswith("["):
+        label = m.group(1).lower()
+        body = inner[m.end():]
+        if label in ACM_DATES:
+            years = [int(y) for y in re.findall(r"(?<!\d)(1[89]\d\d|2\d\d\d)(?!\d)", body)]
+            if not years:
+                raise p.error(f"[{m.group(1)}: ...] needs a date or a range of dates", tok.pos)
+            p.i += 1
+            return Limit("year", (body.strip(),), min(years), max(years), text=f"[{inner}]")
+        if label not in ACM_LABELS:
+            raise p.unknown_tag(f"[{m.group(1)}:", [f"[{k.title()}:" for k in (*ACM_LABELS, *ACM_DATES)], tok.pos,
+                                "ACM Digital Library field")
+        fields, inner, start = ACM_LABELS[label], body, start + m.end()
+    elif not inner.lstrip().startswith("["):
+        raise p.error(f"the field tag [{tok.text}] needs a term before it", tok.pos)
+    p.i += 1
+    p.enter(tok)
+    sub = Parser(inner, p.g, base=p.base + start, full_text=p.full, default_fields=fields or p.default_fields)
+    sub.nesting = p.nesting  # a bracket inside counts towards the same nesting limit
+    node = sub.parse()
+    p.nesting -= 1
+    p.notes += [n for n in sub.notes if n not in p.notes]
+    return node
 
 
 class Polyglot(Generic):
