@@ -437,7 +437,7 @@ def test_generic_reads_field_labels_of_sciencedirect_and_ieee_xplore() -> None:
     assert shape(parse("title AND abstract", "generic")) == "(title AND abstract)"  # no colon: words
 
 
-def test_generic_reads_the_acm_digital_librarys_bracketed_groups() -> None:
+def test_generic_reads_the_acm_digital_librarys_bracketed_groups_and_older_field_names() -> None:
     tree = parse('[[Title: "customer segmentation"] OR [Abstract: crm]] AND [Keywords: pharma*] '
                  "AND [Publication Date: (01/01/2004 TO 12/31/2024)]", "generic")
     assert [(t.text, t.fields) for t in terms(tree)] == [
@@ -453,6 +453,9 @@ def test_generic_reads_the_acm_digital_librarys_bracketed_groups() -> None:
     assert info.value.column == 39  # where the inner group breaks, counted in the whole string
     with pytest.raises(QuerySyntaxError, match="nested more than"):
         parse("[" * 400 + "Title: a" + "]" * 400, "generic")
+    older = parse('acmdlTitle:(+"systematic review" +segment*) AND recordAbstract:(pharma*)', "generic")
+    assert [(t.text, t.fields) for t in terms(older)] == [  # 'acmdlTitle:' was once searched as a word
+        ("systematic review", ("title",)), ("segment*", ("title",)), ("pharma*", ("abstract",))]
 
 
 def test_a_setting_name_alone_is_a_search_word_in_web_of_science() -> None:

@@ -61,6 +61,18 @@ class Generic(Grammar):
     def write_limit(self, limit: Limit, warn) -> str | None:
         return None
 
+    def read_tokens(self, p: Parser, toks: list[Token]) -> list[Token]:
+        """A ``+`` before a word, phrase or group (Lucene's 'required', as the ACM Digital Library's older
+        search printed it) dropped: words side by side are all required here anyway."""
+        out: list[Token] = []
+        for k, tok in enumerate(toks):
+            if tok.kind == "word" and tok.text == "+" and k + 1 < len(toks) and toks[k + 1].pos == tok.end:
+                continue
+            if tok.kind == "word" and len(tok.text) > 1 and tok.text[0] == "+" and tok.text[1] not in "+":
+                tok = Token("word", tok.text[1:], tok.pos + 1, tok.end)
+            out.append(tok)
+        return out
+
     def is_prefix(self, p: Parser, k: int) -> bool:
         tok = p.peek(k)
         return any(g.is_prefix(p, k) for g in self.prefixes) or (tok is not None and _labelled(p, tok) is not None)
@@ -121,6 +133,9 @@ LABELS = {
     "document title": ("title",), "title": ("title",), "abstract": ("abstract",), "author keywords": ("keywords",),
     "keywords": ("keywords",), "index terms": ("headings",), "publication title": ("source",),
     "source title": ("source",), "journal": ("source",), "author": ("author",), "authors": ("author",),
+    # the ACM Digital Library's field names before 2020 ('acmdlTitle:(+segment*) AND recordAbstract:(...)')
+    "acmdltitle": ("title",), "recordabstract": ("abstract",), "keywords.author.keyword": ("keywords",),
+    "content.ftsec": ("fulltext",), "acmdlccs": ("headings",), "persons.authors.personname": ("author",),
 }
 
 
