@@ -64,6 +64,11 @@ class Generic(Grammar):
     def read_tokens(self, p: Parser, toks: list[Token]) -> list[Token]:
         """A ``+`` before a word, phrase or group (Lucene's 'required', as the ACM Digital Library's older
         search printed it) dropped: words side by side are all required here anyway."""
+        labels = [m.span() for m in _LABEL.finditer(p.text)]
+        for tok in toks:
+            if tok.kind == "word" and _FIELD_LIKE.fullmatch(tok.text) and not any(a <= tok.pos < b for a, b in labels):
+                p.note(f"'{tok.text}' is searched as a word: the generic syntax knows no field label of that name "
+                       "(name the database's own syntax, or write the term without it)")
         out: list[Token] = []
         for k, tok in enumerate(toks):
             if tok.kind == "word" and tok.text == "+" and k + 1 < len(toks) and toks[k + 1].pos == tok.end:
@@ -137,6 +142,9 @@ LABELS = {
     "acmdltitle": ("title",), "recordabstract": ("abstract",), "keywords.author.keyword": ("keywords",),
     "content.ftsec": ("fulltext",), "acmdlccs": ("headings",), "persons.authors.personname": ("author",),
 }
+
+
+_FIELD_LIKE = re.compile(r"[A-Za-z][\w.-]*:")  # a word that looks like a field label ('journal:', 'acmdlX:')
 
 
 def _key(label: str) -> str:
