@@ -481,6 +481,7 @@ def test_google_scholar_field_operators_and_what_it_reads_as_words() -> None:
         ("crm", fields_of("title", "abstract", "keywords", "headings", "author", "source", "other", "fulltext"))]
     assert {t.fields for t in terms(parse("crm allintitle: pharma OR drug", "scholar"))} == {("title",)}
     assert limits(parse("crm site:nih.gov", "scholar"))[0].values == ("nih.gov",)
+    assert limits(parse("crm filetype:pdf", "scholar"))[0].text == "filetype:pdf"
     parsed = analyse("(crm or segment*) AND pharma NOT veterinary - drug", "scholar")
     assert shape(parsed.tree) == "(crm AND segment AND pharma AND veterinary AND drug)"  # as Google ran it
     notes = " | ".join(parsed.notes)

@@ -5,14 +5,14 @@ operators (https://support.google.com/websearch/answer/2466433): words next to e
 (AND, written or not); ``OR`` in capitals (or ``|``) joins the words beside it and binds tighter than
 AND, so ``a b OR c`` is ``a AND (b OR c)``; ``-word``, ``-"a phrase"`` leave out records with it;
 ``"a phrase"``; ``intitle:``, ``author:`` and ``source:`` before a word or phrase; ``allintitle:`` puts
-every word of the search in the title; ``site:`` a web domain.  There is no NOT, no truncation or
-wildcard, no proximity and no field for abstracts or subject headings: an untagged word is searched
-anywhere in the record and, where Google has it, the full text.  Lower-case ``or``/``and`` and ``NOT``
-are words, not operators (read here as what Google ran: the words around them all required, with a note),
-and Google reads at most 256 characters of a search (Boeker et al. 2013, BMC Med Res Methodol 13:131).
-Parentheses are read as written.  Published Scholar searches are written in this form, often with the
-habits of other databases (``AND``, ``NOT``, ``segment*``); each such habit is read as Google read it and
-noted.
+every word of the search in the title; ``site:``, ``filetype:`` and ``inurl:`` say where Google found the
+record (kept as limits).  There is no NOT, no truncation or wildcard, no proximity and no field for
+abstracts or subject headings: an untagged word is searched anywhere in the record and, where Google has
+it, the full text.  Lower-case ``or``/``and`` and ``NOT`` are words, not operators (read here as what
+Google ran: the words around them all required, with a note), and Google reads at most 256 characters of a
+search (Boeker et al. 2013, BMC Med Res Methodol 13:131).  Parentheses are read as written.  Published
+Scholar searches are written in this form, often with the habits of other databases (``AND``, ``NOT``,
+``segment*``); each such habit is read as Google read it and noted.
 """
 
 from __future__ import annotations
@@ -30,7 +30,8 @@ FIELD_PREFIXES: dict[str, tuple[str, ...]] = {
     "intitle:": ("title",), "author:": ("author",), "source:": ("source",), "intext:": EVERYTHING,
 }
 WHOLE_SEARCH_PREFIXES: dict[str, tuple[str, ...]] = {"allintitle:": ("title",), "allintext:": EVERYTHING}
-_PREFIX = re.compile(r"(?i)(allintitle|allintext|intitle|intext|author|source|site):")
+_PREFIX = re.compile(r"(?i)(allintitle|allintext|intitle|intext|author|source|site|filetype|inurl|allinurl):")
+WEB_LIMITS = ("site:", "filetype:", "inurl:", "allinurl:")  # where Google found the record: kept as limits
 _OPERATORS = ("AND", "OR", "|")
 
 
@@ -138,9 +139,9 @@ class GoogleScholar(Grammar):
             raise p.error(f"{what} needs a word, phrase or group after it", tok.pos)
         if tok.text == "-":
             return excluded(p, p.primary(), tok.pos)
-        if tok.text == "site:":
+        if tok.text in WEB_LIMITS:
             p.i += 1
-            return Limit("other", (nxt.text,), text=f"site:{nxt.text}")
+            return Limit("other", (nxt.text,), text=f"{tok.text}{nxt.text}")
         if tok.text in WHOLE_SEARCH_PREFIXES:
             p.default_fields = WHOLE_SEARCH_PREFIXES[tok.text]
             return p.primary()
