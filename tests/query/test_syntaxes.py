@@ -424,6 +424,13 @@ def test_web_of_science_field_names_as_the_classic_history_printed_them() -> Non
         ("other", ("SCI-EXPANDED, SSCI",))]
     assert parse("TS=(crm)\nTimespan=All years", "wos").parts[1].values == ("All years",)
     assert shape(parse("TS=(topic modelling)", "wos")) == "(topic AND modelling)"
+    page = analyse("Results: 38,040\n(from Web of Science Core Collection)\nYou searched for: CITED AUTHOR: "
+                   '("R CORE TEAM" OR "R DEVELOPMENT CORE TEAM")\nRefined by: DOCUMENT TYPES: ( ARTICLE )\n'
+                   "Timespan: 1900-2018. Indexes: SCI-EXPANDED, SSCI.", "wos")
+    # the page's frame was searched as words ('Results:', '38,040', 'from', 'Web' ...)
+    assert [(t.text, t.fields) for t in terms(page.tree)] == [("R CORE TEAM", ("other",)),
+                                                             ("R DEVELOPMENT CORE TEAM", ("other",))]
+    assert limits(page.tree)[0].kind == "doctype" and any("frame" in n for n in page.notes)
 
 
 def test_generic_reads_field_labels_of_sciencedirect_and_ieee_xplore() -> None:

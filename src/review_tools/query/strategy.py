@@ -32,6 +32,10 @@ _HITS = re.compile(r"(?:(?:\t+\s*\d[\d,]*)+(?:\t+\s*\d{1,2}:\d{2}(?::\d{2})?)?|\
                    r"|\s{3,}\d+)\s*$")  # hit counts after a line (and the time PubMed's history adds)
 _SEARCH_WORD = re.compile(r"(?i)^\s*search(?::\s*|\s+)(?=\S)")
 _SEARCH_LABEL = re.compile(r"(?i)^\s*search:\s*(?=\S)")  # PubMed's results page: 'Search: x Filters: ...'
+# Web of Science's classic results page around the search: 'Results: 38,040', '(from Web of Science Core
+# Collection)', 'You searched for: TOPIC: (...)'.
+_WOS_FRAME = re.compile(r"(?im)^[ \t]*(?:results:[ \t]*[\d,]+[ \t]*$|\(from web of science[^)\n]*\)[ \t]*$"
+                        r"|you searched for:[ \t]*)")
 _FIGURE = re.compile(r"\d[\d,]*|\d{1,2}:\d{2}(?::\d{2})?")  # a hit count or a time in a history table
 _REFERENCE = r"(?:#|[Ss]|L)?\d+"
 _COMBINATION = re.compile(  # a line that only combines earlier lines: or/1-3, 4 AND 8, limit 5 to ...
@@ -105,10 +109,13 @@ def analyse(text: str, syntax: str = "generic", *, variants: bool | None = None,
                                    numbered[-1][1], syntax=g.label)
         count = len(numbered)
     else:
-        body, varied = _variations_cut(_blank(text, _SEARCH_LABEL) if syntax == "pubmed" else text)
+        body = _blank(text, _SEARCH_LABEL) if syntax == "pubmed" else text
+        framed = _WOS_FRAME.sub(lambda m: " " * len(m.group()), body) if syntax == "wos" else body
+        body, varied = _variations_cut(framed)
         parser = Parser(body, g, default_fields=default_fields)
         tree = parser.parse()
-        notes = list(parser.notes)
+        notes = (["the results page's frame around the search ('Results: n', '(from Web of Science ...)', 'You "
+                  "searched for:') left out"] if framed != text else []) + list(parser.notes)
         tree = _varied(tree, varied, notes, "")
         count = 1
     if variants is False:

@@ -31,7 +31,7 @@ TAGS: dict[str, tuple[str, ...]] = {
     "se": ("source",), "bs": ("source",),
     **{t: ("other",) for t in ("ad", "og", "oo", "sg", "sa", "ci", "ps", "cu", "zp", "fo", "fg", "fd", "ft",
                                "do", "is", "ut", "pmid", "cf", "pubm", "publ", "tmac", "tmso", "tmic", "sdg",
-                               "ur", "ue", "fpy", "ea")},
+                               "ur", "ue", "fpy", "ea", "ca", "cw", "cy")},  # ca/cw/cy: a cited reference's
 }
 LIMIT_TAGS = {"py": "year", "dt": "doctype", "la": "language", "su": "subject", "wc": "subject",
               "dop": "year", "sj": "subject"}
@@ -63,7 +63,7 @@ LABELS = {
     "accession number": "ut", "pubmed id": "pmid", "conference": "cf", "author keywords": "ak",
     "keywords plus": "kp", "all fields": "all", "year published": "py", "language": "la", "languages": "la",
     "document type": "dt", "document types": "dt", "web of science categories": "wc", "research areas": "su",
-    "research area": "su",
+    "research area": "su", "cited author": "ca", "cited work": "cw", "cited year(s)": "cy", "cited year": "cy",
 }
 _LABEL = re.compile(r"(?i)(" + "|".join(re.escape(k).replace(r"\ ", r"\s+")
                                          for k in sorted(LABELS, key=len, reverse=True)) + r")\s*:\s*(?=\()")
