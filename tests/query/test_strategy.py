@@ -221,3 +221,17 @@ def test_limits_carry_what_was_written() -> None:
     tree = parse('TITLE-ABS-KEY(crm) AND PUBYEAR > 2014 AND (LIMIT-TO(DOCTYPE, "ar"))', "scopus")
     assert [lim.text for lim in limits(tree)] == ["PUBYEAR > 2014", 'LIMIT-TO(DOCTYPE, "ar")']
     assert all(isinstance(lim, Limit) for lim in limits(tree))
+
+
+def test_what_a_results_page_prints_around_a_single_search_is_left_out_and_named() -> None:
+    """A count or sort line copied with the search was searched as words ('259', 'document', 'results');
+    EBSCOhost's limiters printed under a single search were refused at their '-'."""
+    scopus = analyse("TITLE-ABS-KEY ( crm ) AND PUBYEAR > 2003\n259 document results", "scopus")
+    assert [t.text for t in terms(scopus.tree)] == ["crm"] and "'259 document results'" in scopus.notes[0]
+    pubmed = analyse("Search: crm[tiab] AND pharma*[tiab] Filters: English\nSort by: Best Match", "pubmed")
+    assert [t.text for t in terms(pubmed.tree)] == ["crm", "pharma*"]
+    ebsco = analyse("TI crm AND AB pharma*\nLimiters - Peer Reviewed; Published Date: 20040101-20241231\n"
+                    "Search modes - Boolean/Phrase", "ebsco")
+    assert [limit.kind for limit in limits(ebsco.tree)] == ["peer_reviewed", "year"]
+    assert [t.text for t in terms(ebsco.tree)] == ["crm", "pharma*"]
+    assert [t.text for t in terms(parse("cancer antigen 125", "generic"))] == ["cancer", "antigen", "125"]

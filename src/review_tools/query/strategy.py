@@ -36,6 +36,9 @@ _SEARCH_LABEL = re.compile(r"(?i)^\s*search:\s*(?=\S)")  # PubMed's results page
 # Collection)', 'You searched for: TOPIC: (...)'.
 _WOS_FRAME = re.compile(r"(?im)^[ \t]*(?:results:[ \t]*[\d,]+[ \t]*$|\(from web of science[^)\n]*\)[ \t]*$"
                         r"|you searched for:[ \t]*)")
+# A results page's count after a search ('259 document results', '1,234 results', '57 records') and its sort line.
+_RESULT_COUNT = re.compile(r"(?im)(?:^|(?<=\s))\d[\d,]*[ \t]+(?:document[ \t]+)?(?:results?|documents?(?:[ \t]+"
+                           r"(?:found|retrieved))?|records?|hits)[ \t]*$|^[ \t]*sort(?:ed)? by:.*$")
 _FIGURE = re.compile(r"\d[\d,]*|\d{1,2}:\d{2}(?::\d{2})?")  # a hit count or a time in a history table
 _REFERENCE = r"(?:#|[Ss]|L)?\d+"
 _COMBINATION = re.compile(  # a line that only combines earlier lines: or/1-3, 4 AND 8, limit 5 to ...
@@ -110,12 +113,18 @@ def analyse(text: str, syntax: str = "generic", *, variants: bool | None = None,
         count = len(numbered)
     else:
         body = _blank(text, _SEARCH_LABEL) if syntax == "pubmed" else text
-        framed = _WOS_FRAME.sub(lambda m: " " * len(m.group()), body) if syntax == "wos" else body
+        frames = (_WOS_FRAME, _RESULT_COUNT) if syntax == "wos" else (_RESULT_COUNT,)
+        cut = [m.group().strip() for f in frames for m in f.finditer(body)]
+        framed = _blanked_all(_blanked_all(body, frames[0]), frames[-1])
+        notes = [f"left out, as what the results page printed around the search: {'; '.join(map(repr, cut))}"
+                 ] if cut else []
+        framed, printed = _options_cut(framed) if syntax == "ebsco" else (framed, [])
         body, varied = _variations_cut(framed)
         parser = Parser(body, g, default_fields=default_fields)
         tree = parser.parse()
-        notes = (["the results page's frame around the search ('Results: n', '(from Web of Science ...)', 'You "
-                  "searched for:') left out"] if framed != text else []) + list(parser.notes)
+        notes += parser.notes
+        if printed:
+            tree = _with_options(tree, "1", printed, notes)
         tree = _varied(tree, varied, notes, "")
         count = 1
     if variants is False:
@@ -290,6 +299,11 @@ def _hits_blanked(body: str) -> str:
               or _DESCRIPTOR_END.search(body[:m.start()])):
         return body[:m.start()] + " " * (m.end() - m.start())
     return body
+
+
+def _blanked_all(text: str, pattern: re.Pattern[str]) -> str:
+    """``text`` with every match of ``pattern`` blanked (offsets kept for error messages)."""
+    return pattern.sub(lambda m: " " * len(m.group()), text)
 
 
 def _blank(text: str, pattern: re.Pattern[str]) -> str:
