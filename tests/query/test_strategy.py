@@ -235,3 +235,19 @@ def test_what_a_results_page_prints_around_a_single_search_is_left_out_and_named
     assert [limit.kind for limit in limits(ebsco.tree)] == ["peer_reviewed", "year"]
     assert [t.text for t in terms(ebsco.tree)] == ["crm", "pharma*"]
     assert [t.text for t in terms(parse("cancer antigen 125", "generic"))] == ["cancer", "antigen", "125"]
+
+
+def test_an_authors_limit_line_limits_the_line_before_it() -> None:
+    """'#9: Limit: publication year from 2005 to 2025' under a strategy was searched as a phrase."""
+    parsed = analyse('#1: MeSH descriptor: [Anti-Bacterial Agents] explode all trees\n'
+                     '#2: "antimicrobial stewardship":ti,ab,kw\n#3: #1 OR #2\n'
+                     "#4: Limit: publication year from 2005 to 2025", "cochrane")
+    year = limits(parsed.tree)[0]
+    assert (year.kind, year.low, year.high) == ("year", 2005, 2025)
+    assert [t.text for t in terms(parsed.tree)] == ["antimicrobial stewardship"] and len(headings(parsed.tree)) == 1
+    assert any("read as a limit on the line before it" in n for n in parsed.notes)
+    english, since = limits(parse("1 crm.ti.\n2 Limits: English; from 2010", "ovid"))
+    assert english.kind == "language" and (since.low, since.high) == (2010, None)
+    assert limits(parse("1 crm.ti.\n2 Filters: peer reviewed", "ovid"))[0].kind == "other"
+    pubmed = parse("#1 crm[tiab]\n#2 Filters: English, Humans", "pubmed")  # #1 was once dropped from the result
+    assert [t.text for t in terms(pubmed)] == ["crm"] and [lim.kind for lim in limits(pubmed)] == ["language", "other"]

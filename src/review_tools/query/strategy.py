@@ -23,9 +23,10 @@ import re
 from dataclasses import dataclass, field, replace
 
 from review_tools.query.errors import QuerySyntaxError
-from review_tools.query.parser import MAX_DEPTH, Parser
+from review_tools.query.parser import MAX_DEPTH, Grammar, Parser
 from review_tools.query.syntaxes import ebsco, grammar
-from review_tools.query.tree import And, Heading, Node, combine, depth, map_leaves, with_variants
+from review_tools.query.tree import And, Heading, Limit, Node, Term, combine, depth, map_leaves, walk, with_variants
+from review_tools.records import normalise_language
 
 _NUMBERED = re.compile(r"^(\s*)(#|[Ss]|L)?(\d+)(?:[.):]\s*|\s+)(?=\S)")
 _HITS = re.compile(r"(?:(?:\t+\s*\d[\d,]*)+(?:\t+\s*\d{1,2}:\d{2}(?::\d{2})?)?|\s+\(\d[\d,]*\)|\s{2,}\d{1,3}(?:,\d{3})+"
@@ -46,6 +47,7 @@ _COMBINATION = re.compile(  # a line that only combines earlier lines: or/1-3, 4
     rf"|[(\s]*{_REFERENCE}[)\s]*(?:\b(?:and|or|not)\b[(\s]*{_REFERENCE}[)\s]*)+"
     rf"|limit\s+{_REFERENCE}\s+to\b.*|remove\s+duplicates\s+from\s+{_REFERENCE})\s*(?:\[[^\]]*\])?\s*")
 _NUMBER = re.compile(r"\d+")
+_LIMIT_LINE = re.compile(r"(?is)\s*(?:limits?|filters?)\s*:\s*(.+?)\s*")  # an author's 'Limit: ...' line
 _TRAILING_NUMBER = re.compile(r"(?<=\S) (?:\d{1,3}(?:,\d{3})+|\d+)\s*$")
 # What ends a search, so that a number after it is a hit count: a tag or heading (Ovid's ``.ti.`` and ``X/``,
 # PubMed's ``[tiab]``, a group, Embase's ``/exp`` and ``:ti,ab,kw``), a line reference; and the Cochrane
@@ -98,10 +100,15 @@ def analyse(text: str, syntax: str = "generic", *, variants: bool | None = None,
         refs: dict[str, Node] = {}
         tree: Node | None = None
         for number, start, body in numbered:
-            body, varied = _variations_cut(body)
-            parser = Parser(body, g, refs, base=start, full_text=text, default_fields=default_fields)
-            tree = _varied(parser.parse(), varied, notes, f"line {number}: ")
-            notes += [n for n in parser.notes if n not in notes]
+            written = _LIMIT_LINE.fullmatch(body)
+            if written and tree is not None:  # 'Limit: publication year from 2005 to 2025' after a search
+                tree = combine(And, tree, _written_limits(body, written.group(1), g))
+                notes.append(f"line {number}: {body.strip()!r} read as a limit on the line before it")
+            else:
+                body, varied = _variations_cut(body)
+                parser = Parser(body, g, refs, base=start, full_text=text, default_fields=default_fields)
+                tree = _varied(parser.parse(), varied, notes, f"line {number}: ")
+                notes += [n for n in parser.notes if n not in notes]
             if number in options:
                 tree = _with_options(tree, number, options[number], notes)
             for key in (number, f"#{number}", f"S{number}", f"L{number}"):
@@ -299,6 +306,37 @@ def _hits_blanked(body: str) -> str:
               or _DESCRIPTOR_END.search(body[:m.start()])):
         return body[:m.start()] + " " * (m.end() - m.start())
     return body
+
+
+def _written_limits(line: str, text: str, g: Grammar) -> Node:
+    """The limits an author wrote on a line of their own: as the syntax reads the line where it reads
+    nothing but limits (PubMed's 'Filters: English, Humans'), else item by item ('English; publication year
+    from 2005 to 2025'): years, languages, and the rest kept as written, limits records carry no field for."""
+    try:
+        read = Parser(line, g).parse()
+    except QuerySyntaxError:
+        read = None
+    if read is not None and not any(isinstance(n, Term | Heading) for n in walk(read)):
+        return read
+    items = [item.strip() for item in re.split(r"[;,]", text) if item.strip()]
+    out = [_written_limit(item) for item in items]
+    return out[0] if len(out) == 1 else And(tuple(out))
+
+
+def _written_limit(text: str) -> Limit:
+    years = [int(y) for y in re.findall(r"(?<!\d)(1[89]\d\d|20\d\d)(?!\d)", text)]
+    if len(years) > 1:
+        return Limit("year", (text,), min(years), max(years), text=text)
+    if years:
+        before = text.lower().split(str(years[0]))[0]
+        low, high = ((years[0], None) if re.search(r"\b(?:from|since|after)\s*$", before) else
+                     (None, years[0]) if re.search(r"\b(?:to|until|till|before|up to)\s*$", before) else
+                     (years[0], years[0]))
+        return Limit("year", (text,), low, high, text=text)
+    code = normalise_language(text)
+    if len(code) == 2 and code.isalpha():
+        return Limit("language", (text,), text=text)
+    return Limit("other", (text,), text=text)
 
 
 def _blanked_all(text: str, pattern: re.Pattern[str]) -> str:
