@@ -251,3 +251,16 @@ def test_an_authors_limit_line_limits_the_line_before_it() -> None:
     assert limits(parse("1 crm.ti.\n2 Filters: peer reviewed", "ovid"))[0].kind == "other"
     pubmed = parse("#1 crm[tiab]\n#2 Filters: English, Humans", "pubmed")  # #1 was once dropped from the result
     assert [t.text for t in terms(pubmed)] == ["crm"] and [lim.kind for lim in limits(pubmed)] == ["language", "other"]
+
+
+def test_a_search_history_pasted_as_a_markdown_table() -> None:
+    """A Cochrane history copied into a Markdown document ('| \\#1 | MeSH descriptor: ... | 1065 |') was
+    refused at its first '|'."""
+    table = ("| ID |\tSearch |\tHits |\n|:---:|:---:|:---:|\n"
+             "| \\#1 |\tMeSH descriptor: [Psychomotor Agitation] explode all trees | 1065 |\n"
+             "| \\#2\t| MeSH descriptor: [Food Additives] explode all trees |\t1069 |\n"
+             "| \\#3\t| hyperactiv*:ti,ab,kw |\t2897 |\n"
+             "| \\#4\t| \\#2 AND (\\#1 OR \\#3) | 16 |")
+    tree = parse(table, "cochrane")
+    assert [h.text for h in headings(tree)] == ["Food Additives", "Psychomotor Agitation"]
+    assert [t.text for t in terms(tree)] == ["hyperactiv*"]

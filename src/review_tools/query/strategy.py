@@ -80,6 +80,7 @@ def analyse(text: str, syntax: str = "generic", *, variants: bool | None = None,
     database does it); ``vocabulary`` names the thesaurus of its subject headings (emtree for Embase
     on Ovid, for example); ``default_fields`` what an untagged term searches, where it should not be
     the syntax's own default (Polyglot's neutral syntax means the target database's default)."""
+    text = _markdown_table_read(text)
     history = _history_download(text)
     if history is not None:
         lines, filters = history
@@ -306,6 +307,28 @@ def _hits_blanked(body: str) -> str:
               or _DESCRIPTOR_END.search(body[:m.start()])):
         return body[:m.start()] + " " * (m.end() - m.start())
     return body
+
+
+_TABLE_ROW = re.compile(r"[ \t]*\|.*\|[ \t]*")
+_TABLE_RULE = re.compile(r"[ \t|:-]*-[ \t|:-]*")
+
+
+def _markdown_table_read(text: str) -> str:
+    """A search history pasted as a Markdown table ('| #1 | MeSH descriptor: [Aged] ... | 1065 |'), as the
+    tab-separated table the Cochrane Library and EBSCOhost print: each '|' a tab, the rule under the header
+    blanked, Markdown's backslash before '#' or '*' blanked.  Character for character, so that an error
+    still points at the place in the text as pasted; any other text is returned as it is."""
+    lines = text.split("\n")
+    if sum(1 for line in lines if _TABLE_ROW.fullmatch(line)) < 2:
+        return text
+    out = []
+    for line in lines:
+        if _TABLE_RULE.fullmatch(line) and "|" in line:
+            line = " " * len(line)
+        elif _TABLE_ROW.fullmatch(line):
+            line = re.sub(r"\\(?=[#*_\[\]])", " ", line.replace("|", "\t"))
+        out.append(line)
+    return "\n".join(out)
 
 
 def _written_limits(line: str, text: str, g: Grammar) -> Node:
