@@ -264,3 +264,16 @@ def test_a_search_history_pasted_as_a_markdown_table() -> None:
     tree = parse(table, "cochrane")
     assert [h.text for h in headings(tree)] == ["Food Additives", "Psychomotor Agitation"]
     assert [t.text for t in terms(tree)] == ["hyperactiv*"]
+
+
+def test_a_strategy_whose_line_breaks_were_lost_is_read_line_by_line() -> None:
+    """Text taken from a PDF runs the lines together ('1. search$.tw. 2. exp ...'); it was read as one
+    line and refused ('or/6-7 refers to lines not above it')."""
+    run = ('1. search$.tw. 2. exp "information storage and retrieval"/ or Medical Informatics/ '
+           "3. Data Compression/ 4. 2 not 3 5. or/1,4 6. quality control/ or Evaluation Studies/ "
+           "7. (quality adj2 assess$).tw. 8. or/6-7 9. and/5,8")
+    parsed = analyse(run, "ovid")
+    assert parsed.lines == 9 and [h.text for h in headings(parsed.tree)][-1] == "Evaluation Studies"
+    assert analyse("#1 crm[tiab] #2 pharma[tiab] #3 #1 AND #2", "pubmed").lines == 3
+    assert analyse("S1 TI crm S2 AB pharma* S3 S1 AND S2", "ebsco").lines == 3
+    assert [t.text for t in terms(parse("TS=(type 1. diabetes OR type 2. diabetes)", "wos"))][:2] == ["type", "1."]

@@ -80,7 +80,7 @@ def analyse(text: str, syntax: str = "generic", *, variants: bool | None = None,
     database does it); ``vocabulary`` names the thesaurus of its subject headings (emtree for Embase
     on Ovid, for example); ``default_fields`` what an untagged term searches, where it should not be
     the syntax's own default (Polyglot's neutral syntax means the target database's default)."""
-    text = _markdown_table_read(text)
+    text = _run_together_split(_markdown_table_read(text))
     history = _history_download(text)
     if history is not None:
         lines, filters = history
@@ -311,6 +311,34 @@ def _hits_blanked(body: str) -> str:
 
 _TABLE_ROW = re.compile(r"[ \t]*\|.*\|[ \t]*")
 _TABLE_RULE = re.compile(r"[ \t|:-]*-[ \t|:-]*")
+
+
+_RUN_MARK = re.compile(r"(?:^|(?<=\s))(?:(#|S)(\d{1,3})\s*[.:]?|(\d{1,3})[.)])\s+(?=\S)")
+
+
+_AFTER_OPERATOR = re.compile(r"(?i)(?:\b(?:and|or|not)|\()\s*$")  # '#1 OR #2': a reference, not a line
+
+
+def _run_together_split(text: str) -> str:
+    """A numbered strategy whose line breaks were lost (text taken from a PDF: '1. search$.tw. 2. exp
+    "information storage and retrieval"/ 3. 1 or 2', '#1 crm[tiab] #2 pharma[tiab] #3 #1 AND #2') with each
+    number from 1 on put back at the start of a line: the space before it becomes a line break, so offsets
+    stay where they were.  Only where three or more numbers of one form ('1.', '#1', 'S1') run 1, 2, 3 ... in
+    order and most of them stand inside a line; any other text is returned as it is."""
+    chain, expect, style = [], 1, None
+    for m in _RUN_MARK.finditer(text):
+        number, kind = (m.group(2), m.group(1)) if m.group(2) else (m.group(3), ".")
+        reference = _AFTER_OPERATOR.search(text[max(0, m.start() - 8):m.start()])
+        if int(number) == expect and style in (None, kind) and not reference:
+            chain.append(m.start())
+            expect, style = expect + 1, kind
+    inside = [pos for pos in chain if pos > 0 and text[pos - 1] != "\n"]
+    if len(chain) < 3 or len(inside) * 2 < len(chain) or text.count("\n") + 1 > len(chain) / 2:
+        return text
+    chars = list(text)
+    for pos in inside:
+        chars[pos - 1] = "\n"
+    return "".join(chars)
 
 
 def _markdown_table_read(text: str) -> str:
