@@ -111,6 +111,7 @@ FIELDS = [
                                   "fulltext")),
     ("proquest", "ti,ab(crm)", fields_of("title", "abstract")),
     ("proquest", "noft(crm)", fields_of("title", "abstract", "keywords", "headings", "author", "source", "other")),
+    ("proquest", 'pub.exact("crm")', ("source",)),  # once refused as 'not an exact-subject search'
     ("ovid", "crm.ti,ab.", fields_of("title", "abstract")),
     ("ovid", "crm.tw.", fields_of("title", "abstract")),
     ("ovid", "(crm).kf.", ("keywords",)),

@@ -16,12 +16,26 @@ and the full text (ProQuest's default "All fields + text").
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from types import MappingProxyType
 
 from review_tools.query import limits as lim
 from review_tools.query.lexer import Token
 from review_tools.query.parser import Grammar, Op, Parser, Proximity
-from review_tools.query.tree import EVERYTHING, And, Heading, Limit, Node, Not, Or, Term, fields_of, walk, with_fields
+from review_tools.query.tree import (
+    EVERYTHING,
+    And,
+    Heading,
+    Limit,
+    Node,
+    Not,
+    Or,
+    Term,
+    fields_of,
+    map_leaves,
+    walk,
+    with_fields,
+)
 from review_tools.query.writing import Tag, Writer
 
 NOFT = tuple(f for f in EVERYTHING if f != "fulltext")
@@ -121,12 +135,14 @@ class ProQuest(Grammar):
         written = p.text[tok.pos:p.peek(-1).end]  # type: ignore[union-attr]
         if len(codes) == 1 and codes[0] in LIMIT_CODES and (suffix or codes[0] not in FIELD_CODES):
             return _limit(p, LIMIT_CODES[codes[0]], inner, written, tok)
-        if ".exact" in suffix:
-            if len(codes) != 1 or codes[0] not in HEADING_CODES:
-                raise p.error(f"{tok.text}( is not a ProQuest exact-subject search", tok.pos,
-                              "write SU.EXACT(\"...\") or MAINSUBJECT.EXACT(\"...\")")
+        if ".exact" in suffix and len(codes) == 1 and codes[0] in HEADING_CODES:
             vocabulary, major = HEADING_CODES[codes[0]]
             return _headings(inner, vocabulary, major, explode=".explode" in suffix)
+        if ".explode" in suffix:
+            raise p.error(f"{tok.text}( is not a ProQuest subject search that explodes", tok.pos,
+                          "write SU.EXACT.EXPLODE(\"...\") or MESH.EXACT.EXPLODE(\"...\")")
+        if ".exact" in suffix:  # pub.exact("Journal of Marketing"): the field's whole value
+            inner = map_leaves(inner, lambda n: replace(n, phrase=True, exact=True) if isinstance(n, Term) else n)
         fields = tuple(f for f in EVERYTHING if any(f in FIELD_CODES.get(c, ()) for c in codes))
         return with_fields(inner, fields_of(*fields))
 
