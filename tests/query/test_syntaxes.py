@@ -475,6 +475,15 @@ def test_a_setting_name_alone_is_a_search_word_in_web_of_science() -> None:
     assert isinstance(parse("TS=(crm)\nDatabases= WOS, BCI", "wos").parts[1], Limit)
 
 
+def test_ovid_frequency_option_is_taken_off_and_named() -> None:
+    """'/freq=2' was searched as a word (after a space) or glued into one long word (after a tag)."""
+    for text in ("(segment* or cluster*).ab. /freq=2", "cluster*.ab./freq=2"):
+        parsed = analyse(text, "ovid")
+        assert {t.fields for t in terms(parsed.tree)} == {("abstract",)}
+        assert "freq" not in " ".join(t.text for t in terms(parsed.tree))
+        assert any("'/freq=2'" in n and "finds more" in n for n in parsed.notes)
+
+
 def test_ovid_reads_square_brackets_as_comments_and_names_them() -> None:
     parsed = analyse("1 aged.ti.\n2 elderly.ti.\n3 or/1-2 [Population]", "ovid")
     assert isinstance(parsed.tree, Or)

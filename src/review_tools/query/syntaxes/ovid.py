@@ -64,6 +64,9 @@ LANGUAGE_NAMES = ("english", "finnish", "swedish", "german", "french", "spanish"
                   "portuguese", "norwegian", "danish", "chinese", "japanese", "russian", "korean", "polish")
 
 
+_FREQUENCY = re.compile(r"(?i)/\s*freq\s*=\s*(\d+)$")
+
+
 class Ovid(Grammar):
     name = "ovid"
     label = "Ovid"
@@ -91,6 +94,21 @@ class Ovid(Grammar):
         wildcards=MappingProxyType({"*": "*", "?": "#", "#": "?"}), bounded="${n}")
 
     floating_subheadings = True
+
+    def read_tokens(self, p: Parser, toks: list[Token]) -> list[Token]:
+        """Ovid's frequency option ('(crm or segment*).ab. /freq=2': the words at least twice in the field)
+        taken off with a note: the tree has no way to say it, so the search finds more than Ovid's did."""
+        out: list[Token] = []
+        for tok in toks:
+            m = _FREQUENCY.search(tok.text) if tok.kind == "word" else None
+            if m is None:
+                out.append(tok)
+                continue
+            p.note(f"'{m.group().strip()}' (the words at least {m.group(1)} times in the field) not applied: the "
+                   "search finds more records than Ovid's did")
+            if m.start():
+                out.append(Token("word", tok.text[:m.start()], tok.pos, tok.pos + m.start()))
+        return out
 
     def write_heading(self, h: Heading, warn) -> str:
         if h.vocabulary not in ("mesh",):
