@@ -228,6 +228,8 @@ LIMITS = [
     ("ebsco", "LA English", ("language", ("English",))),
     ("proquest", "pd(20150101-20241231)", ("year", 2015, 2024)),
     ("proquest", 'la.exact("English")', ("language", ("English",))),
+    ("pubmed", "Review[ptyp]", ("doctype", ("Review",))),  # the legacy Search Details' tag, refused before
+    ("scopus", 'PUBDATETXT("July 2004")', ("year", 2004, 2004)),  # refused before
     ("proquest", 'rtype.exact("Scholarly Journals")', ("source_type", ("Scholarly Journals",))),
     ("proquest", "PEER(yes)", ("peer_reviewed", ("yes",))),
     ("embase", "[english]/lim", ("language", ("english",))),
@@ -432,6 +434,10 @@ def test_web_of_science_field_names_as_the_classic_history_printed_them() -> Non
     assert [(t.text, t.fields) for t in terms(page.tree)] == [("R CORE TEAM", ("other",)),
                                                              ("R DEVELOPMENT CORE TEAM", ("other",))]
     assert limits(page.tree)[0].kind == "doctype" and any("'Results: 38,040'" in n for n in page.notes)
+    today = parse('crm (Topic) and "key account*" (Title) and (pharma* OR drug*) (Abstract)', "wos")
+    assert [(t.text, t.fields) for t in terms(today)] == [  # 'Topic' and 'Title' were searched as words
+        ("crm", TOPIC), ("key account*", ("title",)), ("pharma*", ("abstract",)), ("drug*", ("abstract",))]
+    assert [t.text for t in terms(parse("crm (Topic) and cancer (treatment)", "wos"))] == ["crm", "cancer", "treatment"]
 
 
 def test_generic_reads_field_labels_of_sciencedirect_and_ieee_xplore() -> None:

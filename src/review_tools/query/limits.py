@@ -181,6 +181,9 @@ def make(kind: str, values: Iterable[str] = (), *, text: str = "", exclude: bool
     vals = tuple(v.strip().strip('"').strip() for v in values if v and v.strip().strip('"').strip())
     if kind == "year":
         span = year_range(" ".join(vals)) if vals else None
+        if span is None and vals:  # 'July 2004' (Scopus' PUBDATETXT): the years written in it
+            years = [int(y) for y in re.findall(r"(?<!\d)(1[89]\d\d|2\d\d\d)(?!\d)", " ".join(vals))]
+            span = (min(years), max(years)) if years else None
         lo, hi = span if span else (None, None)
         return Limit("year", vals, lo, hi, exclude, text)
     return Limit(kind, vals, exclude=exclude, text=text)

@@ -47,7 +47,7 @@ HEADINGS = {"mh": (True, False), "mesh": (True, False), "mesh terms": (True, Fal
             "majr": (True, True), "mesh major topic": (True, True)}
 SUBHEADING = ("sh", "subheading", "mesh subheading")
 LIMITS = {
-    **{t: "doctype" for t in ("pt", "publication type")},
+    **{t: "doctype" for t in ("pt", "ptyp", "publication type")},  # ptyp: the legacy Search Details' spelling
     **{t: "language" for t in ("la", "lang", "language")},
     **{t: "year" for t in ("dp", "pdat", "publication date", "date - publication", "edat", "entrez date",
                            "date - entrez", "crdt", "create date", "date - create", "mhda", "mesh date", "dcom",

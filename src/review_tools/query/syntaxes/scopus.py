@@ -47,9 +47,9 @@ FIELD_CODES: dict[str, tuple[str, ...]] = {
         "casregnumber", "chem", "chemname", "tradename", "manufacturer", "edfirst", "editor", "edlastname",
         "website", "orcid", "eid")},
 }
-LIMIT_CODES = {"pubyear": "year", "doctype": "doctype", "language": "language", "subjarea": "subject",
-               "srctype": "source_type", "pubstage": "other", "oa": "other", "affilcountry": "other",
-               "affiliation": "other", "fund-sponsor": "other", "exactkeyword": "keyword",
+LIMIT_CODES = {"pubyear": "year", "pubdatetxt": "year", "doctype": "doctype", "language": "language",
+               "subjarea": "subject", "srctype": "source_type", "pubstage": "other", "oa": "other",
+               "affilcountry": "other", "affiliation": "other", "fund-sponsor": "other", "exactkeyword": "keyword",
                "srctitle": "source", "exactsrctitle": "source"}
 DOCTYPE_CODES = {"article": "ar", "review": "re", "conference": "cp", "chapter": "ch", "book": "bk", "letter": "le",
                  "editorial": "ed", "note": "no", "erratum": "er", "short survey": "sh", "data": "dp"}

@@ -64,6 +64,8 @@ LABELS = {
     "keywords plus": "kp", "all fields": "all", "year published": "py", "language": "la", "languages": "la",
     "document type": "dt", "document types": "dt", "web of science categories": "wc", "research areas": "su",
     "research area": "su", "cited author": "ca", "cited work": "cw", "cited year(s)": "cy", "cited year": "cy",
+    "publication titles": "so", "publication title": "so", "keyword plus": "kp", "affiliation": "og",
+    "affiliations": "og", "publisher": "pubm",
 }
 _LABEL = re.compile(r"(?i)(" + "|".join(re.escape(k).replace(r"\ ", r"\s+")
                                          for k in sorted(LABELS, key=len, reverse=True)) + r")\s*:\s*(?=\()")
@@ -168,6 +170,21 @@ class WebOfScience(Grammar):
             node = p.primary()
         if code in LIMIT_TAGS:
             return self._as_limit(p, LIMIT_TAGS[code], node, tok)
+        return with_fields(node, TAGS[code])
+
+    def postfix(self, p: Parser, node: Node) -> Node | None:
+        """Today's search history names the field after the words: 'crm (Topic) and pharma* (Title)'."""
+        opening = p.peek()
+        if opening is None or opening.kind != "(":
+            return None
+        close = next((j for j in range(1, 5) if (t := p.peek(j)) is not None and t.kind == ")"), None)
+        if close is None or any(p.peek(j).kind != "word" for j in range(1, close)):  # type: ignore[union-attr]
+            return None
+        label = " ".join(p.peek(j).text for j in range(1, close)).lower()  # type: ignore[union-attr]
+        code = LABELS.get(label)
+        if code is None or code in LIMIT_TAGS:
+            return None
+        p.i += close + 1
         return with_fields(node, TAGS[code])
 
     def _as_limit(self, p: Parser, kind: str, node: Node, tok: Token) -> Node:
