@@ -277,3 +277,13 @@ def test_a_strategy_whose_line_breaks_were_lost_is_read_line_by_line() -> None:
     assert analyse("#1 crm[tiab] #2 pharma[tiab] #3 #1 AND #2", "pubmed").lines == 3
     assert analyse("S1 TI crm S2 AB pharma* S3 S1 AND S2", "ebsco").lines == 3
     assert [t.text for t in terms(parse("TS=(type 1. diabetes OR type 2. diabetes)", "wos"))][:2] == ["type", "1."]
+
+
+def test_ebsco_options_sharing_one_cell_of_a_history_table_are_read_apart() -> None:
+    """'Limiters - Peer Reviewed  Search modes - Boolean/Phrase' in one cell was one unread option."""
+    history = ("#\tQuery\tLimiters/Expanders\tLast Run Via\tResults\n"
+               "S2\tAB pharma*\tLimiters - Peer Reviewed  Search modes - Boolean/Phrase\tInterface - EBSCOhost\t5,120\n"
+               "S1\tTI crm\tSearch modes - Boolean/Phrase\tInterface - EBSCOhost\t1,234")
+    parsed = analyse(history, "ebsco")
+    assert [limit.kind for limit in limits(parsed.tree)] == ["peer_reviewed"]
+    assert not any("not applied" in n for n in parsed.notes)

@@ -169,7 +169,7 @@ def _numbered_lines(text: str, pubmed: bool = False) \
             tabular = "\t" in body.strip()
             if tabular:
                 body, cells = _first_cell(body)
-                options[m.group(3)] = [c for c in cells if _OPTIONS.match(c)]
+                options[m.group(3)] = [o for c in cells if _OPTIONS.match(c) for o in _options_cut(c)[1]]
                 left_out += [c for c in cells if not _OPTIONS.match(c)]
             else:
                 body, printed = _options_cut(body)
