@@ -451,6 +451,21 @@ def test_generic_reads_field_labels_of_sciencedirect_and_ieee_xplore() -> None:
     assert shape(parse("title AND abstract", "generic")) == "(title AND abstract)"  # no colon: words
 
 
+def test_generic_reads_sciencedirects_refinement_lines_as_limits() -> None:
+    """'Years: 2004-2024' and 'Article type: ...' under a ScienceDirect search were searched as words."""
+    parsed = analyse("Title, abstract, keywords: (crm) AND pharma*\nYears: 2004-2024\n"
+                     "Article type: Review articles, Research articles\n"
+                     "Subject areas: Business, Management and Accounting", "generic")
+    assert [t.text for t in terms(parsed.tree)] == ["crm", "pharma*"] and not parsed.notes
+    assert [(n.kind, n.values) for n in limits(parsed.tree)] == [
+        ("year", ("2004-2024",)), ("doctype", ("Review articles", "Research articles")),
+        ("subject", ("Business, Management and Accounting",))]
+    assert limits(parsed.tree)[0].low == 2004
+    with pytest.raises(QuerySyntaxError, match="neither a refinement nor the search"):
+        parse("crm\nYears: 2004-2024\nsomething else", "generic")
+    assert [t.text for t in terms(parse("crm AND year", "generic"))] == ["crm", "year"]
+
+
 def test_generic_reads_the_acm_digital_librarys_bracketed_groups_and_older_field_names() -> None:
     tree = parse('[[Title: "customer segmentation"] OR [Abstract: crm]] AND [Keywords: pharma*] '
                  "AND [Publication Date: (01/01/2004 TO 12/31/2024)]", "generic")

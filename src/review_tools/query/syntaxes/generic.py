@@ -22,6 +22,7 @@ from __future__ import annotations
 import re
 from types import MappingProxyType
 
+from review_tools.query import limits as lim
 from review_tools.query.errors import QuerySyntaxError
 from review_tools.query.lexer import Token
 from review_tools.query.parser import Grammar, Parser, Proximity
@@ -31,7 +32,7 @@ from review_tools.query.syntaxes.proquest import ProQuest
 from review_tools.query.syntaxes.pubmed import PubMed
 from review_tools.query.syntaxes.scopus import Scopus
 from review_tools.query.syntaxes.wos import WebOfScience
-from review_tools.query.tree import EVERYTHING, TOPIC, Heading, Limit, Node, fields_of, with_fields
+from review_tools.query.tree import EVERYTHING, TOPIC, And, Heading, Limit, Node, combine, fields_of, with_fields
 from review_tools.query.writing import Tag, Writer
 
 PROXIMITY = (
@@ -40,10 +41,22 @@ PROXIMITY = (
 )
 
 
+# The refinements ScienceDirect (and search forms like it) print on lines of their own under the search:
+# 'Years: 2004-2024', 'Article type: Review articles, Research articles', 'Subject areas: Business ...'.
+REFINEMENT_LINES = {"year": "year", "years": "year", "article type": "doctype", "article types": "doctype",
+                    "subject area": "subject", "subject areas": "subject", "language": "language",
+                    "languages": "language", "publication title": "other", "publication titles": "other",
+                    "access type": "other", "content type": "doctype"}
+_REFINEMENT_LINE = re.compile(r"(?im)^[ \t]*(" + "|".join(sorted(map(re.escape, REFINEMENT_LINES), key=len,
+                                                                 reverse=True)).replace(r"\ ", r"[ \t]+")
+                              + r")[ \t]*:[ \t]*(.*)$")
+
+
 class Generic(Grammar):
     name = "generic"
     label = "generic"
     proximity = PROXIMITY
+    restriction = _REFINEMENT_LINE
     default_fields = TOPIC
     wildcards = MappingProxyType({"*": "*", "?": "?", "#": "#"})
     prefixes: tuple[Grammar, ...] = (Scopus(), ProQuest(), WebOfScience(), Ebsco())
@@ -64,7 +77,7 @@ class Generic(Grammar):
     def read_tokens(self, p: Parser, toks: list[Token]) -> list[Token]:
         """A ``+`` before a word, phrase or group (Lucene's 'required', as the ACM Digital Library's older
         search printed it) dropped: words side by side are all required here anyway."""
-        labels = [m.span() for m in _LABEL.finditer(p.text)]
+        labels = [m.span() for pattern in (_LABEL, _REFINEMENT_LINE) for m in pattern.finditer(p.text)]
         for tok in toks:
             if tok.kind == "word" and _FIELD_LIKE.fullmatch(tok.text) and not any(a <= tok.pos < b for a, b in labels):
                 p.note(f"'{tok.text}' is searched as a word: the generic syntax knows no field label of that name "
@@ -85,6 +98,9 @@ class Generic(Grammar):
     def prefix(self, p: Parser, tok: Token) -> Node | None:
         if tok.kind == "bracket":
             return _acm_group(p, tok)
+        if tok.kind == "word" and (line := _REFINEMENT_LINE.match(p.text, tok.pos)) is not None \
+                and p.text[line.start():tok.pos].strip() == "":
+            return _refinement_lines(p, tok)
         if (found := _labelled(p, tok)) is not None:
             end, fields = found
             p.skip_to(end)
@@ -206,6 +222,29 @@ def _acm_group(p: Parser, tok: Token) -> Node:
     p.nesting -= 1
     p.notes += [n for n in sub.notes if n not in p.notes]
     return node
+
+
+def _refinement_lines(p: Parser, tok: Token) -> Node:
+    """The refinement lines from ``tok`` on ('Years: 2004-2024' ...), each a limit, ANDed; a line that is
+    not one of them is an error (it would otherwise be searched)."""
+    parts: list[Node] = []
+    at = tok.pos
+    for line in p.text[tok.pos:].splitlines(keepends=True):
+        m = _REFINEMENT_LINE.match(line)
+        if m is None and line.strip():
+            raise p.error(f"{line.strip()!r} after the refinement lines is neither a refinement nor the search",
+                          at + len(line) - len(line.lstrip()))
+        if m is not None:
+            kind = REFINEMENT_LINES[" ".join(m.group(1).lower().split())]
+            values = [v.strip() for v in re.split(r"[,;]", m.group(2)) if v.strip()] \
+                if kind in ("doctype", "language") else [m.group(2)]  # 'Business, Management and Accounting'
+            parts.append(lim.make(kind, values, text=line.strip()))
+        at += len(line)
+    p.skip_to(len(p.text))
+    out = parts[0]
+    for part in parts[1:]:
+        out = combine(And, out, part)
+    return out
 
 
 class Polyglot(Generic):
