@@ -485,8 +485,9 @@ def test_generic_reads_the_acm_digital_librarys_bracketed_groups_and_older_field
     older = parse('acmdlTitle:(+"systematic review" +segment*) AND recordAbstract:(pharma*)', "generic")
     assert [(t.text, t.fields) for t in terms(older)] == [  # 'acmdlTitle:' was once searched as a word
         ("systematic review", ("title",)), ("segment*", ("title",)), ("pharma*", ("abstract",))]
-    unknown = analyse("springerField:(crm) AND pharma", "generic")
+    unknown = analyse("springerField:(crm) AND pharma AND content-type:article", "generic")
     assert any("'springerField:' is searched as a word" in n for n in unknown.notes)
+    assert any("'content-type:article' is searched as a word" in n for n in unknown.notes)
     assert not analyse('Title, abstract, keywords: (crm) AND "All Metadata":pharma', "generic").notes
 
 

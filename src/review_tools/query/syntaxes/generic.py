@@ -160,7 +160,7 @@ LABELS = {
 }
 
 
-_FIELD_LIKE = re.compile(r"[A-Za-z][\w.-]*:")  # a word that looks like a field label ('journal:', 'acmdlX:')
+_FIELD_LIKE = re.compile(r"[A-Za-z][\w.-]*:(?!//)\S*")  # looks like a field label: 'journal:', 'content-type:x'
 
 
 def _key(label: str) -> str:
