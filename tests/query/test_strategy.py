@@ -235,6 +235,9 @@ def test_what_a_results_page_prints_around_a_single_search_is_left_out_and_named
     assert [limit.kind for limit in limits(ebsco.tree)] == ["peer_reviewed", "year"]
     assert [t.text for t in terms(ebsco.tree)] == ["crm", "pharma*"]
     assert [t.text for t in terms(parse("cancer antigen 125", "generic"))] == ["cancer", "antigen", "125"]
+    history = parse("#1 TITLE-ABS-KEY(crm) 1,234 document results\n#2 TITLE-ABS-KEY(pharma*) 5,678 document "
+                    "results\n#3 #1 AND #2 120 document results", "scopus")  # refused at '#2 120 ...'
+    assert [t.text for t in terms(history)] == ["crm", "pharma*"]
 
 
 def test_an_authors_limit_line_limits_the_line_before_it() -> None:

@@ -298,10 +298,10 @@ def _hits_blanked(body: str) -> str:
     (:data:`_HITS`), or a number after one space where it cannot be a search: after a tag, a heading, a
     group or a line reference (``exp Aged/ 3222222``, ``elderly.ti,ab. 45``, ``or/1-3 3300000``,
     ``'heart failure'/exp 234,567``, ``MeSH descriptor: [Aged] explode all trees 1234``, as a strategy copied
-    from a PDF table has it), and a number grouped by commas after anything (``S1 TI segmentation 1,234``:
-    no search term is written so).  Otherwise after a plain word it stays: ``cancer antigen 125`` is a
-    phrase."""
-    body = _blank(body, _HITS)
+    from a PDF table has it), a number grouped by commas after anything (``S1 TI segmentation 1,234``:
+    no search term is written so) and a count in words (``#1 TITLE-ABS-KEY(crm) 1,234 document results``).
+    Otherwise after a plain word it stays: ``cancer antigen 125`` is a phrase."""
+    body = _blanked_all(_blank(body, _HITS), _RESULT_COUNT)
     m = _TRAILING_NUMBER.search(body)
     if m and ("," in m.group() or _BEFORE_HITS.search(body[:m.start()].split()[-1])
               or _DESCRIPTOR_END.search(body[:m.start()])):
