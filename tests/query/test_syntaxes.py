@@ -217,6 +217,7 @@ LIMITS = [
     ("ovid", "20190101.ed.", ("other", ("20190101",))),
     ("wos", "PY=(2015-2024)", ("year", 2015, 2024)),
     ("wos", "PY=2019", ("year", 2019, 2019)),
+    ("wos", "PY=(2004\u20132024)", ("year", 2004, 2024)),  # an en dash from a word processor: was 2004 only
     ("wos", "DT=(Article)", ("doctype", ("Article",))),
     ("wos", "LA=(English)", ("language", ("English",))),
     ("pubmed", "2015/1/1:2025/05/23[pdat]", ("year", 2015, 2025)),

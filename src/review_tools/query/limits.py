@@ -105,7 +105,7 @@ def year_range(text: str) -> tuple[int | None, int | None] | None:
     if ":" in t:
         parts = t.split(":", 1)
     else:
-        dash = re.search(r"(?<=\d)\s*-\s*(?=\d|current|present|now)", t, re.IGNORECASE)
+        dash = re.search(r"(?<=\d)\s*(?:[-\u2010-\u2015]|to)\s*(?=\d|current|present|now)", t, re.IGNORECASE)
         parts = [t[:dash.start()], t[dash.end():]] if dash else [t]
     years = [_YEAR.match(p.strip()) for p in parts]
     if len(parts) == 1:
