@@ -144,6 +144,12 @@ def test_words_next_to_each_other_join_each_databases_way() -> None:
     assert isinstance(node, Near) and node.distance == 5 and not node.ordered  # EBSCO's default N5
 
 
+def test_soft_hyphens_and_zero_width_spaces_are_not_searched() -> None:
+    """Copied from a PDF, 'seg\u00admentation' was searched with its soft hyphen and found nothing."""
+    assert parse("seg\u00admentation AND \"key\u200b account\"", "generic") == And((
+        Term("segmentation", TOPIC), Term("key account", TOPIC, phrase=True)))
+
+
 def test_typographic_quotes_and_spaces_before_tags() -> None:
     assert parse("“customer segmentation”", "generic") == Term("customer segmentation", phrase=True)
     assert parse("„asiakkuuden hallinta“", "generic").text == "asiakkuuden hallinta"

@@ -11,6 +11,10 @@ from dataclasses import dataclass
 from review_tools.query.errors import QuerySyntaxError
 
 DOUBLE_OPEN = '"“”„‟«»'
+# Characters a PDF or a word processor leaves inside words that no database searches: soft hyphens and
+# zero-width spaces and joiners ('seg\u00admentation' is 'segmentation').  Taken out of a token's text; its
+# offsets stay those of the string as written.
+INVISIBLE = str.maketrans("", "", "\u00ad\u200b\u200c\u200d\u2060\ufeff")
 DOUBLE_CLOSE = '"“”‟«»'
 SINGLE_QUOTES = "'‘’‚‛"
 
@@ -53,8 +57,8 @@ def tokens(text: str, lexing: Lexing = Lexing(), syntax: str = "") -> list[Token
             if j < 0:
                 raise QuerySyntaxError("quotation mark is never closed" if c != "{" else "'{' is never closed",
                                        text, i, syntax=syntax)
-            out.append(Token("phrase", text[i + 1:j], i, j + 1, quote="{" if c == "{" else ("'" if c in SINGLE_QUOTES
-                                                                                            else '"')))
+            out.append(Token("phrase", text[i + 1:j].translate(INVISIBLE), i, j + 1,
+                             quote="{" if c == "{" else ("'" if c in SINGLE_QUOTES else '"')))
             i = j + 1
         elif c == "[":
             j, level = i + 1, 1
@@ -72,6 +76,8 @@ def tokens(text: str, lexing: Lexing = Lexing(), syntax: str = "") -> list[Token
             j = i
             while j < n and not text[j].isspace() and text[j] not in stops and text[j] != "]":
                 j += 1
-            out.append(Token("word", text[i:j], i, j))
+            word = text[i:j].translate(INVISIBLE)
+            if word:
+                out.append(Token("word", word, i, j))
             i = j
     return out
