@@ -34,6 +34,8 @@ def test_normalise_doi(raw, doi) -> None:
 
 def test_fold_and_keys() -> None:
     assert fold("Asiakkuuksien <i>johtaminen</i>: Äö!") == "asiakkuuksien johtaminen ao"
+    # a soft hyphen or a zero-width space inside a word is no word break (it was: 'seg mentation')
+    assert fold("customer seg\u00admentation, key\u200baccount") == "customer segmentation keyaccount"
     assert first_author_key(["Virtanen, Äke"]) == "virtanen"
     assert first_author_key(["J. de la Cruz"]) == "cruz"
     assert normalise_pages("971--982") == "971-982" and normalise_pages("405–405") == "405"

@@ -9,12 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from review_tools.query.errors import QuerySyntaxError
+from review_tools.records import INVISIBLE  # soft hyphens, zero-width spaces: taken out of a token's text
 
 DOUBLE_OPEN = '"“”„‟«»'
-# Characters a PDF or a word processor leaves inside words that no database searches: soft hyphens and
-# zero-width spaces and joiners ('seg\u00admentation' is 'segmentation').  Taken out of a token's text; its
-# offsets stay those of the string as written.
-INVISIBLE = str.maketrans("", "", "\u00ad\u200b\u200c\u200d\u2060\ufeff")
 DOUBLE_CLOSE = '"“”‟«»'
 SINGLE_QUOTES = "'‘’‚‛"
 
