@@ -528,6 +528,10 @@ def test_google_scholar_field_operators_and_what_it_reads_as_words() -> None:
     assert {t.fields for t in terms(parse("crm allintitle: pharma OR drug", "scholar"))} == {("title",)}
     assert limits(parse("crm site:nih.gov", "scholar"))[0].values == ("nih.gov",)
     assert limits(parse("crm filetype:pdf", "scholar"))[0].text == "filetype:pdf"
+    ranged = analyse('"customer segmentation" pharma (2004\u20132024)', "scholar")  # '2004-2024' was searched
+    assert [t.text for t in terms(ranged.tree)] == ["customer segmentation", "pharma"]
+    assert [(n.low, n.high) for n in limits(ranged.tree)] == [(2004, 2024)] and "side panel" in ranged.notes[0]
+    assert [(n.low, n.high) for n in limits(parse("crm (since 2015)", "scholar"))] == [(2015, None)]
     parsed = analyse("(crm or segment*) AND pharma NOT veterinary - drug", "scholar")
     assert shape(parsed.tree) == "(crm AND segment AND pharma AND veterinary AND drug)"  # as Google ran it
     notes = " | ".join(parsed.notes)

@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 from types import MappingProxyType
 
+from review_tools.query import limits as lim
 from review_tools.query.lexer import Token
 from review_tools.query.parser import Grammar, Op, Parser, excluded, exclusions_joined
 from review_tools.query.tree import EVERYTHING, Heading, Limit, Node, with_fields
@@ -33,6 +34,9 @@ WHOLE_SEARCH_PREFIXES: dict[str, tuple[str, ...]] = {"allintitle:": ("title",), 
 _PREFIX = re.compile(r"(?i)(allintitle|allintext|intitle|intext|author|source|site|filetype|inurl|allinurl):")
 WEB_LIMITS = ("site:", "filetype:", "inurl:", "allinurl:")  # where Google found the record: kept as limits
 _OPERATORS = ("AND", "OR", "|")
+# A year range in parentheses after the search, as reviews print the range set in the side panel: '(2004-2024)'.
+_YEARS_GROUP = re.compile(r"\(\s*((?:since\s+)?\d{4}(?:\s*[-\u2010-\u2015]\s*(?:\d{4}|present|now))?)\s*\)",
+                          re.IGNORECASE)
 
 
 class GoogleScholar(Grammar):
@@ -130,6 +134,13 @@ class GoogleScholar(Grammar):
         return tok is not None and tok.kind == "word" and (tok.text == "-" or _PREFIX.fullmatch(tok.text) is not None)
 
     def prefix(self, p: Parser, tok: Token) -> Node | None:
+        if tok.kind == "(" and (years := _YEARS_GROUP.match(p.text, tok.pos)) is not None:
+            p.skip_to(years.end())
+            p.note(f"'{years.group().strip()}' read as the years set in Google Scholar's side panel (a search "
+                   "string has no way to say them)")
+            written = years.group(1).strip()
+            span = lim.year_range(re.sub(r"(?i)^since\s+", ">=", written)) or (None, None)
+            return Limit("year", (written,), span[0], span[1], text=years.group().strip())
         if not self.is_prefix(p, 0):
             return None
         p.i += 1
