@@ -34,6 +34,7 @@ from review_tools.query.tree import (
     combine,
     depth,
     fields_of,
+    joined,
     term_words,
     terms,
     walk,
@@ -286,10 +287,7 @@ class Parser:
             for part in parts[1:]:
                 node = Near(node, part, int(how[5:]), False)
             return node
-        node = parts[0]
-        for part in parts[1:]:
-            node = combine(And, node, part)
-        return node
+        return joined(And, parts)
 
     # --- grammar -------------------------------------------------------------------------------------
 
@@ -542,7 +540,7 @@ def _joined(p: Parser, node: Node, or_note: str) -> Node:
             return And(tuple(keep))
         if not keep:
             raise p.error(_nothing_kept(p), p.marks.get(id(parts[0]), 0))
-        return Not(keep[0] if len(keep) == 1 else And(tuple(keep)), _any_of(drop))
+        return Not(keep[0] if len(keep) == 1 else And(tuple(keep)), joined(Or, drop))
     if isinstance(node, Or):
         parts = [_joined(p, part, or_note) for part in node.parts]
         if or_note and all(is_excluded(part) or (isinstance(part, Limit) and part.exclude) for part in parts):
@@ -550,7 +548,7 @@ def _joined(p: Parser, node: Node, or_note: str) -> Node:
             limits = [part for part in parts if not is_excluded(part)]
             drops = [part for part in parts if is_excluded(part)]
             if drops:
-                limits.append(excluded(p, _any_of([d.drop for d in drops]),  # type: ignore[union-attr]
+                limits.append(excluded(p, joined(Or, [d.drop for d in drops]),  # type: ignore[union-attr]
                                        p.marks.get(id(drops[0]), 0)))
             return limits[0] if len(limits) == 1 else And(tuple(limits))
         for part in parts:
@@ -561,14 +559,6 @@ def _joined(p: Parser, node: Node, or_note: str) -> Node:
     if isinstance(node, Not):
         return Not(exclusions_joined(p, node.keep, or_note=or_note), exclusions_joined(p, node.drop, or_note=or_note))
     return node
-
-
-def _any_of(nodes: list[Node]) -> Node:
-    """``nodes`` joined by OR (nested ORs flattened), the one node if there is one."""
-    out = nodes[0]
-    for more in nodes[1:]:
-        out = combine(Or, out, more)
-    return out
 
 
 def _and_parts(node: Node) -> tuple[Node, ...]:

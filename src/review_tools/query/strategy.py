@@ -25,7 +25,19 @@ from dataclasses import dataclass, field, replace
 from review_tools.query.errors import QuerySyntaxError
 from review_tools.query.parser import MAX_DEPTH, Grammar, Parser
 from review_tools.query.syntaxes import ebsco, grammar
-from review_tools.query.tree import And, Heading, Limit, Node, Term, combine, depth, map_leaves, walk, with_variants
+from review_tools.query.tree import (
+    And,
+    Heading,
+    Limit,
+    Node,
+    Term,
+    combine,
+    depth,
+    joined,
+    map_leaves,
+    walk,
+    with_variants,
+)
 from review_tools.records import normalise_language
 
 _NUMBERED = re.compile(r"^(\s*)(#|[Ss]|L)?(\d+)(?:[.):]\s*|\s+)(?=\S)")
@@ -238,9 +250,7 @@ def _with_options(tree: Node, number: str, printed: list[str], notes: list[str])
               and _DEFAULT_MODE.fullmatch(p) is None]
     notes += [f"line {number}: not applied, as the search history printed it: {p!r}; set it with the database's "
               "filters" for p in [*unread, *others]]
-    for limit in found:
-        tree = combine(And, tree, limit)
-    return tree
+    return joined(And, [tree, *found])
 
 
 def _history_download(text: str) -> tuple[str, list[tuple[str, str]]] | None:
@@ -370,8 +380,7 @@ def _written_limits(line: str, text: str, g: Grammar) -> Node:
     if read is not None and not any(isinstance(n, Term | Heading) for n in walk(read)):
         return read
     items = [item.strip() for item in re.split(r"[;,]", text) if item.strip()]
-    out = [_written_limit(item) for item in items]
-    return out[0] if len(out) == 1 else And(tuple(out))
+    return joined(And, [_written_limit(item) for item in items])
 
 
 def _written_limit(text: str) -> Limit:

@@ -19,7 +19,7 @@ and ``*{n}`` at most ``n`` characters (Ovid's ``$n``).
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 
 from review_tools.records import fold
@@ -245,6 +245,14 @@ def combine(kind: type[And] | type[Or], left: Node, right: Node) -> Node:
         return n.parts if isinstance(n, kind) else (n,)
 
     return kind((*parts(left), *parts(right)))
+
+
+def joined(kind: type[And] | type[Or], nodes: Sequence[Node]) -> Node:
+    """``nodes`` joined by AND (or OR) as :func:`combine` joins two; one node alone as it is."""
+    node = nodes[0]
+    for more in nodes[1:]:
+        node = combine(kind, node, more)
+    return node
 
 
 def normalise(node: Node) -> Node:

@@ -32,7 +32,17 @@ from review_tools.query.syntaxes.proquest import ProQuest
 from review_tools.query.syntaxes.pubmed import PubMed
 from review_tools.query.syntaxes.scopus import Scopus
 from review_tools.query.syntaxes.wos import WebOfScience
-from review_tools.query.tree import EVERYTHING, TOPIC, And, Heading, Limit, Node, combine, fields_of, with_fields
+from review_tools.query.tree import (
+    EVERYTHING,
+    TOPIC,
+    And,
+    Heading,
+    Limit,
+    Node,
+    fields_of,
+    joined,
+    with_fields,
+)
 from review_tools.query.writing import Tag, Writer
 
 PROXIMITY = (
@@ -241,10 +251,7 @@ def _refinement_lines(p: Parser, tok: Token) -> Node:
             parts.append(lim.make(kind, values, text=line.strip()))
         at += len(line)
     p.skip_to(len(p.text))
-    out = parts[0]
-    for part in parts[1:]:
-        out = combine(And, out, part)
-    return out
+    return joined(And, parts)
 
 
 class Polyglot(Generic):

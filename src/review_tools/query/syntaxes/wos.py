@@ -20,7 +20,7 @@ from types import MappingProxyType
 from review_tools.query import limits as lim
 from review_tools.query.lexer import Token
 from review_tools.query.parser import Grammar, Parser, Proximity
-from review_tools.query.tree import And, Heading, Limit, Node, Or, combine, fields_of, walk, with_fields
+from review_tools.query.tree import And, Heading, Limit, Node, Or, fields_of, joined, walk, with_fields
 from review_tools.query.writing import Tag, Writer
 
 TOPIC = fields_of("title", "abstract", "keywords", "headings")
@@ -229,14 +229,14 @@ class WebOfScience(Grammar):
             at = len(left) - len(left[body_at:].lstrip())
             raise p.error(f"'{' '.join(left[at:].split())[:40]}' in the refinement is neither a refinement nor a "
                           "setting", start + at)
-        return _all(parts)
+        return joined(And, parts)
 
     def _setting(self, p: Parser, tok: Token) -> Node:
         """'Timespan: 2000-2020' / 'Timespan=All years' / 'Indexes=SCI-EXPANDED, SSCI' up to the line end."""
         parts = _settings(p.rest_of_line(tok))
         if not parts:
             raise p.error("a setting line needs a name and a value (Timespan: 2000-2020)", tok.pos)
-        return _all(parts)
+        return joined(And, parts)
 
 
 def _refinement_end(p: Parser, k: int) -> int | None:
@@ -286,14 +286,6 @@ def _refined_limit(p: Parser, kind: str, values: list[str], exclude: bool, writt
     lows, highs = [s[0] for s in spans], [s[1] for s in spans]  # type: ignore[index]
     return Limit("year", tuple(values), None if None in lows else min(lows), None if None in highs else max(highs),
                  exclude=exclude, text=written)
-
-
-def _all(parts: list[Node]) -> Node:
-    """The limits of one printed restriction, ANDed (one alone as it is)."""
-    node = parts[0]
-    for part in parts[1:]:
-        node = combine(And, node, part)
-    return node
 
 
 _SETTING = re.compile(r"(?i)\b(timespan|indexes|databases|editions)\s*[:=]\s*")
