@@ -116,6 +116,14 @@ def year_range(text: str) -> tuple[int | None, int | None] | None:
     return (int(lo.group(1)) if lo else None, int(hi.group(1)) if hi else None)
 
 
+def years_in(text: str) -> list[int]:
+    """Every year written in ``text`` ('July 2004', '(01/01/2004 TO 12/31/2024)'), in order."""
+    return [int(y) for y in _YEAR_IN.findall(text)]
+
+
+_YEAR_IN = re.compile(r"(?<!\d)(1[89]\d\d|2\d\d\d)(?!\d)")
+
+
 def describe(limit: Limit) -> str:
     """A limit in words, for reports: 'years 2015-2024', 'language: English', 'excluded: document type cp'."""
     if limit.kind == "year":
@@ -182,7 +190,7 @@ def make(kind: str, values: Iterable[str] = (), *, text: str = "", exclude: bool
     if kind == "year":
         span = year_range(" ".join(vals)) if vals else None
         if span is None and vals:  # 'July 2004' (Scopus' PUBDATETXT): the years written in it
-            years = [int(y) for y in re.findall(r"(?<!\d)(1[89]\d\d|2\d\d\d)(?!\d)", " ".join(vals))]
+            years = years_in(" ".join(vals))
             span = (min(years), max(years)) if years else None
         lo, hi = span if span else (None, None)
         return Limit("year", vals, lo, hi, exclude, text)

@@ -213,7 +213,7 @@ def _acm_group(p: Parser, tok: Token) -> Node:
         label = m.group(1).lower()
         body = inner[m.end():]
         if label in ACM_DATES:
-            years = [int(y) for y in re.findall(r"(?<!\d)(1[89]\d\d|2\d\d\d)(?!\d)", body)]
+            years = lim.years_in(body)
             if not years:
                 raise p.error(f"[{m.group(1)}: ...] needs a date or a range of dates", tok.pos)
             p.i += 1
