@@ -133,9 +133,10 @@ def analyse(text: str, syntax: str = "generic", *, variants: bool | None = None,
         count = len(numbered)
     else:
         body = _blank(text, _SEARCH_LABEL) if syntax == "pubmed" else text
-        frames = (_WOS_FRAME, _RESULT_COUNT) if syntax == "wos" else (_RESULT_COUNT,)
-        cut = [m.group().strip() for f in frames for m in f.finditer(body)]
-        framed = _blanked_all(_blanked_all(body, frames[0]), frames[-1])
+        framed, cut = body, []
+        for frame in (_WOS_FRAME, _RESULT_COUNT) if syntax == "wos" else (_RESULT_COUNT,):
+            cut += [m.group().strip() for m in frame.finditer(framed)]
+            framed = _blanked_all(framed, frame)
         notes = [f"left out, as what the results page printed around the search: {'; '.join(map(repr, cut))}"
                  ] if cut else []
         framed, printed = _options_cut(framed) if syntax == "ebsco" else (framed, [])
@@ -319,13 +320,9 @@ def _hits_blanked(body: str) -> str:
     return body
 
 
-_TABLE_ROW = re.compile(r"[ \t]*\|.*\|[ \t]*")
+_TABLE_ROW = re.compile(r"[ \t]*\|.*\|[ \t]*")  # a Markdown table's row, and the rule under its header
 _TABLE_RULE = re.compile(r"[ \t|:-]*-[ \t|:-]*")
-
-
-_RUN_MARK = re.compile(r"(?:^|(?<=\s))(?:(#|S)(\d{1,3})\s*[.:]?|(\d{1,3})[.)])\s+(?=\S)")
-
-
+_RUN_MARK = re.compile(r"(?:^|(?<=\s))(?:(#|S)(\d{1,3})\s*[.:]?|(\d{1,3})[.)])\s+(?=\S)")  # '1.', '#1', 'S1'
 _AFTER_OPERATOR = re.compile(r"(?i)(?:\b(?:and|or|not)|\()\s*$")  # '#1 OR #2': a reference, not a line
 
 
