@@ -85,8 +85,9 @@ class Generic(Grammar):
         return None
 
     def read_tokens(self, p: Parser, toks: list[Token]) -> list[Token]:
-        """A ``+`` before a word, phrase or group (Lucene's 'required', as the ACM Digital Library's older
-        search printed it) dropped: words side by side are all required here anyway."""
+        """The tokens with a ``+`` before a word, phrase or group (Lucene's 'required', as the ACM Digital
+        Library's older search printed it) dropped, as words side by side are all required here anyway; a
+        word that looks like a field label none of the known labels covers is noted as searched."""
         labels = [m.span() for pattern in (_LABEL, _REFINEMENT_LINE) for m in pattern.finditer(p.text)]
         for tok in toks:
             if tok.kind == "word" and _FIELD_LIKE.fullmatch(tok.text) and not any(a <= tok.pos < b for a, b in labels):
