@@ -16,7 +16,21 @@ from dataclasses import dataclass, replace
 
 from review_tools.query.strategy import parse
 from review_tools.query.syntaxes import grammar
-from review_tools.query.tree import And, Heading, Limit, Near, Node, Not, Or, Term, fields_of, has_wildcard, terms, walk
+from review_tools.query.tree import (
+    And,
+    Heading,
+    Limit,
+    Near,
+    Node,
+    Not,
+    Or,
+    Term,
+    fields_of,
+    has_wildcard,
+    joined,
+    terms,
+    walk,
+)
 from review_tools.query.writing import Tag, Writer
 
 _OPERATOR_WORD = re.compile(r"(?i)(and|or|not|near(/?\d+)?|same|adj\d*|next(/\d+)?|[nw]\d+|w/\d+|pre/\d+)")
@@ -180,8 +194,8 @@ class _Emitter:
             if keep is None:
                 self.warn("a NOT without anything to keep: left out")
                 return None
-            if self.w.minus:
-                return self.minus(node, keep if not isinstance(node.keep, And) else self.node(node.keep, inside))
+            if self.w.minus:  # an AND kept needs no parentheses before its minus signs: written bare
+                return self.minus(node, keep if not isinstance(node.keep, And) else self.node(node.keep, inside), drop)
             return f"{keep} {self.w.not_} {drop}", False
         if isinstance(node, Near):
             return self.near(node, inside)
@@ -194,9 +208,10 @@ class _Emitter:
         text, single = out
         return text if single or _wrapped(text) else f"({text})"
 
-    def minus(self, node: Not, keep: str) -> tuple[str, bool]:
+    def minus(self, node: Not, keep: str, drop: str) -> tuple[str, bool]:
         """``keep -a -b``: a minus sign before each term left out (an OR of terms leaves out each); what is
-        not a term or an OR of terms cannot be left out this way, and is dropped with a warning."""
+        not a term or an OR of terms (``drop``, as written) cannot be left out this way, and is dropped with a
+        warning."""
         drops, pending = [], [node.drop]
         while pending:  # nested ORs flattened, in the order written
             drop = pending.pop(0)
@@ -205,8 +220,7 @@ class _Emitter:
             else:
                 drops.append(drop)
         if not all(isinstance(d, Term) for d in drops):
-            self.warn(f"{self.g.label} can leave out only words and phrases (-word): NOT "
-                      f"{self.child(node.drop, False)} left out (finds more)")
+            self.warn(f"{self.g.label} can leave out only words and phrases (-word): NOT {drop} left out (finds more)")
             return keep, False
         return " ".join([keep, *(f"-{self.child(d, False)}" for d in drops)]), False
 
@@ -375,7 +389,7 @@ def _exclusions_as_not(node: Node, native: tuple[str, ...]) -> Node:
         keep = [p for p in parts if not pulled(p)]
         if not drop or not keep:
             return And(tuple(parts))
-        return Not(keep[0] if len(keep) == 1 else And(tuple(keep)), drop[0] if len(drop) == 1 else Or(tuple(drop)))
+        return Not(keep[0] if len(keep) == 1 else And(tuple(keep)), joined(Or, drop))
     if isinstance(node, Or):
         return Or(tuple(_exclusions_as_not(p, native) for p in node.parts))
     if isinstance(node, Not):
